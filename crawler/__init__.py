@@ -1,0 +1,1 @@
+"""Fetching and extraction: Scrapy spiders, items, pipelines and the sources registry."""

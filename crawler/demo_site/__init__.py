@@ -1,0 +1,177 @@
+"""A small athletics news site, served on 127.0.0.1 for `trackwire demo` and the tests.
+
+Articles are written for trackwire (facts from public results; sentences and
+quotes invented for the demo). Each page carries NewsArticle JSON-LD inside
+an @graph with the author as an @id reference, OpenGraph tags and a canonical
+link, as a WordPress/Yoast publisher's pages do; the site has an RSS feed, a
+Google News sitemap and robots.txt.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from dataclasses import dataclass
+from email.utils import format_datetime
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class DemoArticle:
+    slug: str
+    title: str
+    author: str
+    published: datetime
+    paragraphs: tuple[str, ...]
+
+    @property
+    def path(self) -> str:
+        return f"/news/{self.published:%Y/%m}/{self.slug}"
+
+    @property
+    def text(self) -> str:
+        return self.title + "\n\n" + "\n\n".join(self.paragraphs)
+
+
+def load_articles() -> list[DemoArticle]:
+    folder = resources.files("crawler.demo_site").joinpath("articles")
+    found = []
+    for entry in sorted(folder.iterdir(), key=lambda e: e.name):
+        if not entry.name.endswith(".md"):
+            continue
+        head, _, body = entry.read_text(encoding="utf-8").partition("\n\n")
+        meta = dict(line.split(": ", 1) for line in head.splitlines())
+        found.append(DemoArticle(entry.name[:-3], meta["title"], meta["author"],
+                                 datetime.fromisoformat(meta["date"]),
+                                 tuple(p.strip() for p in body.split("\n\n") if p.strip())))
+    return sorted(found, key=lambda a: a.published, reverse=True)
+
+
+CANONICAL_BASE = "https://demo.trackwire.test"
+
+
+def render_article(a: DemoArticle, base: str = CANONICAL_BASE) -> str:
+    """The page; `base` is the canonical site address, the same on every port."""
+    url = base + a.path
+    graph = {"@context": "https://schema.org", "@graph": [
+        {"@type": "NewsArticle", "@id": url + "#article", "headline": a.title, "url": url,
+         "datePublished": a.published.isoformat(), "author": {"@id": base + "/#/person/demo-desk"},
+         "publisher": {"@id": base + "/#organization"}, "inLanguage": "en-GB"},
+        {"@type": "Person", "@id": base + "/#/person/demo-desk", "name": a.author},
+        {"@type": "Organization", "@id": base + "/#organization", "name": "Trackwire Demo News"},
+    ]}
+    body = "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in a.paragraphs)
+    return f"""<!DOCTYPE html>
+<html lang="en-GB"><head><meta charset="utf-8">
+<title>{html.escape(a.title)} | Trackwire Demo News</title>
+<link rel="canonical" href="{url}">
+<meta property="og:title" content="{html.escape(a.title)}">
+<meta property="og:type" content="article">
+<meta property="article:published_time" content="{a.published.isoformat()}">
+<script type="application/ld+json">{json.dumps(graph)}</script>
+</head><body>
+<header><nav><a href="/">Home</a> <a href="/news/">News</a> <a href="/results/">Results</a></nav></header>
+<main><article><h1>{html.escape(a.title)}</h1>
+<p class="byline">By {html.escape(a.author)} · <time datetime="{a.published.isoformat()}">{a.published:%d %B %Y}</time></p>
+<div class="article-body">
+{body}
+</div></article>
+<aside><h2>Most read</h2><ul><li><a href="/">Subscribe to our newsletter</a></li></ul></aside></main>
+<footer><p>Trackwire Demo News is a test site.</p></footer></body></html>"""
+
+
+def render_feed(articles: list[DemoArticle], base: str) -> str:
+    items = "".join(f"""
+    <item><title><![CDATA[{a.title}]]></title><link>{base}{a.path}?utm_source=rss</link>
+      <guid isPermaLink="false">{a.slug}</guid><pubDate>{format_datetime(a.published)}</pubDate></item>"""
+                    for a in articles)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Trackwire Demo News: athletics</title><link>{base}/</link>
+<description>Athletics news for the trackwire demo</description>{items}
+</channel></rss>"""
+
+
+def render_sitemap(articles: list[DemoArticle], base: str) -> str:
+    urls = "".join(f"""
+  <url><loc>{base}{a.path}</loc><news:news><news:publication><news:name>Trackwire Demo News</news:name>
+    <news:language>en</news:language></news:publication>
+    <news:publication_date>{a.published.isoformat()}</news:publication_date>
+    <news:title>{html.escape(a.title)}</news:title></news:news></url>""" for a in articles)
+    return f"""<?xml version="1.0" encoding="UTF-8"?>
+<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
+        xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{urls}
+</urlset>"""
+
+
+ROBOTS = "User-agent: *\nDisallow: /private/\n"
+
+
+class DemoSite:
+    """The site on a free port of 127.0.0.1, in a background thread.
+
+    `extra` maps a path to (status, content type, body) for test pages;
+    `hits` counts requests per path so tests can see what was fetched.
+    """
+
+    def __init__(self, extra: dict[str, tuple[int, str, bytes]] | None = None,
+                 articles: list[DemoArticle] | None = None):
+        self.articles = articles if articles is not None else load_articles()
+        self.extra = dict(extra or {})
+        self.hits: dict[str, int] = {}
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> "DemoSite":
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+    def route(self, path: str) -> tuple[int, str, bytes]:
+        if path in self.extra:
+            return self.extra[path]
+        pages = {a.path: a for a in self.articles}
+        if path in pages:
+            return 200, "text/html; charset=utf-8", render_article(pages[path]).encode()
+        if path == "/feed.xml":
+            return 200, "application/rss+xml", render_feed(self.articles, self.base).encode()
+        if path == "/sitemap.xml":
+            return 200, "application/xml", render_sitemap(self.articles, self.base).encode()
+        if path == "/robots.txt":
+            return 200, "text/plain", ROBOTS.encode()
+        return 404, "text/html", b"<html><body><h1>Not found</h1></body></html>"
+
+    def _handler(self):
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):  # noqa: N802 (http.server's name)
+                path = self.path.split("?")[0]
+                site.hits[path] = site.hits.get(path, 0) + 1
+                status, ctype, body = site.route(path)
+                self.send_response(status)
+                self.send_header("Content-Type", ctype)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        return Handler
+
+    def sources_toml(self, name: str = "demo") -> str:
+        return f"""[[source]]
+name = "{name}"
+homepage = "{self.base}/"
+feeds = ["{self.base}/feed.xml"]
+sitemaps = ["{self.base}/sitemap.xml"]
+allowed_domains = ["127.0.0.1"]
+article_pattern = "/news/\\\\d{{4}}/\\\\d{{2}}/"
+"""

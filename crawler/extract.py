@@ -1,0 +1,175 @@
+"""Article fields from a page: a pure function of the HTML and its URL.
+
+Order of trust: JSON-LD (NewsArticle/Article, also inside @graph, authors as
+@id references resolved), then OpenGraph and meta tags, then the page itself;
+trafilatura extracts the body.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "AnalysisNewsArticle", "BlogPosting",
+                 "SportsArticle", "OpinionNewsArticle", "ReviewNewsArticle"}
+TRACKING = re.compile(r"^(utm_|fbclid$|gclid$|ocid$|cmp$|at_|mc_[ce]id$|ns_|_ga$|igshid$|ref$|src$)")
+MIN_BODY_WORDS = 40
+
+
+class NotAnArticle(ValueError):
+    """The page holds no article; `reason` is the drop counter's name."""
+
+    def __init__(self, reason: str, message: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+@dataclass
+class Extracted:
+    url: str
+    title: str
+    body: str
+    author: str | None = None
+    published_at: datetime | None = None
+    language: str | None = None
+
+    @property
+    def text(self) -> str:
+        """Headline, blank line, body: the text the tagger reads."""
+        return f"{self.title}\n\n{self.body}" if self.title else self.body
+
+
+def canonical_url(url: str) -> str:
+    """Without tracking parameters, fragment or default port; host lower-cased."""
+    parts = urlsplit(url.strip())
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING.match(k)])
+    netloc = parts.netloc.lower()
+    for scheme, port in (("http", ":80"), ("https", ":443")):
+        if parts.scheme == scheme and netloc.endswith(port):
+            netloc = netloc[: -len(port)]
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
+
+
+def extract(html: str | bytes, url: str) -> Extracted:
+    """The article in `html`, or NotAnArticle. Touches no network, clock or database."""
+    if isinstance(html, bytes):
+        html = decode(html)
+    if not html.strip():
+        raise NotAnArticle("empty_page", f"{url}: empty page")
+    try:
+        tree = lxml.html.fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotAnArticle("broken_html", f"{url}: HTML could not be parsed ({exc})") from None
+    ld = _jsonld_article(tree)
+    meta = _meta(tree)
+    body = _body(html, url, ld)
+    if len(body.split()) < MIN_BODY_WORDS:
+        raise NotAnArticle("no_body", f"{url}: no article text found")
+    canonical = tree.xpath("string(//link[@rel='canonical']/@href)").strip()
+    title = _clean(ld.get("headline") or meta.get("og:title") or tree.xpath("string(//h1)")
+                   or tree.xpath("string(//title)"))
+    return Extracted(
+        url=canonical_url(urljoin(url, canonical) if canonical else url),
+        title=title,
+        body=body,
+        author=_author(ld) or meta.get("author") or meta.get("article:author") or None,
+        published_at=parse_date(ld.get("datePublished") or meta.get("article:published_time")
+                                or meta.get("date") or meta.get("pubdate")
+                                or tree.xpath("string(//time/@datetime)")),
+        language=(ld.get("inLanguage") or tree.xpath("string(/html/@lang)") or None),
+    )
+
+
+def decode(raw: bytes) -> str:
+    """Bytes to text: the declared charset when it decodes, else UTF-8, else cp1252."""
+    head = raw[:2048].decode("ascii", "ignore")
+    declared = re.search(r"charset=[\"']?([\w-]+)", head, re.I)
+    for encoding in ([declared.group(1)] if declared else []) + ["utf-8", "cp1252"]:
+        try:
+            return raw.decode(encoding)
+        except (UnicodeDecodeError, LookupError):
+            continue
+    return raw.decode("utf-8", "replace")
+
+
+def _jsonld_article(tree) -> dict:
+    nodes: list[dict] = []
+    for script in tree.xpath("//script[@type='application/ld+json']/text()"):
+        try:
+            data = json.loads(script)
+        except json.JSONDecodeError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict):
+                nodes += [n for n in item.get("@graph", [item]) if isinstance(n, dict)]
+    by_id = {n["@id"]: n for n in nodes if isinstance(n.get("@id"), str)}
+    for node in nodes:
+        types = node.get("@type")
+        types = set(types) if isinstance(types, list) else {types}
+        if types & ARTICLE_TYPES:
+            node = dict(node)
+            node["_by_id"] = by_id
+            return node
+    return {}
+
+
+def _author(ld: dict) -> str | None:
+    authors = ld.get("author")
+    if not authors:
+        return None
+    names = []
+    for a in authors if isinstance(authors, list) else [authors]:
+        if isinstance(a, dict) and "name" not in a and a.get("@id") in ld.get("_by_id", {}):
+            a = ld["_by_id"][a["@id"]]
+        name = a.get("name") if isinstance(a, dict) else a
+        if isinstance(name, str) and name.strip():
+            names.append(name.strip())
+    return ", ".join(names) or None
+
+
+def _meta(tree) -> dict:
+    found = {}
+    for el in tree.xpath("//meta[@content]"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in found:
+            found[key] = el.get("content").strip()
+    return found
+
+
+def _body(html: str, url: str, ld: dict) -> str:
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
+                               favor_precision=True, deduplicate=False) or ""
+    article_body = ld.get("articleBody")
+    if isinstance(article_body, str) and len(article_body.split()) > len(text.split()):
+        text = article_body
+    paragraphs = [" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)]
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def _clean(text: str) -> str:
+    return " ".join((text or "").split())
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """An ISO-8601 date or datetime as aware UTC; None when missing or malformed."""
+    if not value or not isinstance(value, str):
+        return None
+    value = value.strip().replace("Z", "+00:00")
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)

@@ -1,0 +1,85 @@
+"""Links out of RSS/Atom feeds and sitemaps. Pure functions of the XML bytes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from lxml import etree
+
+from crawler.extract import parse_date
+
+
+class NotXML(ValueError):
+    pass
+
+
+@dataclass
+class Entry:
+    url: str
+    title: str | None = None
+    published: datetime | None = None
+
+
+def _parse(body: bytes):
+    if not body.strip():
+        raise NotXML("empty document")
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
+    try:
+        return etree.fromstring(body.strip(), parser=parser)
+    except etree.XMLSyntaxError as exc:
+        raise NotXML(str(exc)) from None
+
+
+def _local(tag) -> str:
+    return etree.QName(tag).localname if isinstance(tag, str) else ""
+
+
+def _child_text(node, name: str) -> str | None:
+    for child in node:
+        if _local(child.tag) == name:
+            return (child.text or "").strip() or None
+    return None
+
+
+def feed_entries(body: bytes) -> list[Entry]:
+    """Items of an RSS 2.0 / RSS 1.0 / Atom feed."""
+    root = _parse(body)
+    entries = []
+    for node in root.iter():
+        kind = _local(node.tag)
+        if kind == "item":
+            url = _child_text(node, "link") or _child_text(node, "guid")
+            date = _child_text(node, "pubDate") or _child_text(node, "date")
+        elif kind == "entry":
+            links = [c for c in node if _local(c.tag) == "link"]
+            alternate = [c for c in links if c.get("rel", "alternate") == "alternate"] or links
+            url = alternate[0].get("href") if alternate else None
+            date = _child_text(node, "published") or _child_text(node, "updated")
+        else:
+            continue
+        if url:
+            entries.append(Entry(url.strip(), _child_text(node, "title"), parse_date(date)))
+    return entries
+
+
+def sitemap_entries(body: bytes) -> tuple[list[Entry], list[str]]:
+    """(page entries, child sitemaps) of a sitemap, sitemap index or Google News sitemap."""
+    root = _parse(body)
+    pages, children = [], []
+    for node in root:
+        kind = _local(node.tag)
+        loc = _child_text(node, "loc")
+        if not loc:
+            continue
+        if kind == "sitemap":
+            children.append(loc)
+        elif kind == "url":
+            title, date = None, _child_text(node, "lastmod")
+            for child in node.iter():
+                if _local(child.tag) == "publication_date":
+                    date = (child.text or "").strip() or date
+                elif _local(child.tag) == "title" and child is not node:
+                    title = (child.text or "").strip() or None
+            pages.append(Entry(loc, title, parse_date(date)))
+    return pages, children

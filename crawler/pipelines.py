@@ -1,0 +1,68 @@
+"""Extract, then store. Both run in worker threads, off Scrapy's reactor thread.
+
+Every page dropped on the way increments `trackwire/dropped/<reason>` in the
+crawl stats; `trackwire stats` shows those counters.
+"""
+
+from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from crawler.extract import NotAnArticle, canonical_url, extract
+from crawler.storage import Storage
+
+
+def count(crawler, key: str, n: int = 1) -> None:
+    crawler.stats.inc_value(f"trackwire/{key}", n)
+
+
+class ExtractPipeline:
+    def __init__(self, crawler):
+        self.crawler = crawler
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler)
+
+    async def process_item(self, item):
+        try:
+            article = await deferred_to_future(deferToThread(extract, item.html, item.final_url))
+        except NotAnArticle as exc:
+            count(self.crawler, f"dropped/{exc.reason}")
+            count(self.crawler, f"source/{item.source}/dropped")
+            raise DropItem(str(exc)) from None
+        if article.published_at is None and item.feed_date is not None:
+            article.published_at = item.feed_date
+        if not article.title and item.feed_title:
+            article.title = item.feed_title
+        item.extracted = article
+        return item
+
+
+class StorePipeline:
+    def __init__(self, crawler, db: str):
+        self.crawler = crawler
+        self.storage = Storage(db)
+        self.seen: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        return cls(crawler, crawler.settings.get("TRACKWIRE_DB"))
+
+    async def process_item(self, item):
+        article = item.extracted
+        if article.url in self.seen:
+            count(self.crawler, "dropped/duplicate_in_run")
+            raise DropItem(f"{article.url}: already stored in this run")
+        self.seen.add(article.url)
+        status = await deferred_to_future(deferToThread(
+            self.storage.save, article, key_url=canonical_url(item.url), source=item.source,
+            html=item.html, fetched_at=item.fetched_at))
+        count(self.crawler, f"stories/{status}")
+        count(self.crawler, f"source/{item.source}/stored")
+        return item
+
+    def close_spider(self):
+        self.storage.close()

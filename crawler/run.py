@@ -1,0 +1,96 @@
+"""Run one crawl in this process and record it: the `trackwire crawl` entry point.
+
+Scrapy's reactor cannot be restarted, so this runs once per process; the
+scheduler starts each nightly crawl as a subprocess.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from crawler import settings as default_settings
+from crawler.sources import Source
+from crawler.spiders.news import NewsSpider
+from store.db import init_db, make_engine, write_session
+from store.runs import finish_run, record_source, start_run
+
+
+@dataclass
+class CrawlReport:
+    run_id: int
+    status: str
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    requested: int = 0
+    dropped: dict[str, int] = field(default_factory=dict)
+    skipped: dict[str, int] = field(default_factory=dict)
+    failing: dict[str, str] = field(default_factory=dict)
+
+
+def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int) -> Settings:
+    s = Settings()
+    s.setmodule(default_settings, priority="project")
+    s.set("TRACKWIRE_DB", db)
+    s.set("USER_AGENT", user_agent)
+    s.set("DOWNLOAD_DELAY", delay)
+    s.set("AUTOTHROTTLE_ENABLED", delay > 0)
+    s.set("AUTOTHROTTLE_START_DELAY", max(delay, 0.01))
+    s.set("ROBOTSTXT_OBEY", obey_robots)
+    s.set("CLOSESPIDER_TIMEOUT", timeout)
+    return s
+
+
+def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None) -> CrawlReport:
+    engine = make_engine(settings.get("TRACKWIRE_DB"))
+    init_db(engine)
+    with write_session(engine) as session:
+        run_id = start_run(session, "crawl")
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    process = CrawlerProcess(settings)
+    crawler = process.create_crawler(NewsSpider)
+    process.crawl(crawler, sources=sources, max_articles=max_articles)
+    try:
+        process.start()
+    finally:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        report = _report(run_id, stats, sources)
+        with write_session(engine) as session:
+            for source in sources:
+                record_source(session, source.name, homepage=source.homepage,
+                              ok=source.name not in report.failing, error=report.failing.get(source.name))
+            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=[
+                f"{name}: {why}" for name, why in report.failing.items()], new=report.new,
+                updated=report.updated, dropped=sum(report.dropped.values()))
+        engine.dispose()
+    return report
+
+
+def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
+    tw = {k[len("trackwire/"):]: v for k, v in stats.items() if k.startswith("trackwire/")}
+    report = CrawlReport(run_id=run_id, status="ok", new=tw.get("stories/new", 0), updated=tw.get("stories/updated", 0),
+                         unchanged=tw.get("stories/unchanged", 0), requested=tw.get("articles_requested", 0))
+    report.dropped = {k.split("/", 1)[1]: v for k, v in tw.items() if k.startswith("dropped/")}
+    report.skipped = {k.split("/", 1)[1]: v for k, v in tw.items() if k.startswith("skipped/")}
+    for source in sources:
+        prefix = f"source/{source.name}/"
+        errors, entries = tw.get(prefix + "errors", 0), tw.get(prefix + "entries", 0)
+        if errors and not entries:
+            report.failing[source.name] = str(tw.get(prefix + "last_error", "every entry point failed"))
+    reason = stats.get("finish_reason")
+    if reason == "shutdown":
+        report.status = "interrupted"
+    elif reason == "closespider_timeout":
+        report.status = "timeout"
+    elif sources and len(report.failing) == len(sources):
+        report.status = "failed"
+    return report
+
+
+def _plain(stats: dict, report: CrawlReport) -> dict:
+    simple = {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}
+    return {"scrapy": simple, "dropped": report.dropped, "skipped": report.skipped, "requested": report.requested,
+            "unchanged": report.unchanged, "finish_reason": stats.get("finish_reason")}

@@ -1,0 +1,84 @@
+"""The sources registry: publishers declared as data in a TOML file."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+
+class SourcesError(ValueError):
+    """A sources file that cannot be used; the message names the file and the source."""
+
+
+@dataclass(frozen=True)
+class Source:
+    name: str
+    homepage: str | None = None
+    feeds: tuple[str, ...] = ()
+    sitemaps: tuple[str, ...] = ()
+    allowed_domains: tuple[str, ...] = ()
+    article_pattern: str = "."
+    exclude_pattern: str | None = None
+    language: str | None = None
+    selectors: dict = field(default_factory=dict, hash=False, compare=False)
+
+    def is_article_url(self, url: str) -> bool:
+        host = (urlsplit(url).hostname or "").lower()
+        if self.allowed_domains and not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
+            return False
+        if self.exclude_pattern and re.search(self.exclude_pattern, url):
+            return False
+        return re.search(self.article_pattern, url) is not None
+
+
+def default_sources_path() -> Path:
+    return Path(str(resources.files("crawler").joinpath("sources.toml")))
+
+
+def load_sources(path: Path | None = None) -> list[Source]:
+    path = path or default_sources_path()
+    try:
+        raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise SourcesError(f"sources file {path} not found: pass --sources FILE or set TRACKWIRE_SOURCES") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SourcesError(f"sources file {path} is not valid TOML: {exc}") from None
+    sources = [_source(path, i, entry) for i, entry in enumerate(raw.get("source", []), 1)]
+    names = [s.name for s in sources]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise SourcesError(f"{path}: source name(s) used twice: {', '.join(dupes)}")
+    return sources
+
+
+def _source(path: Path, index: int, entry: dict) -> Source:
+    name = entry.get("name")
+    if not name or not re.fullmatch(r"[a-z0-9_]+", name):
+        raise SourcesError(f"{path}: source #{index} needs a name of lowercase letters, digits and _")
+    if not entry.get("feeds") and not entry.get("sitemaps"):
+        raise SourcesError(f"{path}: source {name!r} lists no feeds and no sitemaps")
+    for key in ("article_pattern", "exclude_pattern"):
+        if entry.get(key):
+            try:
+                re.compile(entry[key])
+            except re.error as exc:
+                raise SourcesError(f"{path}: source {name!r} has a bad {key}: {exc}") from None
+    known = {f.name for f in Source.__dataclass_fields__.values()}
+    unknown = set(entry) - known
+    if unknown:
+        raise SourcesError(f"{path}: source {name!r} has unknown field(s): {', '.join(sorted(unknown))}")
+    return Source(**{**entry, **{k: tuple(entry.get(k, ())) for k in ("feeds", "sitemaps", "allowed_domains")}})
+
+
+def select(sources: list[Source], names: list[str]) -> list[Source]:
+    if not names:
+        return sources
+    by_name = {s.name: s for s in sources}
+    missing = [n for n in names if n not in by_name]
+    if missing:
+        raise SourcesError(f"unknown source(s): {', '.join(missing)}; known: {', '.join(by_name)}")
+    return [by_name[n] for n in names]

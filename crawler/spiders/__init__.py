@@ -1,0 +1,1 @@
+"""Spiders. One generic news spider serves every source in the registry."""

@@ -1,0 +1,130 @@
+"""The generic news spider: feeds and sitemaps to article pages, for every source."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import datetime, timezone
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
+
+from crawler.extract import canonical_url
+from crawler.feeds import NotXML, feed_entries, sitemap_entries
+from crawler.items import PageItem
+from crawler.sources import Source
+from crawler.storage import Storage
+
+MAX_SITEMAP_DEPTH = 3
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, sources: list[Source], max_articles: int | None = None, **kwargs):
+        super().__init__(**kwargs)
+        self.sources = sources
+        self.max_articles = max_articles
+        self.scheduled: set[str] = set()
+        self.sitemaps_seen: set[str] = set()
+        self.storage: Storage | None = None
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"trackwire/{key}", n)
+
+    async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.storage = Storage(self.settings.get("TRACKWIRE_DB"))
+        for source in self.sources:
+            for url in source.feeds:
+                yield self._entry_request(url, source, self.parse_feed)
+            for url in source.sitemaps:
+                self.sitemaps_seen.add(url)
+                yield self._entry_request(url, source, self.parse_sitemap, depth=0)
+
+    def closed(self, reason: str) -> None:
+        if self.storage is not None:
+            self.storage.close()
+
+    def _entry_request(self, url: str, source: Source, callback, **kwargs) -> scrapy.Request:
+        self.count(f"source/{source.name}/entry_points")
+        return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True,
+                              cb_kwargs={"source": source, **kwargs}, meta={"source": source.name})
+
+    def parse_feed(self, response, source: Source):
+        try:
+            entries = feed_entries(response.body)
+        except NotXML as exc:
+            self.count("dropped/feed_not_xml")
+            self._source_error(source, f"feed {response.url} is not XML: {exc}")
+            return
+        self.count(f"source/{source.name}/entries", len(entries))
+        yield from self._articles(entries, source)
+
+    def parse_sitemap(self, response, source: Source, depth: int):
+        try:
+            pages, children = sitemap_entries(response.body)
+        except NotXML as exc:
+            self.count("dropped/sitemap_not_xml")
+            self._source_error(source, f"sitemap {response.url} is not XML: {exc}")
+            return
+        for child in children:
+            if child in self.sitemaps_seen or depth >= MAX_SITEMAP_DEPTH:
+                self.count("dropped/sitemap_loop")
+                continue
+            self.sitemaps_seen.add(child)
+            yield scrapy.Request(child, callback=self.parse_sitemap, errback=self.failed, dont_filter=True,
+                                 cb_kwargs={"source": source, "depth": depth + 1}, meta={"source": source.name})
+        self.count(f"source/{source.name}/entries", len(pages))
+        yield from self._articles(pages, source)
+
+    def _articles(self, entries, source: Source):
+        wanted = []
+        for entry in entries:
+            url = canonical_url(entry.url)
+            if not source.is_article_url(url):
+                self.count("dropped/not_article_url")
+            elif url in self.scheduled:
+                self.count("skipped/duplicate_link")
+            else:
+                self.scheduled.add(url)
+                wanted.append((url, entry))
+        known = self.storage.known([u for u, _ in wanted]) if wanted else set()
+        for url, entry in wanted:
+            if url in known:
+                self.count("skipped/already_stored")
+                continue
+            if self.max_articles is not None and self.crawler.stats.get_value("trackwire/articles_requested", 0) >= self.max_articles:
+                self.count("skipped/max_articles")
+                continue
+            self.count("articles_requested")
+            yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
+                                 cb_kwargs={"source": source, "entry": entry}, meta={"source": source.name})
+
+    def parse_article(self, response, source: Source, entry):
+        if not isinstance(response, scrapy.http.TextResponse):
+            self.count("dropped/not_html")
+            return
+        yield PageItem(url=canonical_url(entry.url), final_url=response.url, source=source.name,
+                       html=response.body, fetched_at=datetime.now(timezone.utc),
+                       feed_title=entry.title, feed_date=entry.published)
+
+    def failed(self, failure):
+        request = failure.request
+        source = request.meta.get("source", "?")
+        if failure.check(HttpError):
+            reason = f"http_{failure.value.response.status}"
+        elif failure.check(DNSLookupError):
+            reason = "dns_error"
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            reason = "timeout"
+        elif failure.check(ConnectionRefusedError):
+            reason = "connection_refused"
+        else:
+            reason = type(failure.value).__name__.lower()
+        self.count(f"dropped/{reason}")
+        self.count(f"source/{source}/errors")
+        self.crawler.stats.set_value(f"trackwire/source/{source}/last_error", f"{reason} at {request.url}")
+
+    def _source_error(self, source: Source, message: str) -> None:
+        self.count(f"source/{source.name}/errors")
+        self.crawler.stats.set_value(f"trackwire/source/{source.name}/last_error", message)

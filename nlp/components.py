@@ -1,0 +1,292 @@
+"""The athletics_* spaCy components. Each adds plain data to `doc._.athletics`
+(dicts with character offsets, safe across `nlp.pipe(n_process=...)`) and its
+spans to `doc.spans`. Rules and lists are data files beside this module.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from importlib import resources
+
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.tokens import Doc
+from spacy.util import registry
+
+from nlp.marks import find_marks
+from nlp.people import Candidate, Person, assign_roles, clean_candidate, group_people
+from nlp.quotes import NameMention, attribute, find_quotes
+from nlp.text import fold
+
+if not Doc.has_extension("athletics"):
+    Doc.set_extension("athletics", default=None)
+
+KEYS = ("athletes", "people", "events", "marks", "quotes", "performances")
+
+
+class PatternError(ValueError):
+    """A rule file line that cannot be used; the message names file and line."""
+
+
+def data(doc: Doc) -> dict:
+    if doc._.athletics is None:
+        doc._.athletics = {k: [] for k in KEYS}
+    return doc._.athletics
+
+
+def load_jsonl(name: str) -> list[dict]:
+    """Patterns from nlp/patterns/NAME, checked line by line."""
+    rows = []
+    text = resources.files("nlp").joinpath("patterns").joinpath(name).read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise PatternError(f"nlp/patterns/{name} line {number}: not JSON ({exc.msg})") from None
+        if not {"label", "pattern", "id"} <= row.keys():
+            raise PatternError(f"nlp/patterns/{name} line {number}: needs label, pattern and id")
+        rows.append(row)
+    return rows
+
+
+def load_words(name: str) -> set[str]:
+    text = resources.files("nlp").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
+
+
+# ---------------------------------------------------------------- events
+
+SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "boys": "men", "girls": "women",
+             "mens": "men", "womens": "women"}
+SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another", "opening"}
+SEGMENT_AFTER = re.compile(r"^\s*(?:to go|from home|from the (?:line|finish)|left|mark\b|split|splits|reps?\b|intervals?)",
+                           re.I)
+RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|lap|clocked|miler)\b",
+                           re.I)
+
+
+@Language.factory("athletics_events", default_config={"patterns": None})
+def make_events(nlp: Language, name: str, patterns: list[dict] | None) -> "EventTagger":
+    return EventTagger(nlp, name, patterns if patterns is not None else load_jsonl("events.jsonl"))
+
+
+class EventTagger:
+    def __init__(self, nlp: Language, name: str, patterns: list[dict]):
+        self.name = name
+        self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key="athletics_events_raw",
+                               spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")(),
+                               validate=True)
+        self.ruler.add_patterns(patterns)
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc = self.ruler(doc)
+        raw = list(doc.spans.pop("athletics_events_raw", []))
+        running = bool(RUNNING_WORDS.search(doc.text))
+        kept = []
+        for span in raw:
+            code = span.id_
+            if code.startswith("bare:"):
+                if not running or not self._bare_ok(doc, span):
+                    continue
+                code = code[5:]
+                span = span[1:] if span[0].lower_ in ("the", "a") else span
+            if self._is_segment(doc, span):
+                continue
+            sex = self._sex(doc, span)
+            if code == "sprint hurdles":
+                if sex is None:
+                    continue
+                code = "100m hurdles" if sex == "women" else "110m hurdles"
+            if code == "mile" and span.start and (doc[span.start - 1].like_num or doc[span.start - 1].is_digit):
+                continue
+            indoor = "indoor" in doc.text[max(0, span.start_char - 40):span.end_char + 30].lower() or None
+            kept.append((span, code, sex, indoor))
+        doc.spans["events"] = [s for s, *_ in kept]
+        data(doc)["events"] = [{"event": c, "sex": x, "indoor": i, "start": s.start_char, "end": s.end_char}
+                               for s, c, x, i in kept]
+        return doc
+
+    @staticmethod
+    def _bare_ok(doc: Doc, span) -> bool:
+        nxt = doc[span.end] if span.end < len(doc) else None
+        if span[-1].lower_.endswith("s") and len(span) == 1:
+            return True
+        return nxt is None or nxt.is_punct or nxt.lower_ in {"and", "or", "in", "at", "title", "final", "race",
+                                                              "crown", "gold", "this", "last", "with", "was", "is"}
+
+    @staticmethod
+    def _is_segment(doc: Doc, span) -> bool:
+        prev = doc[span.start - 1].lower_ if span.start else ""
+        return prev in SEGMENT_BEFORE or bool(SEGMENT_AFTER.match(doc.text[span.end_char:span.end_char + 20]))
+
+    @staticmethod
+    def _sex(doc: Doc, span) -> str | None:
+        for tok in doc[max(0, span.start - 4):span.start]:
+            word = tok.lower_.rstrip("'’")
+            if word in SEX_WORDS:
+                return SEX_WORDS[word]
+        return None
+
+
+# ---------------------------------------------------------------- marks
+
+@Language.factory("athletics_marks")
+def make_marks(nlp: Language, name: str) -> "MarkTagger":
+    return MarkTagger()
+
+
+class MarkTagger:
+    def __call__(self, doc: Doc) -> Doc:
+        marks = find_marks(doc.text)
+        data(doc)["marks"] = [m.as_dict() for m in marks]
+        spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in marks]
+        doc.spans["marks"] = [s for s in spans if s is not None]
+        return doc
+
+
+# ---------------------------------------------------------------- people
+
+NAME_LABELS = {"PERSON"}
+RESCUE_LABELS = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "EVENT"}
+THING_AFTER = re.compile(r"^\s*(?:Stadium|Arena|Award|Awards|Trophy|Memorial|Games|Grand Prix|Classic|Invitational|"
+                         r"Centre|Center|Park|Foundation|Cup|Prize|Field|Track|Dream Mile|Meeting|Lecture|Bowl)\b")
+
+
+@Language.factory("athletics_people", default_config={"stopwords": None})
+def make_people(nlp: Language, name: str, stopwords: list[str] | None) -> "PeopleTagger":
+    return PeopleTagger(set(stopwords) if stopwords is not None else load_words("not_names.txt"))
+
+
+class PeopleTagger:
+    """PERSON entities become people; athletes are told from coaches, officials and others."""
+
+    def __init__(self, stopwords: set[str]):
+        self.stopwords = stopwords
+
+    def __call__(self, doc: Doc) -> Doc:
+        candidates = self._candidates(doc)
+        people = group_people(candidates)
+        people = self._add_bare_surnames(doc, people)
+        assign_roles(doc.text, people)
+        out = data(doc)
+        out["athletes"] = [{"name": p.name, "country": p.country, "mentions": [list(m) for m in p.mentions]}
+                           for p in people if p.athlete]
+        out["people"] = [{"name": p.name, "role": p.role, "mentions": [list(m) for m in p.mentions]}
+                         for p in people if not p.athlete]
+        spans = [doc.char_span(s, e, alignment_mode="expand") for p in people for s, e in p.mentions]
+        doc.spans["people"] = [s for s in spans if s is not None]
+        return doc
+
+    def _candidates(self, doc: Doc) -> list[Candidate]:
+        found = []
+        for ent in doc.ents:
+            if ent.label_ not in NAME_LABELS:
+                continue
+            c = clean_candidate(ent.text, ent.start_char, ent.end_char)
+            if c is None or c.text.casefold() in self.stopwords or THING_AFTER.match(doc.text[c.end:c.end + 20]):
+                continue
+            if all(w.casefold() in self.stopwords for w in c.text.split()):
+                continue
+            found.append(c)
+        return found
+
+    def _add_bare_surnames(self, doc: Doc, people: list[Person]) -> list[Person]:
+        """Surnames the model missed or mislabelled (headlines, "Kerr" as ORG) that name a person in the story."""
+        known = {}
+        for p in people:
+            if " " in p.name:
+                known.setdefault(p.surname, p)
+        taken = [(s, e) for p in people for s, e in p.mentions]
+        for m in re.finditer(r"\b[A-Z][\w'’-]+", doc.text):
+            c = clean_candidate(m.group(0), m.start(), m.end())
+            if c is None or " " in c.text:
+                continue
+            person = known.get(fold(c.text))
+            if person is None or any(s <= c.start < e for s, e in taken):
+                continue
+            if THING_AFTER.match(doc.text[c.end:c.end + 20]):
+                continue
+            person.mentions.append((c.start, c.end))
+            taken.append((c.start, c.end))
+        for p in people:
+            p.mentions.sort()
+        return people
+
+
+# ---------------------------------------------------------------- quotes
+
+@Language.factory("athletics_quotes")
+def make_quotes(nlp: Language, name: str) -> "QuoteTagger":
+    return QuoteTagger()
+
+
+class QuoteTagger:
+    def __call__(self, doc: Doc) -> Doc:
+        out = data(doc)
+        quotes = find_quotes(doc.text)
+        names = [NameMention(s, e, p["name"], kind == "athletes")
+                 for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
+        names.sort(key=lambda n: n.start)
+        speakers = attribute(doc.text, quotes, names)
+        out["quotes"] = [{"text": q.text(doc.text), "start": q.start, "end": q.end, "speaker": who}
+                         for q, who in zip(quotes, speakers)]
+        spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q in quotes]
+        doc.spans["quotes"] = [s for s in spans if s is not None]
+        return doc
+
+
+# ---------------------------------------------------------------- performances
+
+TIME_EVENTS_UNIT = {"high jump": "m", "pole vault": "m", "long jump": "m", "triple jump": "m", "shot put": "m",
+                    "discus throw": "m", "hammer throw": "m", "javelin throw": "m", "heptathlon": "pts",
+                    "decathlon": "pts", "pentathlon": "pts"}
+NOT_ACHIEVED = re.compile(r"\b(?:attempt(?:ed|ing)?|under|target|aim(?:ing)?|hop(?:e|ing) to|goal|failed)\s+(?:at\s+)?$", re.I)
+
+
+@Language.factory("athletics_performances")
+def make_performances(nlp: Language, name: str) -> "PerformanceTagger":
+    return PerformanceTagger()
+
+
+class PerformanceTagger:
+    """(athlete, event, mark) where one sentence states all three."""
+
+    def __call__(self, doc: Doc) -> Doc:
+        out = data(doc)
+        text = doc.text
+        athletes = sorted(((s, e, a["name"]) for a in out["athletes"] for s, e in a["mentions"]))
+        events = sorted((ev["start"], ev["end"], ev["event"]) for ev in out["events"])
+        quotes = [(q["start"], q["end"]) for q in out["quotes"]]
+        found = []
+        for mark in out["marks"]:
+            if any(s <= mark["start"] < e for s, e in quotes):
+                continue
+            if NOT_ACHIEVED.search(text[max(0, mark["start"] - 25):mark["start"]]):
+                continue
+            lo, hi = _sentence_bounds(text, mark["start"])
+            who = [a for a in athletes if lo <= a[0] < mark["start"]] or [a for a in athletes if lo <= a[0] < hi]
+            what = [ev for ev in events if lo <= ev[0] < hi and _unit_fits(ev[2], mark["unit"])]
+            if not who or not what:
+                continue
+            athlete = who[-1][2]
+            event = min(what, key=lambda ev: abs(ev[0] - mark["start"]))[2]
+            row = {"athlete": athlete, "event": event, "mark": mark["text"], "value": mark["value"],
+                   "unit": mark["unit"]}
+            if row not in found:
+                found.append(row)
+        out["performances"] = found
+        return doc
+
+
+def _unit_fits(event: str, unit: str) -> bool:
+    return TIME_EVENTS_UNIT.get(event, "s") == unit
+
+
+def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
+    starts = [text.rfind(p, 0, pos) for p in (". ", "! ", "? ", "\n")]
+    lo = max(starts) + 1 if max(starts) >= 0 else 0
+    ends = [i for i in (text.find(p, pos) for p in (". ", "! ", "? ", "\n")) if i != -1]
+    return lo, min(ends) if ends else len(text)

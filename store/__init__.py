@@ -1,0 +1,1 @@
+"""Persistence: SQLModel tables, queries, search and export. Knows nothing of spaCy or HTTP."""

@@ -1,0 +1,114 @@
+"""The one door to the database: `make_engine(url)`, `init_db`, sessions.
+
+SQLite gets WAL, foreign keys and a busy timeout on every connection. The
+pysqlite driver's own transaction handling is switched off so that we emit
+BEGIN ourselves: `write_session` starts with BEGIN IMMEDIATE, which takes the
+write lock up front. A read-then-write transaction that starts DEFERRED can
+fail with "database is locked" under concurrency whatever the busy timeout.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from sqlalchemy import Engine, event, text
+from sqlalchemy.engine import make_url
+from sqlmodel import Session, SQLModel, create_engine
+
+from store import models  # noqa: F401  (registers the tables)
+
+_WRITE = "trackwire_write"
+
+FTS_DDL = [
+    """CREATE VIRTUAL TABLE IF NOT EXISTS story_fts USING fts5(
+        title, text, content='story', content_rowid='id',
+        tokenize='unicode61 remove_diacritics 2')""",
+    """CREATE TRIGGER IF NOT EXISTS story_fts_ai AFTER INSERT ON story BEGIN
+        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS story_fts_ad AFTER DELETE ON story BEGIN
+        INSERT INTO story_fts(story_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END""",
+    """CREATE TRIGGER IF NOT EXISTS story_fts_au AFTER UPDATE OF title, text ON story BEGIN
+        INSERT INTO story_fts(story_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END""",
+]
+
+
+class DatabaseError(RuntimeError):
+    """A database that cannot be opened or used; the message says what to do."""
+
+
+def database_url(db: str) -> str:
+    """A SQLAlchemy URL from a URL or a file path."""
+    if "://" in db:
+        return db
+    return f"sqlite:///{Path(db).expanduser()}"
+
+
+def make_engine(db: str) -> Engine:
+    url = make_url(database_url(db))
+    if url.get_backend_name() != "sqlite":
+        return create_engine(url, pool_pre_ping=True)
+    if url.database and url.database != ":memory:":
+        parent = Path(url.database).parent
+        if not parent.is_dir():
+            raise DatabaseError(f"database folder {parent} does not exist: create it or pass another --db")
+    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+    event.listen(engine, "connect", _sqlite_connect)
+    event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def _sqlite_connect(dbapi_connection, _record) -> None:
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _sqlite_begin(conn) -> None:
+    mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "DEFERRED"
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+def init_db(engine: Engine) -> None:
+    """Create missing tables and the full-text index. Safe to call every time."""
+    SQLModel.metadata.create_all(engine)
+    if is_sqlite(engine):
+        with engine.begin() as conn:
+            for ddl in FTS_DDL:
+                conn.exec_driver_sql(ddl)
+
+
+@contextmanager
+def read_session(engine: Engine) -> Iterator[Session]:
+    with Session(engine) as session:
+        yield session
+
+
+@contextmanager
+def write_session(engine: Engine) -> Iterator[Session]:
+    """A session whose transaction holds the write lock from its first statement; commits on exit."""
+    with Session(engine.execution_options(**{_WRITE: True})) as session:
+        session.connection()  # begin now, so the lock is taken before any read
+        yield session
+        session.commit()
+
+
+def rebuild_fts(engine: Engine) -> None:
+    if is_sqlite(engine):
+        with engine.begin() as conn:
+            conn.execute(text("INSERT INTO story_fts(story_fts) VALUES ('rebuild')"))

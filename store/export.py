@@ -1,0 +1,113 @@
+"""Export the tagged corpus. `story_records` streams the JSONL contract (docs/export.md)."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from sqlmodel import Session, col, select
+
+from store.models import Athlete, Mark, Mention, Performance, Quote, Story
+
+FORMATS = ("jsonl",)
+
+
+class ExportError(ValueError):
+    pass
+
+
+def check_target(fmt: str, out: Path) -> None:
+    """Fail before any work when the format is unknown or the output cannot be written."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    parent = out.expanduser().resolve().parent
+    if not parent.is_dir():
+        raise ExportError(f"cannot write {out}: folder {parent} does not exist")
+    if not os.access(parent, os.W_OK):
+        raise ExportError(f"cannot write {out}: folder {parent} is not writable")
+
+
+def story_records(session: Session, *, tagged_only: bool = False, batch: int = 500) -> Iterator[dict]:
+    """One contract dict per story, by id, loading `batch` stories at a time."""
+    last = 0
+    while True:
+        stmt = select(Story).where(Story.id > last)
+        if tagged_only:
+            stmt = stmt.where(col(Story.tagged_at).is_not(None))
+        stories = session.exec(stmt.order_by(Story.id).limit(batch)).all()
+        if not stories:
+            return
+        last = stories[-1].id
+        yield from _records(session, stories)
+        session.expunge_all()
+
+
+def _by_story(session: Session, model, ids: list[int]) -> dict[int, list]:
+    grouped: dict[int, list] = defaultdict(list)
+    for row in session.exec(select(model).where(col(model.story_id).in_(ids)).order_by(model.story_id, model.start)):
+        grouped[row.story_id].append(row)
+    return grouped
+
+
+def _records(session: Session, stories: list[Story]) -> Iterator[dict]:
+    ids = [s.id for s in stories]
+    mentions, quotes, marks = (_by_story(session, m, ids) for m in (Mention, Quote, Mark))
+    perfs: dict[int, list] = defaultdict(list)
+    for p in session.exec(select(Performance).where(col(Performance.story_id).in_(ids)).order_by(Performance.id)):
+        perfs[p.story_id].append(p)
+    athlete_ids = {m.athlete_id for ms in mentions.values() for m in ms if m.athlete_id}
+    countries = dict(session.exec(select(Athlete.id, Athlete.country).where(col(Athlete.id).in_(athlete_ids))).all())
+    for s in stories:
+        yield story_record(s, mentions[s.id], quotes[s.id], marks[s.id], perfs[s.id], countries)
+
+
+def story_record(story: Story, mentions: list[Mention], quotes: list[Quote], marks: list[Mark],
+                 perfs: list[Performance], countries: dict[int, str | None]) -> dict:
+    athletes: dict[str, dict] = {}
+    people: dict[str, dict] = {}
+    events: dict[tuple, dict] = {}
+    for m in mentions:
+        if m.label == "ATHLETE":
+            entry = athletes.setdefault(m.name, {"name": m.name, "country": countries.get(m.athlete_id),
+                                                 "mentions": []})
+        elif m.label == "PERSON":
+            entry = people.setdefault(m.name, {"name": m.name, "role": m.role, "mentions": []})
+        else:
+            entry = events.setdefault((m.name, m.sex, m.indoor), {"event": m.name, "sex": m.sex,
+                                                                  "indoor": m.indoor, "mentions": []})
+        entry["mentions"].append([m.start, m.end])
+    spans = [{"start": m.start, "end": m.end, "label": m.label} for m in mentions]
+    spans += [{"start": k.start, "end": k.end, "label": "MARK"} for k in marks]
+    return {
+        "key": story.key, "url": story.url, "title": story.title, "source": story.source,
+        "published_at": story.published_at.isoformat() if story.published_at else None,
+        "text": story.text,
+        "athletes": list(athletes.values()),
+        "people": list(people.values()),
+        "events": list(events.values()),
+        "marks": [{"text": k.text, "value": k.value, "unit": k.unit, "start": k.start, "end": k.end,
+                   "flags": list(k.flags or []), "wind": k.wind} for k in marks],
+        "quotes": [{"text": q.text, "start": q.start, "end": q.end, "speaker": q.speaker} for q in quotes],
+        "performances": [{"athlete": p.athlete, "event": p.event, "mark": p.mark, "value": p.value,
+                          "unit": p.unit} for p in perfs],
+        "spans": sorted(spans, key=lambda x: (x["start"], x["end"])),
+    }
+
+
+def write_jsonl(records: Iterable[dict], out: Path) -> int:
+    """Write records to `out` through a temporary file, renamed only when complete."""
+    out = out.expanduser()
+    tmp = out.with_name(f".{out.name}.part")
+    count = 0
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for record in records:
+                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                count += 1
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count

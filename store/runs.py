@@ -1,0 +1,70 @@
+"""Crawl runs and source health, and the figures `trackwire stats` shows."""
+
+from __future__ import annotations
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from store.models import Athlete, CrawlRun, Mark, Mention, Quote, Source, Story, utcnow
+
+
+def start_run(session: Session, kind: str = "crawl") -> int:
+    run = CrawlRun(kind=kind)
+    session.add(run)
+    session.flush()
+    return run.id
+
+
+def finish_run(session: Session, run_id: int, *, status: str, stats: dict, errors: list[str],
+               new: int, updated: int, dropped: int) -> None:
+    run = session.get(CrawlRun, run_id)
+    run.ended_at = utcnow()
+    run.status = status
+    run.stats = stats
+    run.errors = errors
+    run.stories_new = new
+    run.stories_updated = updated
+    run.pages_dropped = dropped
+    session.add(run)
+
+
+def record_source(session: Session, name: str, *, homepage: str | None, ok: bool, error: str | None) -> None:
+    row = session.exec(select(Source).where(Source.name == name)).first() or Source(name=name)
+    row.homepage = homepage or row.homepage
+    row.last_crawl_at = utcnow()
+    row.last_status = "ok" if ok else "failing"
+    row.last_error = None if ok else error
+    row.failing_runs = 0 if ok else row.failing_runs + 1
+    session.add(row)
+
+
+def recent_runs(session: Session, limit: int = 5) -> list[CrawlRun]:
+    return list(session.exec(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(limit)))
+
+
+def failing_sources(session: Session) -> list[Source]:
+    return list(session.exec(select(Source).where(Source.last_status == "failing").order_by(Source.name)))
+
+
+def totals(session: Session) -> dict[str, int]:
+    def count(model, *where) -> int:
+        return session.exec(select(func.count()).select_from(model).where(*where)).one()
+
+    return {
+        "stories": count(Story),
+        "tagged": count(Story, col(Story.tagged_at).is_not(None)),
+        "athletes": session.exec(select(func.count(func.distinct(Mention.athlete_id)))
+                                 .where(col(Mention.athlete_id).is_not(None))).one(),
+        "registry": count(Athlete),
+        "quotes": count(Quote),
+        "marks": count(Mark),
+    }
+
+
+def drop_counts(session: Session, runs: int = 1) -> dict[str, int]:
+    """Dropped pages by reason over the last `runs` crawl runs."""
+    merged: dict[str, int] = {}
+    for run in recent_runs(session, runs):
+        for reason, n in (run.stats or {}).get("dropped", {}).items():
+            merged[reason] = merged.get(reason, 0) + n
+    return dict(sorted(merged.items(), key=lambda kv: -kv[1]))

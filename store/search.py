@@ -1,0 +1,194 @@
+"""Full-text search and athlete lookup. Any user input is safe here."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
+from sqlalchemy import func, text
+from sqlmodel import Session, col, select
+
+from store.db import is_sqlite
+from store.models import Athlete, Mark, Mention, Performance, Quote, Story
+from store.stories import fold
+
+
+class QueryError(ValueError):
+    """User input that cannot become a search; the message says what to type instead."""
+
+
+def fts_query(raw: str) -> str:
+    """An FTS5 MATCH expression from free text: every word quoted, all must match.
+
+    Quoting makes `McLaughlin-Levrone`, `Ingebrigtsen's`, `AND` and `*` plain
+    words instead of syntax.
+    """
+    words = [w for w in re.findall(r"[\w][\w'’.-]*", raw) if w.strip("'’.-")]
+    if not words:
+        raise QueryError(f"nothing to search for in {raw!r}: give one or more words")
+    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+
+
+@dataclass
+class Hit:
+    id: int
+    key: str
+    title: str
+    url: str | None
+    source: str | None
+    published_at: datetime | None
+    snippet: str
+    score: float
+
+
+def search(session: Session, query: str, *, athlete_ids: list[int] = (), since: datetime | None = None,
+           until: datetime | None = None, limit: int = 20) -> list[Hit]:
+    """Stories matching `query`, best first; with athletes, only stories mentioning all of them."""
+    if not is_sqlite(session.get_bind()):
+        return _search_like(session, query, athlete_ids=athlete_ids, since=since, until=until, limit=limit)
+    sql = ["SELECT s.id, s.key, s.title, s.url, s.source, s.published_at,",
+           "snippet(story_fts, 1, '[', ']', ' … ', 12) AS snip, bm25(story_fts, 5.0, 1.0) AS score",
+           "FROM story_fts JOIN story s ON s.id = story_fts.rowid WHERE story_fts MATCH :q"]
+    params: dict = {"q": fts_query(query), "limit": limit}
+    for i, aid in enumerate(athlete_ids):
+        sql.append(f"AND s.id IN (SELECT story_id FROM mention WHERE athlete_id = :a{i})")
+        params[f"a{i}"] = aid
+    if since:
+        sql.append("AND s.published_at >= :since")
+        params["since"] = since.replace(tzinfo=None)
+    if until:
+        sql.append("AND s.published_at < :until")
+        params["until"] = until.replace(tzinfo=None)
+    sql.append("ORDER BY score LIMIT :limit")
+    rows = session.connection().execute(text(" ".join(sql)), params).all()
+    return [Hit(r.id, r.key, r.title, r.url, r.source, _as_dt(r.published_at), r.snip, -r.score) for r in rows]
+
+
+def _as_dt(value) -> datetime | None:
+    """Raw SQL hands SQLite datetimes back as naive UTC text."""
+    if value is None:
+        return None
+    parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _search_like(session: Session, query: str, *, athlete_ids, since, until, limit) -> list[Hit]:
+    words = [w.strip('"') for w in fts_query(query).split()]
+    stmt = select(Story)
+    for w in words:
+        stmt = stmt.where(col(Story.text).ilike(f"%{w}%"))
+    for aid in athlete_ids:
+        stmt = stmt.where(col(Story.id).in_(select(Mention.story_id).where(Mention.athlete_id == aid)))
+    if since:
+        stmt = stmt.where(Story.published_at >= since)
+    if until:
+        stmt = stmt.where(Story.published_at < until)
+    rows = session.exec(stmt.order_by(col(Story.published_at).desc()).limit(limit)).all()
+    return [Hit(s.id, s.key, s.title, s.url, s.source, s.published_at, s.text[:160], 0.0) for s in rows]
+
+
+def find_athletes(session: Session, name: str) -> list[Athlete]:
+    """Athletes matching a name as people type it: any case or accents, surname only, or a typo.
+
+    Exact full names win; then surnames; then close spellings (Damerau-Levenshtein
+    <= 2, never for names under five letters). Athletes with stories come first.
+    """
+    key = fold(name)
+    if not key:
+        return []
+    exact = list(session.exec(select(Athlete).where(Athlete.fold == key)))
+    if exact:
+        return exact
+    surname = list(session.exec(select(Athlete).where(
+        (col(Athlete.fold).like(f"% {key}")) | (col(Athlete.fold).like(f"{key} %")))))
+    if surname:
+        return _with_stories_first(session, surname)
+    return _with_stories_first(session, _fuzzy(session, key))
+
+
+def _fuzzy(session: Session, key: str) -> list[Athlete]:
+    if len(key.replace(" ", "")) < 5:
+        return []
+    rows = list(session.exec(select(Athlete.id, Athlete.fold)))
+    folds = {r[0]: r[1] for r in rows}
+    hits = set()
+    for aid, f in folds.items():
+        parts = [f, f.split()[-1]] if " " in key else [f.split()[-1], f]
+        if any(DamerauLevenshtein.distance(key, p) <= 2 for p in parts):
+            hits.add(aid)
+    return [session.get(Athlete, a) for a in sorted(hits)]
+
+
+def suggest(session: Session, name: str, limit: int = 5) -> list[str]:
+    names = [r for r in session.exec(select(Athlete.name))]
+    found = process.extract(fold(name), [fold(n) for n in names], scorer=fuzz.WRatio, limit=limit)
+    return [names[i] for _, score, i in found if score >= 60]
+
+
+def _with_stories_first(session: Session, athletes: list[Athlete]) -> list[Athlete]:
+    counts = dict(session.exec(select(Mention.athlete_id, func.count(func.distinct(Mention.story_id)))
+                               .where(col(Mention.athlete_id).in_([a.id for a in athletes]))
+                               .group_by(Mention.athlete_id)).all())
+    with_stories = [a for a in athletes if counts.get(a.id)]
+    return sorted(with_stories or athletes, key=lambda a: (-counts.get(a.id, 0), a.name))
+
+
+@dataclass
+class StoryView:
+    key: str
+    title: str
+    url: str | None
+    source: str | None
+    published_at: datetime | None
+    quotes: list[str] = field(default_factory=list)
+    marks: list[dict] = field(default_factory=list)
+
+
+@dataclass
+class Profile:
+    athlete: Athlete
+    stories: list[StoryView]
+    performances: list[dict]
+    co_mentioned: list[tuple[str, int]]
+
+
+def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | None = None,
+                    until: datetime | None = None, limit: int = 50) -> Profile:
+    """Stories about an athlete, newest first, with what they said and what they ran."""
+    story_ids = select(Mention.story_id).where(Mention.athlete_id == athlete.id)
+    stmt = select(Story).where(col(Story.id).in_(story_ids))
+    if since:
+        stmt = stmt.where(Story.published_at >= since)
+    if until:
+        stmt = stmt.where(Story.published_at < until)
+    stories = session.exec(stmt.order_by(col(Story.published_at).desc().nulls_last(), col(Story.id).desc())
+                           .limit(limit)).all()
+    ids = [s.id for s in stories]
+    quotes: dict[int, list[str]] = {}
+    for q in session.exec(select(Quote).where(Quote.athlete_id == athlete.id, col(Quote.story_id).in_(ids))
+                          .order_by(Quote.story_id, Quote.start)):
+        quotes.setdefault(q.story_id, []).append(q.text)
+    perfs = session.exec(select(Performance).where(Performance.athlete_id == athlete.id,
+                                                   col(Performance.story_id).in_(ids))).all()
+    marks: dict[int, list[dict]] = {}
+    for p in perfs:
+        marks.setdefault(p.story_id, []).append({"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit})
+    views = [StoryView(s.key, s.title, s.url, s.source, s.published_at, quotes.get(s.id, []), marks.get(s.id, []))
+             for s in stories]
+    performances = [{"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit} for p in perfs]
+    return Profile(athlete, views, performances, co_mentioned(session, athlete.id, ids))
+
+
+def co_mentioned(session: Session, athlete_id: int, story_ids: list[int], limit: int = 5) -> list[tuple[str, int]]:
+    rows = session.exec(
+        select(Mention.name, func.count(func.distinct(Mention.story_id)).label("n"))
+        .where(col(Mention.story_id).in_(story_ids), Mention.label == "ATHLETE", Mention.athlete_id != athlete_id)
+        .group_by(Mention.name).order_by(text("n DESC"), Mention.name).limit(limit)).all()
+    return [(r[0], r[1]) for r in rows]
+
+
+def marks_of(session: Session, story_id: int) -> list[Mark]:
+    return list(session.exec(select(Mark).where(Mark.story_id == story_id).order_by(Mark.start)))

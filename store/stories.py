@@ -1,0 +1,158 @@
+"""Writing and reading stories and their tags. Every function takes a session."""
+
+from __future__ import annotations
+
+import hashlib
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete, func, or_
+from sqlmodel import Session, col, select
+
+from nlp.text import fold
+from store.models import Athlete, Mark, Mention, Performance, Quote, Story, utcnow
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
+
+
+@dataclass(slots=True)
+class StoryIn:
+    """A story as the crawler or `ingest` hands it to the store. `text` is headline, blank line, body."""
+
+    key: str
+    text: str
+    title: str = ""
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    published_at: datetime | None = None
+    fetched_at: datetime | None = None
+    language: str | None = None
+    raw_html: bytes | None = None  # uncompressed page bytes; stored compressed
+    extra: dict = field(default_factory=dict)
+
+
+def upsert_story(session: Session, story: StoryIn) -> str:
+    """Insert or update by key. Returns "new", "updated" or "unchanged".
+
+    A changed text drops the old tags (their offsets no longer hold) so the
+    story is tagged again.
+    """
+    digest = content_hash(story.text)
+    row = session.exec(select(Story).where(Story.key == story.key)).first()
+    status = "new"
+    if row is None:
+        row = Story(key=story.key)
+    elif row.content_hash == digest and row.title == story.title:
+        _refresh_metadata(row, story)
+        session.add(row)
+        return "unchanged"
+    else:
+        status = "updated"
+        clear_tags(session, row.id)
+        row.tagged_at = None
+        row.tagger_version = None
+    row.text = story.text
+    row.title = story.title
+    row.content_hash = digest
+    _refresh_metadata(row, story)
+    session.add(row)
+    session.flush()
+    return status
+
+
+def _refresh_metadata(row: Story, story: StoryIn) -> None:
+    row.url = story.url or row.url
+    row.source = story.source or row.source
+    row.author = story.author or row.author
+    row.published_at = story.published_at or row.published_at
+    row.language = story.language or row.language
+    row.fetched_at = story.fetched_at or utcnow()
+    if story.raw_html is not None:
+        row.raw_html = zlib.compress(story.raw_html, 6)
+
+
+def raw_html(row: Story) -> bytes | None:
+    return zlib.decompress(row.raw_html) if row.raw_html else None
+
+
+def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
+    """Which of these URLs are already stored, as a story's url or key."""
+    wanted = list(dict.fromkeys(urls))
+    found: set[str] = set()
+    for i in range(0, len(wanted), 500):
+        chunk = wanted[i : i + 500]
+        rows = session.exec(select(Story.url, Story.key).where(
+            or_(col(Story.url).in_(chunk), col(Story.key).in_(chunk))))
+        for url, key in rows:
+            found.update(x for x in (url, key) if x in chunk)
+    return found
+
+
+def _to_tag(query, *, retag: bool, version: str):
+    if retag:
+        return query.where(or_(col(Story.tagger_version).is_(None), Story.tagger_version != version))
+    return query.where(col(Story.tagged_at).is_(None))
+
+
+def stories_to_tag(session: Session, *, retag: bool, version: str, after: int = 0,
+                   limit: int = 200) -> list[tuple[int, str]]:
+    """The next (id, text) pairs still to tag with ids above `after`, by increasing id."""
+    query = _to_tag(select(Story.id, Story.text).where(Story.id > after), retag=retag, version=version)
+    return [(r[0], r[1]) for r in session.exec(query.order_by(Story.id).limit(limit))]
+
+
+def count_to_tag(session: Session, *, retag: bool, version: str) -> int:
+    return session.exec(_to_tag(select(func.count()).select_from(Story), retag=retag, version=version)).one()
+
+
+def clear_tags(session: Session, story_id: int | None) -> None:
+    if story_id is None:
+        return
+    for table in (Mention, Quote, Mark, Performance):
+        session.exec(delete(table).where(table.story_id == story_id))
+
+
+def athlete_id(session: Session, name: str, *, country: str | None = None, sex: str | None = None,
+               birth_year: int | None = None, events: str | None = None) -> int:
+    """The id of the athlete with this canonical name, created when new."""
+    row = session.exec(select(Athlete).where(Athlete.name == name)).first()
+    if row is None:
+        row = Athlete(name=name, fold=fold(name), country=country, sex=sex,
+                      birth_year=birth_year, events=events)
+        session.add(row)
+        session.flush()
+    elif country and not row.country:
+        row.country = country
+        session.add(row)
+    return row.id
+
+
+def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None:
+    """Replace a story's tags with `tags` (the tagger's plain-data output)."""
+    clear_tags(session, story_id)
+    text = session.get(Story, story_id).text
+    ids = {a["name"]: athlete_id(session, a["name"], country=a.get("country")) for a in tags["athletes"]}
+    rows: list = []
+    for a in tags["athletes"]:
+        rows += [Mention(story_id=story_id, start=s, end=e, label="ATHLETE", text=text[s:e],
+                         name=a["name"], athlete_id=ids[a["name"]]) for s, e in a["mentions"]]
+    for p in tags["people"]:
+        rows += [Mention(story_id=story_id, start=s, end=e, label="PERSON", text=text[s:e],
+                         name=p["name"], role=p.get("role")) for s, e in p["mentions"]]
+    for ev in tags["events"]:
+        rows += [Mention(story_id=story_id, start=s, end=e, label="EVENT", text=text[s:e], name=ev["event"],
+                         sex=ev.get("sex"), indoor=ev.get("indoor")) for s, e in ev["mentions"]]
+    rows += [Mark(story_id=story_id, **{k: m[k] for k in ("start", "end", "text", "value", "unit", "flags", "wind")})
+             for m in tags["marks"]]
+    rows += [Quote(story_id=story_id, start=q["start"], end=q["end"], text=q["text"], speaker=q["speaker"],
+                   athlete_id=ids.get(q["speaker"])) for q in tags["quotes"]]
+    rows += [Performance(story_id=story_id, athlete_id=ids.get(p["athlete"]), **p) for p in tags["performances"]]
+    session.add_all(rows)
+    story = session.get(Story, story_id)
+    story.tagged_at = utcnow()
+    story.tagger_version = version
+    session.add(story)

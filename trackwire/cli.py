@@ -1,0 +1,72 @@
+"""The `trackwire` command. Each command is a thin layer over crawler/, nlp/ and store/."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+
+from trackwire.errors import explain
+from trackwire.settings import Settings
+
+app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  help="Athletics news in, tagged data out: crawl, tag, store, search, export.")
+console = Console()
+err = Console(stderr=True)
+
+
+@dataclass
+class State:
+    settings: Settings
+    debug: bool = False
+
+
+STATE = State(settings=Settings.model_construct())
+
+
+@app.callback()
+def main_options(
+    db: Annotated[Optional[str], typer.Option(help="SQLite file or SQLAlchemy URL [env: TRACKWIRE_DB]")] = None,
+    debug: Annotated[bool, typer.Option(help="Show tracebacks and Scrapy's log")] = False,
+) -> None:
+    settings = Settings()
+    if db:
+        settings.db = db
+    STATE.settings, STATE.debug = settings, debug
+
+
+def engine():
+    from store.db import init_db, make_engine
+
+    eng = make_engine(STATE.settings.db)
+    init_db(eng)
+    return eng
+
+
+def main() -> None:
+    """Entry point: run the app; known failures become one line and a non-zero exit."""
+    from trackwire import commands_crawl, commands_query, commands_tools  # noqa: F401  (register commands)
+
+    try:
+        app(standalone_mode=True)
+    except KeyboardInterrupt:
+        err.print("[yellow]interrupted[/yellow]: what was already stored is kept; run the command again to finish")
+        sys.exit(130)
+    except Exception as exc:  # noqa: BLE001  (the one place that turns failures into messages)
+        message = explain(exc)
+        if STATE.debug or message is None:
+            traceback.print_exc()
+            if message is None:
+                err.print("[red]error[/red]: unexpected failure (above); please report it with the command you ran")
+                sys.exit(1)
+        err.print(f"[red]error[/red]: {message}")
+        sys.exit(1)
+
+
+def path_arg(help_text: str):
+    return Annotated[Path, typer.Argument(help=help_text)]

@@ -1,0 +1,161 @@
+"""crawl, tag, run, ingest, stats."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from trackwire.cli import STATE, app, console, engine, err
+from trackwire.errors import UserError
+
+
+def load_nlp():
+    from nlp.pipeline import load_pipeline
+
+    with console.status(f"loading spaCy model {STATE.settings.spacy_model or 'en_core_web_sm'}…"):
+        return load_pipeline(STATE.settings.spacy_model)
+
+
+def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optional[int]) -> int:
+    import logging
+
+    from crawler.run import run_crawl, scrapy_settings
+    from crawler.sources import load_sources, select
+
+    s = STATE.settings
+    sources = select(load_sources(sources_file or (s.sources if s.sources.exists() else None)), names)
+    settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
+                               obey_robots=s.obey_robots, timeout=s.crawl_timeout)
+    if STATE.debug:
+        settings.set("LOG_LEVEL", "DEBUG")
+    else:
+        logging.getLogger("scrapy").setLevel(logging.ERROR)
+        settings.set("LOG_ENABLED", False)
+    err.print(f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}")
+    report = run_crawl(sources, settings, max_articles=max_articles)
+    table = Table(title=f"crawl run {report.run_id}: {report.status}")
+    for col in ("new", "updated", "unchanged", "pages requested", "dropped"):
+        table.add_column(col, justify="right")
+    table.add_row(str(report.new), str(report.updated), str(report.unchanged), str(report.requested),
+                  str(sum(report.dropped.values())))
+    console.print(table)
+    for reason, n in sorted({**report.dropped, **report.skipped}.items(), key=lambda kv: -kv[1]):
+        console.print(f"  {reason}: {n}")
+    for name, why in report.failing.items():
+        err.print(f"[red]source {name} failing[/red]: {why}")
+    if report.status == "interrupted":
+        err.print("[yellow]crawl interrupted[/yellow]: stored stories are kept; the next crawl picks up the rest")
+        raise typer.Exit(130)
+    if report.status in ("failed", "timeout"):
+        raise UserError(f"crawl {report.status}: every source failed; check the URLs with --debug" if report.status ==
+                        "failed" else "crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
+    return report.new + report.updated
+
+
+@app.command()
+def crawl(
+    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML) [env: TRACKWIRE_SOURCES]")] = None,
+    source: Annotated[Optional[list[str]], typer.Option(help="crawl only this source (repeatable)")] = None,
+    max_articles: Annotated[Optional[int], typer.Option(min=1, help="fetch at most N article pages")] = None,
+) -> None:
+    """Fetch feeds and sitemaps, then the new article pages; store them."""
+    do_crawl(sources, source or [], max_articles)
+
+
+def do_tag(retag: bool, workers: int) -> int:
+    from trackwire.tagging import pending, tag_stories
+
+    eng = engine()
+    total = pending(eng, retag=retag)
+    if not total:
+        console.print("nothing to tag: every story is tagged by this tagger version")
+        return 0
+    nlp = load_nlp()
+    columns = (TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("tag", total=total)
+        done = tag_stories(eng, nlp, retag=retag, workers=workers, batch_size=STATE.settings.tag_batch,
+                           on_done=lambda n: progress.update(task, completed=n))
+    console.print(f"tagged {done} stories")
+    return done
+
+
+@app.command()
+def tag(
+    retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
+    workers: Annotated[int, typer.Option(min=1, help="tagging processes")] = 1,
+) -> None:
+    """Tag stored stories: athletes, events, marks, quotes and performances."""
+    do_tag(retag, workers)
+
+
+@app.command()
+def run(
+    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML)")] = None,
+    source: Annotated[Optional[list[str]], typer.Option(help="crawl only this source (repeatable)")] = None,
+    max_articles: Annotated[Optional[int], typer.Option(min=1, help="fetch at most N article pages")] = None,
+    workers: Annotated[int, typer.Option(min=1, help="tagging processes")] = 1,
+) -> None:
+    """The nightly job: crawl, then tag what is new."""
+    do_crawl(sources, source or [], max_articles)
+    do_tag(False, workers)
+
+
+@app.command()
+def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .jsonl or .html files, or folders")]) -> None:
+    """Store stories from files without crawling (tag them with `trackwire tag`)."""
+    from store.db import write_session
+    from store.stories import StoryIn, upsert_story
+    from trackwire.ingest import read_paths
+
+    eng = engine()
+    counts: dict[str, int] = {}
+    bad = 0
+    for item in read_paths(paths):
+        if not isinstance(item, StoryIn):
+            err.print(f"[yellow]skipped[/yellow] {item.where}: {item.why}")
+            bad += 1
+            continue
+        with write_session(eng) as session:
+            status = upsert_story(session, item)
+        counts[status] = counts.get(status, 0) + 1
+    console.print("stored: " + (", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"))
+    if bad:
+        raise UserError(f"{bad} input(s) skipped (listed above): fix them and ingest again; the rest is stored")
+
+
+@app.command()
+def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+    """What the store holds, the last runs, and what was dropped and why."""
+    import json
+
+    from store.db import read_session
+    from store.runs import drop_counts, failing_sources, recent_runs, totals
+
+    with read_session(engine()) as session:
+        figures, runs = totals(session), recent_runs(session, 5)
+        drops, failing = drop_counts(session, 1), failing_sources(session)
+    if as_json:
+        console.print_json(json.dumps({
+            "totals": figures, "dropped_last_run": drops,
+            "runs": [{"id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
+                      "new": r.stories_new, "updated": r.stories_updated} for r in runs],
+            "failing_sources": [{"name": f.name, "since_runs": f.failing_runs, "error": f.last_error}
+                                for f in failing]}))
+        return
+    console.print(" · ".join(f"{k}: {v}" for k, v in figures.items()))
+    table = Table(title="last runs")
+    for col in ("id", "started", "status", "new", "updated", "dropped"):
+        table.add_column(col)
+    for r in runs:
+        table.add_row(str(r.id), f"{r.started_at:%Y-%m-%d %H:%M}", r.status, str(r.stories_new),
+                      str(r.stories_updated), str(r.pages_dropped))
+    console.print(table)
+    if drops:
+        console.print("dropped in the last run: " + ", ".join(f"{k} {v}" for k, v in drops.items()))
+    for f in failing:
+        console.print(f"[red]failing[/red] {f.name} ({f.failing_runs} run(s)): {f.last_error}")

@@ -1,0 +1,78 @@
+"""demo and eval."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.table import Table
+
+from trackwire.cli import STATE, app, console, err
+from trackwire.errors import UserError
+
+
+@app.command()
+def demo() -> None:
+    """The whole job offline: serve the bundled news site, crawl it, tag it, show what came out."""
+    from crawler.demo_site import DemoSite
+    from store.db import read_session
+    from store.export import story_records
+    from trackwire.cli import engine
+    from trackwire.commands_crawl import do_crawl, do_tag
+
+    with DemoSite() as site, tempfile.TemporaryDirectory() as tmp:
+        sources = Path(tmp) / "sources.toml"
+        sources.write_text(site.sources_toml(), encoding="utf-8")
+        STATE.settings.download_delay = 0.0
+        err.print(f"serving the demo site at {site.base}")
+        do_crawl(sources, [], None)
+    do_tag(False, 1)
+    with read_session(engine()) as session:
+        records = list(story_records(session, tagged_only=True))
+    summarise(records)
+
+
+def summarise(records: list[dict]) -> None:
+    counts: dict[str, int] = {}
+    for r in records:
+        for a in r["athletes"]:
+            counts[a["name"]] = counts.get(a["name"], 0) + 1
+    table = Table(title=f"{len(records)} stories stored and tagged: most mentioned athletes")
+    table.add_column("athlete")
+    table.add_column("stories", justify="right")
+    for name, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
+        table.add_row(name, str(n))
+    console.print(table)
+    quote = next((q for r in records for q in r["quotes"] if q["speaker"]), None)
+    if quote:
+        console.print(f"A quote: “{quote['text']}” — {quote['speaker']}")
+    top = max(counts, key=counts.get) if counts else "Kerr"
+    console.print(f"Next, try: [bold]trackwire athlete \"{top.split()[-1]}\"[/bold]  or  "
+                  "[bold]trackwire search \"world record\"[/bold]")
+
+
+@app.command(name="eval")
+def evaluate_cmd(
+    gold: Annotated[Path, typer.Argument(help="gold JSONL in the tagging guide's format")],
+    baseline: Annotated[bool, typer.Option(help="also score the stock model alone, in the same run")] = False,
+    errors: Annotated[Optional[Path], typer.Option(help="write every error, one a line, to this file")] = None,
+) -> None:
+    """Score the tagger against hand-annotated articles (the tagging guide's measures)."""
+    from trackwire.evaluation import baseline_predictions, score_table, trackwire_predictions
+
+    if not gold.exists():
+        raise UserError(f"gold file {gold} not found")
+    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not rows:
+        raise UserError(f"gold file {gold} holds no articles")
+    runs = {"trackwire": trackwire_predictions(rows, STATE.settings.spacy_model)}
+    if baseline:
+        runs["stock model"] = baseline_predictions(rows, STATE.settings.spacy_model)
+    table, problems = score_table(rows, runs)
+    console.print(table)
+    if errors:
+        errors.write_text("\n".join(problems) + "\n", encoding="utf-8")
+        console.print(f"{len(problems)} errors written to {errors}")

@@ -1,0 +1,40 @@
+"""Turning failures into one line a person can act on."""
+
+from __future__ import annotations
+
+import errno
+
+from sqlalchemy.exc import OperationalError
+
+from crawler.sources import SourcesError
+from nlp.components import PatternError
+from nlp.pipeline import ModelError
+from store.db import DatabaseError
+from store.export import ExportError
+from store.search import QueryError
+
+KNOWN = (SourcesError, ModelError, DatabaseError, ExportError, QueryError, PatternError)
+
+
+class UserError(RuntimeError):
+    """A failure whose message already says what to do."""
+
+
+def explain(exc: BaseException) -> str | None:
+    """One line for a failure we understand, or None for a bug (shown with --debug)."""
+    if isinstance(exc, (UserError, *KNOWN)):
+        return str(exc)
+    if isinstance(exc, OperationalError):
+        detail = str(exc.orig) if exc.orig else str(exc)
+        if "full" in detail:
+            return f"the disk is full ({detail}): free some space and run again; nothing stored was lost"
+        if "locked" in detail:
+            return "the database is busy with another trackwire process: wait for it to finish and run again"
+        if "unable to open" in detail:
+            return f"cannot open the database ({detail}): check --db / TRACKWIRE_DB and the folder's permissions"
+        return f"database error: {detail}"
+    if isinstance(exc, OSError):
+        if exc.errno == errno.ENOSPC:
+            return "the disk is full: free some space and run again; nothing stored was lost"
+        return f"{exc.strerror or exc}: {exc.filename or ''}".rstrip(": ")
+    return None

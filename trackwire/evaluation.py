@@ -1,0 +1,62 @@
+"""`trackwire eval`: gold texts go through a temporary store and the real tagger."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from rich.table import Table
+
+from nlp.evaluate import FIELDS, evaluate
+from store.db import init_db, make_engine, read_session, write_session
+from store.export import story_records
+from store.stories import StoryIn, upsert_story
+
+
+def trackwire_predictions(rows: list[dict], model: str | None) -> list[dict]:
+    """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file."""
+    from nlp.pipeline import load_pipeline
+    from trackwire.tagging import tag_stories
+
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = make_engine(str(Path(tmp) / "eval.db"))
+        init_db(engine)
+        with write_session(engine) as session:
+            for row in rows:
+                upsert_story(session, StoryIn(key=row["id"], text=row["text"], title=row["text"].split("\n")[0]))
+        tag_stories(engine, load_pipeline(model))
+        with read_session(engine) as session:
+            by_key = {r["key"]: r for r in story_records(session)}
+        engine.dispose()
+    return [by_key[row["id"]] for row in rows]
+
+
+def baseline_predictions(rows: list[dict], model: str | None) -> list[dict]:
+    """The stock model alone: its PERSON entities as athletes; no events, marks, quotes."""
+    import spacy
+
+    from nlp.pipeline import default_model
+
+    nlp = spacy.load(model or default_model())
+    preds = []
+    for doc in nlp.pipe(row["text"] for row in rows):
+        names = {e.text for e in doc.ents if e.label_ == "PERSON"}
+        preds.append({"athletes": [{"name": n} for n in sorted(names)], "events": [], "marks": [],
+                      "quotes": [], "performances": []})
+    return preds
+
+
+def score_table(rows: list[dict], runs: dict[str, list[dict]]) -> tuple[Table, list[str]]:
+    table = Table(title=f"tagging scores on {len(rows)} articles (P / R / F1)")
+    table.add_column("field")
+    for name in runs:
+        table.add_column(name, justify="right")
+    results = {name: evaluate(rows, preds) for name, preds in runs.items()}
+    for field in FIELDS:
+        table.add_row(field, *(f"{s[field].precision:.3f} / {s[field].recall:.3f} / {s[field].f1:.3f}"
+                               for s, _ in results.values()))
+    table.add_row("speaker accuracy", *(f"{sp.recall:.3f}" if sp.tp + sp.fn else "—"
+                                        for _, sp in results.values()))
+    scores, speaker = results["trackwire"]
+    problems = [e for f in FIELDS for e in scores[f].errors] + speaker.errors
+    return table, problems

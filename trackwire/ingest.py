@@ -1,0 +1,95 @@
+"""Stories from files: .txt (headline, blank line, body), .jsonl, .html."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from crawler.extract import NotAnArticle, extract, parse_date
+from store.stories import StoryIn
+
+
+@dataclass
+class BadInput:
+    where: str  # "file:line"
+    why: str
+
+
+def read_paths(paths: list[Path]) -> Iterator[StoryIn | BadInput]:
+    for path in paths:
+        if path.is_dir():
+            yield from read_paths(sorted(p for p in path.iterdir() if p.suffix in (".txt", ".jsonl", ".html", ".htm")))
+            continue
+        if not path.exists():
+            yield BadInput(str(path), "no such file")
+        elif path.suffix == ".jsonl":
+            yield from _jsonl(path)
+        elif path.suffix in (".html", ".htm"):
+            yield _html(path)
+        elif path.suffix == ".txt":
+            yield _txt(path)
+        else:
+            yield BadInput(str(path), "unknown file type: give .txt, .jsonl or .html")
+
+
+def _read_text(path: Path) -> str:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1252", "replace")
+
+
+def _txt(path: Path) -> StoryIn | BadInput:
+    text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
+    if not text.strip():
+        return BadInput(str(path), "empty file")
+    title = text.split("\n", 1)[0].strip()
+    return StoryIn(key=path.stem, text=text + "\n", title=title, source="ingest")
+
+
+def _html(path: Path) -> StoryIn | BadInput:
+    raw = path.read_bytes()
+    try:
+        article = extract(raw, path.resolve().as_uri())
+    except NotAnArticle as exc:
+        return BadInput(str(path), str(exc))
+    key = article.url if not article.url.startswith("file:") else path.stem
+    return StoryIn(key=key, text=article.text, title=article.title, url=None if key == path.stem else article.url,
+                   source="ingest", author=article.author, published_at=article.published_at,
+                   language=article.language, raw_html=raw)
+
+
+def _jsonl(path: Path) -> Iterator[StoryIn | BadInput]:
+    with path.open(encoding="utf-8") as fh:
+        for number, line in enumerate(fh, 1):
+            if line.strip():
+                yield _json_story(line, f"{path}:{number}")
+
+
+def _json_story(line: str, where: str) -> StoryIn | BadInput:
+    try:
+        row = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return BadInput(where, f"not JSON ({exc.msg})")
+    if not isinstance(row, dict):
+        return BadInput(where, "not a JSON object")
+    key = row.get("key") or row.get("id")
+    if not key:
+        return BadInput(where, "no key or id")
+    if row.get("text"):
+        text = row["text"]
+        title = row.get("title") or text.split("\n", 1)[0].strip()
+    elif row.get("title") and row.get("body"):
+        title, text = row["title"], f"{row['title']}\n\n{row['body']}"
+    else:
+        return BadInput(where, "needs text, or title and body")
+    published = None
+    if row.get("published_at"):
+        published = parse_date(str(row["published_at"]))
+        if published is None:
+            return BadInput(where, f"published_at {row['published_at']!r} is not an ISO 8601 date")
+    return StoryIn(key=str(key), text=text, title=title, url=row.get("url"), source=row.get("source") or "ingest",
+                   published_at=published, author=row.get("author"))

@@ -1,0 +1,25 @@
+"""One settings object, read from TRACKWIRE_* environment variables (and .env)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "crawler" / "sources.toml"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="TRACKWIRE_", env_file=".env", extra="ignore")
+
+    db: str = Field("./trackwire.db", description="SQLite path or SQLAlchemy URL")
+    spacy_model: str | None = Field(None, description="spaCy model; default en_core_web_sm if installed")
+    sources: Path = Field(DEFAULT_SOURCES, description="sources file (TOML)")
+    user_agent: str = Field("trackwire/0.1 (+https://github.com/trackwire/trackwire; athletics news research)",
+                            description="User-Agent sent by the crawler, with a contact")
+    download_delay: float = Field(1.0, description="seconds between requests to one domain")
+    obey_robots: bool = True
+    crawl_timeout: int = Field(3600, description="seconds a crawl may take before it is stopped")
+    tag_batch: int = Field(32, description="stories per nlp.pipe batch")
+    schedule: str = Field("30 2 * * *", description="nightly crawl, cron syntax")
