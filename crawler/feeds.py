@@ -45,6 +45,8 @@ def _child_text(node, name: str) -> str | None:
 def feed_entries(body: bytes) -> list[Entry]:
     """Items of an RSS 2.0 / RSS 1.0 / Atom feed."""
     root = _parse(body)
+    if _local(root.tag) not in ("rss", "feed", "RDF"):
+        raise NotXML(f"<{_local(root.tag)}> is not an RSS or Atom feed")
     entries = []
     for node in root.iter():
         kind = _local(node.tag)
@@ -66,6 +68,8 @@ def feed_entries(body: bytes) -> list[Entry]:
 def sitemap_entries(body: bytes) -> tuple[list[Entry], list[str]]:
     """(page entries, child sitemaps) of a sitemap, sitemap index or Google News sitemap."""
     root = _parse(body)
+    if _local(root.tag) not in ("urlset", "sitemapindex"):
+        raise NotXML(f"<{_local(root.tag)}> is not a sitemap")
     pages, children = [], []
     for node in root:
         kind = _local(node.tag)

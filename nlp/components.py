@@ -15,8 +15,9 @@ from spacy.tokens import Doc
 from spacy.util import registry
 
 from nlp.marks import find_marks
-from nlp.people import Candidate, Person, assign_roles, clean_candidate, group_people
+from nlp.people import PARTICLES, Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
 from nlp.quotes import NameMention, attribute, find_quotes
+from nlp.registry import Entry, Registry, load_registry
 from nlp.text import fold
 
 if not Doc.has_extension("athletics"):
@@ -155,43 +156,99 @@ THING_AFTER = re.compile(r"^\s*(?:Stadium|Arena|Award|Awards|Trophy|Memorial|Gam
                          r"Centre|Center|Park|Foundation|Cup|Prize|Field|Track|Dream Mile|Meeting|Lecture|Bowl)\b")
 
 
-@Language.factory("athletics_people", default_config={"stopwords": None})
-def make_people(nlp: Language, name: str, stopwords: list[str] | None) -> "PeopleTagger":
-    return PeopleTagger(set(stopwords) if stopwords is not None else load_words("not_names.txt"))
+NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:van|de|der|den|da|di|von|le|la|du|dos|del|ter)\s+)*[A-Z][\w'’.-]*)+")
+SPEECH_AFTER = re.compile(r"^(?:['’]s\b|\s+(?:said|says|added|told|admitted|insisted|explained)\b)")
+
+
+@Language.factory("athletics_people", default_config={"stopwords": None, "use_registry": True})
+def make_people(nlp: Language, name: str, stopwords: list[str] | None, use_registry: bool) -> "PeopleTagger":
+    return PeopleTagger(set(stopwords) if stopwords is not None else load_words("not_names.txt"),
+                        load_registry() if use_registry else Registry([]))
 
 
 class PeopleTagger:
-    """PERSON entities become people; athletes are told from coaches, officials and others."""
+    """People from PERSON entities and registry names; athletes told from coaches, officials, others."""
 
-    def __init__(self, stopwords: set[str]):
+    def __init__(self, stopwords: set[str], registry: Registry):
         self.stopwords = stopwords
+        self.registry = registry
 
     def __call__(self, doc: Doc) -> Doc:
-        candidates = self._candidates(doc)
+        known = self._registry_names(doc.text)
+        candidates = known + [c for c in self._model_names(doc) if not _overlaps(c, known)]
         people = group_people(candidates)
         people = self._add_bare_surnames(doc, people)
+        story_events = {ev["event"] for ev in data(doc)["events"]}
+        people = [p for p in (self._canonical(doc.text, p, story_events) for p in people) if p is not None]
+        people = merge_same(people)
         assign_roles(doc.text, people)
         out = data(doc)
         out["athletes"] = [{"name": p.name, "country": p.country, "mentions": [list(m) for m in p.mentions]}
                            for p in people if p.athlete]
         out["people"] = [{"name": p.name, "role": p.role, "mentions": [list(m) for m in p.mentions]}
-                         for p in people if not p.athlete]
+                         for p in people if p.role]
         spans = [doc.char_span(s, e, alignment_mode="expand") for p in people for s, e in p.mentions]
         doc.spans["people"] = [s for s in spans if s is not None]
         return doc
 
-    def _candidates(self, doc: Doc) -> list[Candidate]:
+    def _registry_names(self, text: str) -> list[Candidate]:
+        """Runs of capitalised words whose longest sub-run is a registry athlete's name."""
+        found = []
+        for run in NAME_RUN.finditer(text):
+            words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group(0))]
+            i = 0
+            while i < len(words):
+                for j in range(min(len(words), i + 4), i + 1, -1):
+                    c = clean_candidate(text[words[i][0]:words[j - 1][1]], words[i][0], words[j - 1][1])
+                    if c and self.registry.get(c.text):
+                        found.append(c)
+                        i = j - 1
+                        break
+                i += 1
+        return found
+
+    def _model_names(self, doc: Doc) -> list[Candidate]:
+        """PERSON entities, and ORG/GPE ones shaped like a name ("Alistair Cragg" as ORG)."""
         found = []
         for ent in doc.ents:
-            if ent.label_ not in NAME_LABELS:
+            if ent.label_ not in NAME_LABELS and ent.label_ not in RESCUE_LABELS:
                 continue
             c = clean_candidate(ent.text, ent.start_char, ent.end_char)
-            if c is None or c.text.casefold() in self.stopwords or THING_AFTER.match(doc.text[c.end:c.end + 20]):
+            if c is None or not self._name_shaped(c.text) or THING_AFTER.match(doc.text[c.end:c.end + 20]) \
+                    or THING_AFTER.match(" " + c.text.split()[-1]):
                 continue
-            if all(w.casefold() in self.stopwords for w in c.text.split()):
+            words = c.text.split()
+            if ent.label_ in RESCUE_LABELS and not (2 <= len(words) <= 3 and self.registry.is_given_name(words[0])):
                 continue
             found.append(c)
         return found
+
+    def _name_shaped(self, text: str) -> bool:
+        words = text.split()
+        if text.casefold() in self.stopwords or any(w.casefold().strip("'’") in self.stopwords for w in words):
+            return False
+        return all(w[0].isupper() or w.lower() in PARTICLES for w in words)
+
+    def _canonical(self, text: str, p: Person, story_events: set[str]) -> Person | None:
+        """Registry facts and spelling for full names; bare single names need evidence to stay."""
+        if " " in p.name:
+            entry = self.registry.get(p.name) or self.registry.closest(p.name)
+            if entry is not None:
+                if fold(entry.name) != fold(p.name):
+                    p.name = entry.name
+                p.in_registry, p.country = True, entry.country
+            return p
+        entry = self._surname_in_context(p.name, story_events)
+        if entry is not None:
+            p.name, p.in_registry, p.country = entry.name, True, entry.country
+            return p
+        spoken = any(SPEECH_AFTER.match(text[e:e + 12]) for _, e in p.mentions)
+        return p if spoken else None
+
+    def _surname_in_context(self, surname: str, story_events: set[str]) -> Entry | None:
+        """The one registry athlete with this surname who competes in an event the story names."""
+        fits = [e for e in self.registry.by_surname.get(fold(surname), []) if story_events & set(e.events)]
+        return fits[0] if len(fits) == 1 else None
 
     def _add_bare_surnames(self, doc: Doc, people: list[Person]) -> list[Person]:
         """Surnames the model missed or mislabelled (headlines, "Kerr" as ORG) that name a person in the story."""
@@ -214,6 +271,10 @@ class PeopleTagger:
         for p in people:
             p.mentions.sort()
         return people
+
+
+def _overlaps(c: Candidate, others: list[Candidate]) -> bool:
+    return any(c.start < o.end and o.start < c.end for o in others)
 
 
 # ---------------------------------------------------------------- quotes

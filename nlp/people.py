@@ -16,8 +16,10 @@ from rapidfuzz.distance import DamerauLevenshtein
 
 from nlp.text import fold
 
+PARTICLES = {"van", "de", "der", "den", "da", "di", "von", "le", "la", "du", "dos", "del", "ter"}
 TITLES = {"sir", "dame", "lord", "lady", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "coach",
-          "president", "professor", "prof", "baroness", "baron", "judge", "captain"}
+          "president", "professor", "prof", "baroness", "baron", "judge", "captain", "sprinter", "hurdler", "runner",
+          "walker", "jumper", "thrower", "banned", "compatriot", "team-mate", "teammate", "skipper", "veteran"}
 
 ROLE_CUES = [
     ("coach", re.compile(r"\b(?:coach(?:es|ed|ing)?|trainer|mentor|trained by)\b", re.I)),
@@ -26,7 +28,7 @@ ROLE_CUES = [
         r"executive|commissioner|minister|judge|panel|tribunal|organiser|organizer|promoter|head of|boss|"
         r"general secretary|vice-president|ceo|steward|referee|doping officer)\b", re.I)),
     ("other", re.compile(
-        r"\b(?:lawyer|attorney|solicitor|agent|manager|journalist|columnist|reporter|pundit|commentator|"
+        r"\b(?:lawyers?|attorneys?|solicitors?|agents?|manager|journalist|columnist|reporter|pundit|commentator|"
         r"presenter|psychologist|doctor|physio(?:therapist)?|nutritionist|chemist|scientist|founder|owner|"
         r"husband|wife|father|mother|dad|mum|brother|sister|son|daughter|boyfriend|girlfriend|fiancée?|"
         r"politician|MP|footballer|cricketer|golfer|boxer|cyclist|swimmer|tennis|rugby|prime minister)\b", re.I)),
@@ -115,8 +117,10 @@ def _full_match(people: list[Person], name: str) -> Person | None:
         if len(key) >= 5 and DamerauLevenshtein.distance(fold(p.name), key) <= 2 and p.surname[:1] == key.split()[-1][:1]:
             return p
     last = key.split()[-1]
-    for p in people:  # "Kelly Holmes" after "Dame Kelly Holmes"; "Paula Radcliffe" after "Radcliffe"
-        if p.surname == last and fold(p.name).endswith(key):
+    for p in people:  # "El Guerrouj" then "Hicham El Guerrouj": one person, the fuller name
+        if p.surname == last and (fold(p.name).endswith(" " + key) or key.endswith(" " + fold(p.name))):
+            if len(key) > len(fold(p.name)):
+                p.name = name
             return p
     return None
 
@@ -137,6 +141,28 @@ def _single_match(people: list[Person], c: Candidate) -> Person | None:
         if fold(p.name) == key:
             return p
     return None
+
+
+def merge_same(people: list[Person]) -> list[Person]:
+    """One person per canonical name, after registry resolution; first names re-attached."""
+    merged: dict[str, Person] = {}
+    for p in people:
+        key = fold(p.name)
+        if key in merged:
+            merged[key].mentions += p.mentions
+            merged[key].in_registry |= p.in_registry
+        else:
+            merged[key] = p
+    result = list(merged.values())
+    full = [p for p in result if " " in p.name]
+    for p in [p for p in result if " " not in p.name]:
+        owner = next((f for f in full if f.first == fold(p.name) or f.surname == fold(p.name)), None)
+        if owner is not None:
+            owner.mentions += p.mentions
+            result.remove(p)
+    for p in result:
+        p.mentions = sorted(set(p.mentions))
+    return sorted(result, key=lambda p: p.mentions[0][0])
 
 
 def assign_roles(text: str, people: list[Person]) -> None:
@@ -165,7 +191,8 @@ def _context(text: str, start: int, end: int) -> tuple[str, str]:
     head = re.split(r"[.!?\n\"“”]\s", head)[-1]
     before = " ".join(head.split()[-5:])
     after = ""
-    m = re.match(r"\s*,\s*((?:the|a|an|his|her|their|who is|who was)\b[^,.;\"“”]{0,60})[,.]", text[end:end + 90])
+    m = re.match(r"\s*,\s*((?:the|a|an|his|her|their|who is|who was)\b[^,.;\"“”]{0,60}|"
+                 r"[a-z][\w-]*(?:\s+[a-z][\w-]*)?\s+(?:for|of|at|to)\b[^,.;\"“”]{0,50})[,.]", text[end:end + 90])
     if m:
         after = m.group(1)
     elif re.match(r"\s*\(", text[end:end + 3]):

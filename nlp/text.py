@@ -8,8 +8,12 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", 
                        "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'"})
 
 
+def fold_letters(text: str) -> str:
+    """Accents and special letters folded, case and spacing kept: "Sørensen" -> "Sorensen"."""
+    decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(name: str) -> str:
     """Case-, accent- and space-folded: "Sørensen" -> "sorensen", "KERR  Josh" -> "kerr josh"."""
-    decomposed = unicodedata.normalize("NFKD", name.translate(_FOLD))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-    return " ".join(bare.casefold().split())
+    return " ".join(fold_letters(name).casefold().split())

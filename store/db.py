@@ -5,6 +5,10 @@ pysqlite driver's own transaction handling is switched off so that we emit
 BEGIN ourselves: `write_session` starts with BEGIN IMMEDIATE, which takes the
 write lock up front. A read-then-write transaction that starts DEFERRED can
 fail with "database is locked" under concurrency whatever the busy timeout.
+
+The FTS5 index holds a folded copy of title and text (`tw_fold`, registered on
+every connection): unicode61's remove_diacritics folds "Gómez" but not
+"Sørensen", so we fold ø, æ, ł and friends ourselves, on both sides.
 """
 
 from __future__ import annotations
@@ -13,10 +17,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, event, text
+from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, SQLModel, create_engine
 
+from nlp.text import fold_letters
 from store import models  # noqa: F401  (registers the tables)
 
 _WRITE = "trackwire_write"
@@ -26,16 +31,16 @@ FTS_DDL = [
         title, text, content='story', content_rowid='id',
         tokenize='unicode61 remove_diacritics 2')""",
     """CREATE TRIGGER IF NOT EXISTS story_fts_ai AFTER INSERT ON story BEGIN
-        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, tw_fold(new.title), tw_fold(new.text));
     END""",
     """CREATE TRIGGER IF NOT EXISTS story_fts_ad AFTER DELETE ON story BEGIN
         INSERT INTO story_fts(story_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
+        VALUES ('delete', old.id, tw_fold(old.title), tw_fold(old.text));
     END""",
     """CREATE TRIGGER IF NOT EXISTS story_fts_au AFTER UPDATE OF title, text ON story BEGIN
         INSERT INTO story_fts(story_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+        VALUES ('delete', old.id, tw_fold(old.title), tw_fold(old.text));
+        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, tw_fold(new.title), tw_fold(new.text));
     END""",
 ]
 
@@ -67,6 +72,7 @@ def make_engine(db: str) -> Engine:
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
     dbapi_connection.isolation_level = None
+    dbapi_connection.create_function("tw_fold", 1, _fts_fold, deterministic=True)
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
@@ -78,6 +84,11 @@ def _sqlite_connect(dbapi_connection, _record) -> None:
 def _sqlite_begin(conn) -> None:
     mode = "IMMEDIATE" if conn.get_execution_options().get(_WRITE) else "DEFERRED"
     conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def _fts_fold(value: str | None) -> str | None:
+    """What the full-text index sees: accents and letters like ø folded, case kept for snippets."""
+    return fold_letters(value) if value else value
 
 
 def is_sqlite(engine: Engine) -> bool:
@@ -108,7 +119,3 @@ def write_session(engine: Engine) -> Iterator[Session]:
         session.commit()
 
 
-def rebuild_fts(engine: Engine) -> None:
-    if is_sqlite(engine):
-        with engine.begin() as conn:
-            conn.execute(text("INSERT INTO story_fts(story_fts) VALUES ('rebuild')"))

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from store.db import is_sqlite
 from store.models import Athlete, Mark, Mention, Performance, Quote, Story
-from store.stories import fold
+from nlp.text import fold, fold_letters
 
 
 class QueryError(ValueError):
@@ -26,7 +26,7 @@ def fts_query(raw: str) -> str:
     Quoting makes `McLaughlin-Levrone`, `Ingebrigtsen's`, `AND` and `*` plain
     words instead of syntax.
     """
-    words = [w for w in re.findall(r"[\w][\w'’.-]*", raw) if w.strip("'’.-")]
+    words = [w for w in re.findall(r"[\w][\w'’.-]*", fold_letters(raw)) if w.strip("'’.-")]
     if not words:
         raise QueryError(f"nothing to search for in {raw!r}: give one or more words")
     return " ".join('"' + w.replace('"', '""') + '"' for w in words)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import html
 import json
 import threading
+import time
 from dataclasses import dataclass
 from email.utils import format_datetime
 from datetime import datetime
@@ -117,8 +118,9 @@ class DemoSite:
     """
 
     def __init__(self, extra: dict[str, tuple[int, str, bytes]] | None = None,
-                 articles: list[DemoArticle] | None = None):
+                 articles: list[DemoArticle] | None = None, delay: float = 0.0):
         self.articles = articles if articles is not None else load_articles()
+        self.delay = delay  # seconds each article page takes, to test interruptions
         self.extra = dict(extra or {})
         self.hits: dict[str, int] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
@@ -138,6 +140,7 @@ class DemoSite:
             return self.extra[path]
         pages = {a.path: a for a in self.articles}
         if path in pages:
+            time.sleep(self.delay)
             return 200, "text/html; charset=utf-8", render_article(pages[path]).encode()
         if path == "/feed.xml":
             return 200, "application/rss+xml", render_feed(self.articles, self.base).encode()

@@ -7,6 +7,8 @@ from datetime import datetime, timezone
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
+                               DownloadTimeoutError, ResponseDataLossError)
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler.extract import canonical_url
@@ -113,12 +115,16 @@ class NewsSpider(scrapy.Spider):
         source = request.meta.get("source", "?")
         if failure.check(HttpError):
             reason = f"http_{failure.value.response.status}"
-        elif failure.check(DNSLookupError):
+        elif failure.check(DNSLookupError, CannotResolveHostError):
             reason = "dns_error"
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
             reason = "timeout"
-        elif failure.check(ConnectionRefusedError):
+        elif failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
             reason = "connection_refused"
+        elif failure.check(ResponseDataLossError):
+            reason = "truncated_response"
+        elif failure.check(DownloadFailedError):
+            reason = "download_failed"
         else:
             reason = type(failure.value).__name__.lower()
         self.count(f"dropped/{reason}")

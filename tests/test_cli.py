@@ -1,0 +1,110 @@
+"""The `trackwire` command on a real SQLite file with the real model."""
+
+import json
+
+import pytest
+
+from conftest import FIXTURES, shared, trackwire
+
+INGEST = FIXTURES / "ingest"
+
+
+@pytest.fixture
+def tagged_db(db_path):
+    result = trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db_path)
+    assert "stored: 3 new" in result.stdout
+    result = trackwire("tag", db=db_path)
+    assert result.returncode == 0, result.stderr
+    return db_path
+
+
+def test_ingest_reports_each_bad_line_and_keeps_the_rest(db_path):
+    result = trackwire("ingest", str(INGEST / "stories.jsonl"), db=db_path)
+    assert result.returncode == 1
+    assert "stories.jsonl:3: not JSON" in result.stderr
+    assert "stories.jsonl:4: needs text, or title and body" in result.stderr
+    assert "stories.jsonl:5: published_at 'next Friday' is not an ISO 8601 date" in result.stderr
+    assert "stored: 2 new" in result.stdout
+
+
+def test_ingest_twice_stores_nothing_twice(db_path):
+    trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), db=db_path)
+    result = trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), db=db_path)
+    assert "stored: 1 unchanged" in result.stdout
+
+
+def test_athlete_by_surname_shows_quotes_and_marks(tagged_db):
+    result = trackwire("athlete", "kerr", "--json", db=tagged_db)
+    profile = json.loads(result.stdout)
+    assert profile["athlete"]["name"] == "Josh Kerr"
+    (story,) = profile["stories"]
+    assert story["key"] == "glasgow-3000m"
+    assert story["quotes"][0].startswith("I wanted to test my speed")
+    assert {"event": "3000m", "mark": "7:33.62", "value": 453.62, "unit": "s"} in story["performances"]
+
+
+def test_typo_in_athlete_name_is_forgiven(tagged_db):
+    profile = json.loads(trackwire("athlete", "Josh Kerrr", "--json", db=tagged_db).stdout)
+    assert profile["athlete"]["name"] == "Josh Kerr"
+
+
+def test_unknown_athlete_says_so_and_suggests(tagged_db):
+    result = trackwire("athlete", "Josh Kirby", db=tagged_db)
+    assert result.returncode == 1
+    assert "no athlete called 'Josh Kirby'" in result.stderr and "Josh Kerr" in result.stderr
+
+
+def test_search_with_athlete_filter(tagged_db):
+    hits = json.loads(trackwire("search", "world record", "--athlete", "Duplantis", "--json", db=tagged_db).stdout)
+    assert [h["key"] for h in hits] == ["jump-1"]
+
+
+def test_search_with_nothing_to_search_is_one_line(tagged_db):
+    result = trackwire("search", "*", db=tagged_db)
+    assert result.returncode == 1 and "nothing to search for" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_export_jsonl_contract(tagged_db, tmp_path):
+    out = tmp_path / "out.jsonl"
+    assert trackwire("export", "--format", "jsonl", "--out", str(out), db=tagged_db).returncode == 0
+    records = {r["key"]: r for r in map(json.loads, out.read_text().splitlines())}
+    kerr = records["glasgow-3000m"]
+    assert [a["name"] for a in kerr["athletes"]][:1] == ["Josh Kerr"]
+    assert {"name": "Danny Mackey", "role": "coach"} in [{k: p[k] for k in ("name", "role")} for p in kerr["people"]]
+    assert {"event": "3000m", "sex": "men", "indoor": True} in [
+        {k: e[k] for k in ("event", "sex", "indoor")} for e in kerr["events"]]
+    for span in kerr["spans"]:
+        assert kerr["text"][span["start"]:span["end"]].strip() == kerr["text"][span["start"]:span["end"]]
+
+
+def test_export_refuses_unknown_format_before_work(db_path, tmp_path):
+    result = trackwire("export", "--format", "xml", "--out", str(tmp_path / "x"), db=db_path)
+    assert result.returncode == 1 and "unknown export format 'xml'" in result.stderr
+
+
+def test_export_to_missing_folder_is_one_line(db_path, tmp_path):
+    result = trackwire("export", "--out", str(tmp_path / "nope" / "x.jsonl"), db=db_path)
+    assert result.returncode == 1 and "does not exist" in result.stderr
+
+
+def test_missing_database_folder_is_one_line(tmp_path):
+    result = trackwire("stats", db=tmp_path / "nope" / "t.db", cwd=tmp_path)
+    assert result.returncode == 1 and "database folder" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_retag_only_touches_older_versions(tagged_db):
+    assert "nothing to tag" in trackwire("tag", "--retag", db=tagged_db).stdout
+
+
+def test_demo_prints_its_summary(db_path):
+    result = trackwire("demo", db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "stories stored and tagged" in result.stdout and "Next, try" in result.stdout
+
+
+def test_eval_on_the_dev_gold_prints_scores(db_path):
+    gold = shared("gold", "dev.jsonl")
+    result = trackwire("eval", str(gold), "--baseline", db=db_path)
+    assert result.returncode == 0, result.stderr
+    for field in ("athletes", "events", "marks", "quotes", "performances", "speaker accuracy", "stock model"):
+        assert field in result.stdout

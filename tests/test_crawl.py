@@ -1,0 +1,172 @@
+"""Real crawls of a real HTTP site on 127.0.0.1, through the `trackwire` command."""
+
+from __future__ import annotations
+
+import json
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+import os
+
+import pytest
+
+from conftest import FIXTURES, trackwire
+from crawler.demo_site import DemoSite, load_articles
+
+PAGES = FIXTURES / "pages"
+
+
+def rss(base: str, paths: list[str]) -> bytes:
+    items = "".join(f"<item><title>t</title><link>{base}{p}</link></item>" for p in paths)
+    return f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'.encode()
+
+
+def html_page(name: str) -> tuple[int, str, bytes]:
+    return 200, "text/html", (PAGES / name).read_bytes()
+
+
+@pytest.fixture
+def site():
+    with DemoSite() as s:
+        yield s
+
+
+def write_sources(tmp_path, text: str):
+    path = tmp_path / "sources.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def count(db, sql: str) -> int:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(sql).fetchone()[0]
+
+
+def test_crawl_stores_every_article_once(site, db_path, tmp_path):
+    sources = write_sources(tmp_path, site.sources_toml())
+    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
+    assert count(db_path, "SELECT count(*) FROM story WHERE title = '' OR published_at IS NULL") == 0
+
+
+def test_second_crawl_fetches_no_stored_article(site, db_path, tmp_path):
+    sources = write_sources(tmp_path, site.sources_toml())
+    trackwire("crawl", "--sources", str(sources), db=db_path)
+    first = dict(site.hits)
+    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert result.returncode == 0, result.stderr
+    articles = {a.path for a in site.articles}
+    assert all(site.hits[p] == first[p] for p in articles), "an article page was fetched twice"
+    assert site.hits["/feed.xml"] == 2 and site.hits["/sitemap.xml"] == 2
+    assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
+
+
+def test_max_articles_limits_the_pages_fetched(site, db_path, tmp_path):
+    sources = write_sources(tmp_path, site.sources_toml())
+    trackwire("crawl", "--sources", str(sources), "--max-articles", "3", db=db_path)
+    assert count(db_path, "SELECT count(*) FROM story") == 3
+
+
+@pytest.fixture
+def bad_site():
+    extra = {
+        "/bad/no-article": html_page("no-article.html"),
+        "/bad/truncated": html_page("truncated.html"),
+        "/bad/latin1": (200, "text/html", (PAGES / "latin1.html").read_bytes()),
+        "/bad/server-error": (500, "text/html", b"<h1>oops</h1>"),
+        "/notxml/feed.xml": (200, "application/rss+xml", b"<html><body>this is not a feed</body></html>"),
+    }
+    with DemoSite(extra=extra) as s:
+        paths = ["/bad/no-article", "/bad/truncated", "/bad/latin1", "/bad/missing", "/bad/server-error",
+                 "/bad/truncated?utm_source=x", load_articles()[0].path]
+        s.extra["/bad/feed.xml"] = (200, "application/rss+xml", rss(s.base, paths))
+        yield s
+
+
+def bad_sources(site) -> str:
+    return f"""
+[[source]]
+name = "bad"
+feeds = ["{site.base}/bad/feed.xml"]
+allowed_domains = ["127.0.0.1"]
+article_pattern = "/(bad|news)/"
+
+[[source]]
+name = "notxml"
+feeds = ["{site.base}/notxml/feed.xml"]
+
+[[source]]
+name = "unreachable"
+feeds = ["http://127.0.0.1:9/feed.xml"]
+"""
+
+
+def test_bad_input_is_counted_and_the_good_pages_stored(bad_site, db_path, tmp_path):
+    sources = write_sources(tmp_path, bad_sources(bad_site))
+    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    with sqlite3.connect(db_path) as conn:
+        keys = {k for (k,) in conn.execute("SELECT key FROM story")}
+        stats = json.loads(conn.execute("SELECT stats FROM crawlrun").fetchone()[0])
+    assert {k.rsplit("/", 1)[-1] for k in keys} == {"truncated", "latin1", load_articles()[0].slug}
+    assert stats["dropped"] == {"no_body": 1, "http_404": 1, "http_500": 1, "feed_not_xml": 1,
+                                "connection_refused": 1}
+
+
+def test_non_utf8_page_is_decoded(bad_site, db_path, tmp_path):
+    trackwire("crawl", "--sources", str(write_sources(tmp_path, bad_sources(bad_site))), db=db_path)
+    with sqlite3.connect(db_path) as conn:
+        (text,) = conn.execute("SELECT text FROM story WHERE key LIKE '%latin1'").fetchone()
+    assert "Alma Sørensen won" in text
+
+
+def test_failing_sources_are_reported(bad_site, db_path, tmp_path):
+    trackwire("crawl", "--sources", str(write_sources(tmp_path, bad_sources(bad_site))), db=db_path)
+    result = trackwire("stats", db=db_path)
+    assert "failing notxml" in result.stdout and "failing unreachable" in result.stdout
+    assert "failing bad" not in result.stdout
+
+
+def test_every_source_unreachable_fails_with_one_line(db_path, tmp_path):
+    sources = write_sources(tmp_path, '[[source]]\nname = "gone"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
+    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert "error: crawl failed" in result.stderr
+
+
+def test_bad_sources_file_is_one_line_error(db_path, tmp_path):
+    sources = write_sources(tmp_path, '[[source]]\nname = "Bad Name"\nfeeds = ["x"]\n')
+    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.strip().count("\n") <= 1 and "lowercase letters" in result.stderr
+
+
+def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(db_path, tmp_path):
+    with DemoSite(delay=0.3) as site:
+        sources = write_sources(tmp_path, site.sources_toml())
+        env = {**os.environ, "TRACKWIRE_DB": str(db_path), "TRACKWIRE_DOWNLOAD_DELAY": "0"}
+        proc = subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        deadline = time.time() + 60
+        while time.time() < deadline and sum(site.hits.get(a.path, 0) for a in site.articles) < 3:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        assert proc.returncode == 130, err
+        assert "Traceback" not in err
+        with sqlite3.connect(db_path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+            stored = conn.execute("SELECT count(*) FROM story").fetchone()[0]
+            status = conn.execute("SELECT status FROM crawlrun").fetchone()[0]
+            fts = conn.execute("SELECT count(*) FROM story_fts WHERE story_fts MATCH 'the'").fetchone()[0]
+        assert 0 < stored < len(site.articles)
+        assert status == "interrupted"
+        assert fts == stored
+        result = trackwire("crawl", "--sources", str(sources), db=db_path)
+        assert result.returncode == 0, result.stderr
+        assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)

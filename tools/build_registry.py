@@ -1,0 +1,150 @@
+"""Build nlp/data/athletes.tsv.gz, the athlete registry, from the public lists in ../shared/athletes/.
+
+Facts only (names, country, sex, birth year, events). Names come in three
+shapes ("Keely HODGKINSON", "HODGKINSON Keely", "Keely Hodgkinson"); all are
+normalised to "Given Surname", and the spelling with real mixed case wins
+over a re-cased one. Run: python tools/build_registry.py [SHARED_DIR]
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import re
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from nlp.text import fold  # noqa: E402
+
+PARTICLES = {"van", "de", "der", "den", "da", "di", "von", "le", "la", "du", "dos", "das", "del", "ter", "el", "bin"}
+EVENT_RULES = [
+    (r"steeple", lambda d: f"{d or 3000}m steeplechase"),
+    (r"hurdles?", lambda d: f"{d}m hurdles" if d in (60, 100, 110, 400) else None),
+    (r"relay|4 ?x", lambda d: None),
+    (r"half[- ]marathon", lambda d: "half marathon"),
+    (r"marathon", lambda d: "marathon"),
+    (r"walk", lambda d: f"{d}km race walk" if d in (20, 35, 50) else None),
+    (r"one[- ]mile|\bmile\b", lambda d: "mile"),
+    (r"high[- ]jump", lambda d: "high jump"), (r"pole[- ]vault", lambda d: "pole vault"),
+    (r"long[- ]jump", lambda d: "long jump"), (r"triple[- ]jump", lambda d: "triple jump"),
+    (r"shot", lambda d: "shot put"), (r"discus", lambda d: "discus throw"), (r"hammer", lambda d: "hammer throw"),
+    (r"javelin", lambda d: "javelin throw"), (r"heptathlon", lambda d: "heptathlon"),
+    (r"decathlon", lambda d: "decathlon"), (r"pentathlon", lambda d: "pentathlon"),
+    (r"cross", lambda d: "cross country"), (r"10 ?k(m|ilomet)|road", lambda d: "10km road" if d == 10 else None),
+    (r"met(re|er)s?|\dm\b", lambda d: f"{d}m" if d in (60, 100, 200, 300, 400, 600, 800, 1000, 1500, 3000, 5000,
+                                                          10000) else None),
+]
+
+
+def event_code(raw: str) -> str | None:
+    text = raw.lower().replace(",", "")
+    number = re.search(r"(\d+)\s*(?:km|k\b|-?kilomet)", text) or re.search(r"(\d{2,5})", text)
+    distance = int(number.group(1)) if number else None
+    for pattern, code in EVENT_RULES:
+        if re.search(pattern, text):
+            return code(distance)
+    return None
+
+
+def recase(word: str) -> str:
+    def one(part: str) -> str:
+        low = part.lower()
+        if low.startswith("mc") and len(low) > 2:
+            return "Mc" + low[2:].capitalize()
+        if low.startswith("o'") and len(low) > 2:
+            return "O'" + low[2:].capitalize()
+        return low.capitalize()
+
+    return "-".join(one(p) for p in word.split("-"))
+
+
+def normalise(raw: str, surname_first: bool | None = None) -> tuple[str, bool] | None:
+    """("Given Surname", written in real mixed case?) or None for names we cannot use."""
+    name = re.sub(r'"[^"]*"|\([^)]*\)', " ", raw)
+    name = " ".join(name.replace("’", "'").split())
+    if not name or not name[0].isalpha() or any(ch.isdigit() for ch in name):
+        return None
+    words = name.split()
+    upper = [w for w in words if w.isupper() and len(w.strip(".-'")) > 1]
+    if not upper or len(upper) == len(words):
+        mixed = not (len(upper) == len(words))
+        return (name if mixed else " ".join(recase(w) for w in words)), mixed
+    given = [w for w in words if w not in upper]
+    surname = [w.lower() if w.lower() in PARTICLES else recase(w) for w in upper]
+    return " ".join(given + surname), False
+
+
+SEX = {"m": "M", "male": "M", "men": "M", "f": "F", "w": "F", "female": "F", "women": "F"}
+
+
+def year(value: str) -> int | None:
+    m = re.search(r"(18|19|20)\d\d", value or "")
+    return int(m.group(0)) if m else None
+
+
+def rows(shared: Path):
+    """(raw name, country, sex, birth year, event text, recency) from every list."""
+    a = shared / "athletes"
+    for r in csv.DictReader(open(a / "olympics_1896_2016_athletics_athlete_events.csv", encoding="utf-8")):
+        yield r["name"], None, r["sex"], None, r["event"], int(r["year"])
+    for r in csv.DictReader(open(a / "wa_toplists_athletes_gazetteer.csv", encoding="utf-8")):
+        for ev in r["events"].split(";"):
+            yield r["competitor"], r["nat"], r["sex"], year(r["birth_year"]), ev, int(r["last_mark_date"][:4] or 0)
+    for r in csv.DictReader(open(a / "rio2016_athletics_athletes.csv", encoding="utf-8")):
+        yield r["name"], r["nationality"], r["sex"], year(r["date_of_birth"]), "", 2016
+    for r in csv.DictReader(open(a / "tokyo2020_athletics_athletes_results.csv", encoding="utf-8")):
+        yield r["name"], None, r["gender"], year(r["birth_date"]), r["event_name"], 2021
+    for r in csv.DictReader(open(a / "rome2024_european_champs_athletes.csv", encoding="utf-8")):
+        for ev in (r["events"] or "").split(";"):
+            yield r["athlete"], r["nation"], r["gender"], year(r["birth_year"]), ev, 2024
+    for r in csv.DictReader(open(a / "paris2024_athletics_participants.csv", encoding="utf-8")):
+        for ev in (r["events"] or "").split(";"):
+            yield r["participant_name"], r["country_code"], r["gender"], None, ev, 2024
+    for r in csv.DictReader(open(a / "paris2024_athletics_medallists.csv", encoding="utf-8")):
+        yield r["name"], r["country_code"], r["gender"], year(r["birth_date"]), r["event"], 2024
+
+
+def build(shared: Path) -> list[tuple]:
+    entries: dict[str, dict] = {}
+    for raw, country, sex, born, event, when in rows(shared):
+        found = normalise(raw or "")
+        if found is None:
+            continue
+        name, mixed = found
+        key = fold(name)
+        if len(key.split()) < 2:
+            continue
+        e = entries.setdefault(key, {"names": defaultdict(int), "country": (0, None), "sex": None, "born": None,
+                                     "events": set()})
+        e["names"][(name, mixed)] += 1
+        if country and len(country) == 3 and country.isupper() and when >= e["country"][0]:
+            e["country"] = (when, country)
+        e["sex"] = e["sex"] or SEX.get((sex or "").strip().lower())
+        e["born"] = e["born"] or born
+        code = event_code(event or "")
+        if code:
+            e["events"].add(code)
+    out = []
+    for e in entries.values():
+        name = max(e["names"], key=lambda nm: (nm[1], e["names"][nm]))[0]
+        out.append((name, e["country"][1] or "", e["sex"] or "", str(e["born"] or ""), ",".join(sorted(e["events"]))))
+    return sorted(out, key=lambda r: fold(r[0]))
+
+
+def main() -> None:
+    shared = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared"
+    out = ROOT / "nlp" / "data" / "athletes.tsv.gz"
+    table = build(shared)
+    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
+        fh.write("name\tcountry\tsex\tbirth_year\tevents\n")
+        for row in table:
+            fh.write("\t".join(row) + "\n")
+    print(f"{len(table)} athletes written to {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
