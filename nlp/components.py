@@ -60,6 +60,7 @@ def load_words(name: str) -> set[str]:
 
 # ---------------------------------------------------------------- events
 
+UNITS = {"m", "metres", "meters", "metre", "meter"}
 SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "boys": "men", "girls": "women",
              "mens": "men", "womens": "women"}
 SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another", "opening"}
@@ -90,7 +91,10 @@ class EventTagger:
         for span in raw:
             code = span.id_
             if code.startswith("bare:"):
-                if not running or not self._bare_ok(doc, span):
+                nxt = doc[span.end] if span.end < len(doc) else None
+                if nxt is not None and nxt.lower_ in UNITS:  # "the 200m": the number pattern won the overlap
+                    span = doc[span.end - 1:span.end + 1]
+                elif not running or not self._bare_ok(doc, span):
                     continue
                 code = code[5:]
                 span = span[1:] if span[0].lower_ in ("the", "a") else span
@@ -183,9 +187,9 @@ class PeopleTagger:
         people = merge_same(people)
         assign_roles(doc.text, people)
         out = data(doc)
-        out["athletes"] = [{"name": p.name, "country": p.country, "mentions": [list(m) for m in p.mentions]}
-                           for p in people if p.athlete]
-        out["people"] = [{"name": p.name, "role": p.role, "mentions": [list(m) for m in p.mentions]}
+        out["athletes"] = [{"name": p.name, "country": p.country, "sex": p.sex,
+                            "mentions": [list(m) for m in p.mentions]} for p in people if p.athlete]
+        out["people"] = [{"name": p.name, "role": p.role, "sex": p.sex, "mentions": [list(m) for m in p.mentions]}
                          for p in people if p.role]
         spans = [doc.char_span(s, e, alignment_mode="expand") for p in people for s, e in p.mentions]
         doc.spans["people"] = [s for s in spans if s is not None]
@@ -236,11 +240,11 @@ class PeopleTagger:
             if entry is not None:
                 if fold(entry.name) != fold(p.name):
                     p.name = entry.name
-                p.in_registry, p.country = True, entry.country
+                p.in_registry, p.country, p.sex = True, entry.country, entry.sex
             return p
         entry = self._surname_in_context(p.name, story_events)
         if entry is not None:
-            p.name, p.in_registry, p.country = entry.name, True, entry.country
+            p.name, p.in_registry, p.country, p.sex = entry.name, True, entry.country, entry.sex
             return p
         spoken = any(SPEECH_AFTER.match(text[e:e + 12]) for _, e in p.mentions)
         return p if spoken else None
@@ -288,7 +292,7 @@ class QuoteTagger:
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
         quotes = find_quotes(doc.text)
-        names = [NameMention(s, e, p["name"], kind == "athletes")
+        names = [NameMention(s, e, p["name"], kind == "athletes", p.get("sex"))
                  for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
         names.sort(key=lambda n: n.start)
         speakers = attribute(doc.text, quotes, names)
@@ -301,24 +305,43 @@ class QuoteTagger:
 
 # ---------------------------------------------------------------- performances
 
-TIME_EVENTS_UNIT = {"high jump": "m", "pole vault": "m", "long jump": "m", "triple jump": "m", "shot put": "m",
-                    "discus throw": "m", "hammer throw": "m", "javelin throw": "m", "heptathlon": "pts",
-                    "decathlon": "pts", "pentathlon": "pts"}
-NOT_ACHIEVED = re.compile(r"\b(?:attempt(?:ed|ing)?|under|target|aim(?:ing)?|hop(?:e|ing) to|goal|failed)\s+(?:at\s+)?$", re.I)
+NOT_ACHIEVED = re.compile(r"\b(?:attempt(?:ed|ing|s)?|under|target|aim(?:ing)?|hop(?:e|ing) to|goal|failed|"
+                          r"bid for|tried|try)\s+(?:at\s+|for\s+|to\s+\w+\s+)?$", re.I)
+SUBJECT_REF = re.compile(r"^\W*the\s|\b(?:he|she|his|her)\b", re.I)
+SET_BY = re.compile(r"^\W{0,3}(?:set|run|clocked|achieved|held)?\s*by\s+(?:[\w'’,-]+\s+){0,3}?$", re.I)
+
+
+def load_ranges() -> dict[str, tuple[str, float, float]]:
+    rows = {}
+    text = resources.files("nlp").joinpath("data").joinpath("event_ranges.tsv").read_text(encoding="utf-8")
+    for number, line in enumerate(text.splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        try:
+            event, unit, low, high = line.split("\t")
+            rows[event] = (unit, float(low), float(high))
+        except ValueError:
+            raise PatternError(f"nlp/data/event_ranges.tsv line {number}: want event, unit, lowest, highest") from None
+    return rows
 
 
 @Language.factory("athletics_performances")
 def make_performances(nlp: Language, name: str) -> "PerformanceTagger":
-    return PerformanceTagger()
+    return PerformanceTagger(load_ranges())
 
 
 class PerformanceTagger:
-    """(athlete, event, mark) where one sentence states all three."""
+    """(athlete, event, mark) where the text states them: the athlete in the mark's sentence (or the
+    subject of the sentence before, when a pronoun or a description stands for them), the event in
+    that sentence or, failing that, the one event in its paragraph, or else in the story, that such a mark is plausible for."""
+
+    def __init__(self, ranges: dict[str, tuple[str, float, float]]):
+        self.ranges = ranges
 
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
         text = doc.text
-        athletes = sorted(((s, e, a["name"]) for a in out["athletes"] for s, e in a["mentions"]))
+        athletes = sorted((s, e, a["name"]) for a in out["athletes"] for s, e in a["mentions"])
         events = sorted((ev["start"], ev["end"], ev["event"]) for ev in out["events"])
         quotes = [(q["start"], q["end"]) for q in out["quotes"]]
         found = []
@@ -327,13 +350,10 @@ class PerformanceTagger:
                 continue
             if NOT_ACHIEVED.search(text[max(0, mark["start"] - 25):mark["start"]]):
                 continue
-            lo, hi = _sentence_bounds(text, mark["start"])
-            who = [a for a in athletes if lo <= a[0] < mark["start"]] or [a for a in athletes if lo <= a[0] < hi]
-            what = [ev for ev in events if lo <= ev[0] < hi and _unit_fits(ev[2], mark["unit"])]
-            if not who or not what:
+            athlete = self._athlete(text, mark, athletes)
+            event = self._event(text, mark, events)
+            if athlete is None or event is None:
                 continue
-            athlete = who[-1][2]
-            event = min(what, key=lambda ev: abs(ev[0] - mark["start"]))[2]
             row = {"athlete": athlete, "event": event, "mark": mark["text"], "value": mark["value"],
                    "unit": mark["unit"]}
             if row not in found:
@@ -341,9 +361,42 @@ class PerformanceTagger:
         out["performances"] = found
         return doc
 
+    def fits(self, event: str, mark: dict) -> bool:
+        unit, low, high = self.ranges.get(event, ("", 0.0, 0.0))
+        return unit == mark["unit"] and low <= mark["value"] <= high
 
-def _unit_fits(event: str, unit: str) -> bool:
-    return TIME_EVENTS_UNIT.get(event, "s") == unit
+    @staticmethod
+    def _athlete(text: str, mark: dict, athletes: list) -> str | None:
+        lo, hi = _sentence_bounds(text, mark["start"])
+        after = [a for a in athletes if mark["end"] <= a[0] < hi and SET_BY.match(text[mark["end"]:a[0]])]
+        if after:
+            return after[0][2]
+        before = [a for a in athletes if lo <= a[0] < mark["start"]]
+        if before:
+            return before[-1][2]
+        if SUBJECT_REF.search(text[lo:mark["start"]]) and lo > 0:
+            prev_lo, _ = _sentence_bounds(text, lo - 2)
+            earlier = [a for a in athletes if prev_lo <= a[0] < lo]
+            return earlier[0][2] if earlier else None
+        return None
+
+    def _event(self, text: str, mark: dict, events: list) -> str | None:
+        lo, hi = _sentence_bounds(text, mark["start"])
+        here = [ev for ev in events if lo <= ev[0] < hi and self.fits(ev[2], mark)]
+        if here:
+            return min(here, key=lambda ev: abs(ev[0] - mark["start"]))[2]
+        p_lo, p_hi = _paragraph_bounds(text, mark["start"])
+        for scope in ([ev for ev in events if p_lo <= ev[0] < p_hi], events):
+            codes = {ev[2] for ev in scope if self.fits(ev[2], mark)}
+            if codes:
+                return codes.pop() if len(codes) == 1 else None
+        return None
+
+
+def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
+    lo = text.rfind("\n", 0, pos) + 1
+    hi = text.find("\n", pos)
+    return lo, hi if hi != -1 else len(text)
 
 
 def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:

@@ -53,6 +53,7 @@ class Person:
     role: str | None = None
     athlete: bool = True
     country: str | None = None
+    sex: str | None = None
     in_registry: bool = False
 
     @property

@@ -135,10 +135,17 @@ class NameMention:
     end: int
     name: str
     athlete: bool
+    sex: str | None = None  # "M" | "F" when the registry knows
 
 
 def attribute(text: str, quotes: list[QuoteSpan], names: list[NameMention]) -> list[str | None]:
-    """The speaker's canonical name for each quote, or None where no person said it."""
+    """The speaker's canonical name for each quote, or None where no person said it.
+
+    A quote's own attribution first; then an attributed quote in its paragraph;
+    then continued speech (the previous quote's speaker, when the paragraph opens
+    with a quote or the quote runs on from the one before); then the subject of
+    a reported-speech sentence just before it ("Moore said Hansen may return.").
+    """
     inside = [(q.start, q.end) for q in quotes]
     outside = [n for n in names if not any(s <= n.start < e for s, e in inside)]
     direct = [_direct_speaker(text, q, quotes, outside) for q in quotes]
@@ -148,13 +155,30 @@ def attribute(text: str, quotes: list[QuoteSpan], names: list[NameMention]) -> l
             continue
         same = [j for j, p in enumerate(quotes) if p.paragraph == q.paragraph and direct[j] is not None]
         earlier = [j for j in same if j < i]
+        first_here = next(j for j, p in enumerate(quotes) if p.paragraph == q.paragraph)
         if earlier:
             speakers[i] = direct[earlier[-1]]
         elif same:
             speakers[i] = direct[same[0]]
-        elif i and _opens_paragraph(text, q) and quotes[i - 1].paragraph < q.paragraph:
-            speakers[i] = speakers[i - 1]
+        elif i and (quotes[i - 1].paragraph == q.paragraph or _opens_paragraph(text, quotes[first_here])):
+            speakers[i] = speakers[i - 1] or _reported(text, q, outside)
+        else:
+            speakers[i] = _reported(text, q, outside)
     return speakers
+
+
+def _reported(text: str, q: QuoteSpan, names: list[NameMention]) -> str | None:
+    """The subject of the sentence just before the quote, when that sentence reports speech."""
+    start = _sentence_start(text, q.start - 1)
+    if start <= 0:
+        return None
+    prev = _sentence_start(text, start - 2)
+    sentence = text[prev:start]
+    verb = _VERB.search(sentence)
+    if verb is None:
+        return None
+    found = [n for n in names if prev <= n.start < prev + verb.start()]
+    return _not_possessive(text, found)[0].name if found else None
 
 
 def _opens_paragraph(text: str, q: QuoteSpan) -> bool:
@@ -163,39 +187,77 @@ def _opens_paragraph(text: str, q: QuoteSpan) -> bool:
 
 
 def _direct_speaker(text: str, q: QuoteSpan, quotes: list[QuoteSpan], names: list[NameMention]) -> str | None:
+    """The speaker named by the quote's own attribution clause, before or after it."""
+    before_start = _sentence_start(text, q.start - 1)
+    before = text[before_start:q.start - 1]
+    if before.rstrip().endswith(":") or (_VERB.search(before) and before.rstrip().endswith(",")):
+        found = _who(text, before_start, q.start - 1, names, _VERB.search(before), subject=True)
+        if found:
+            return found
     after_start = q.end + 1 if q.closed else q.end
     after_end = _window_end(text, after_start, quotes)
     after = text[after_start:after_end]
     verb = _VERB.search(after)
-    if verb and len(after[:verb.start()].split()) <= 4:
-        return _who(text, after_start, after_end, names, verb) or None
-    before_start = _sentence_start(text, q.start - 1)
-    before = text[before_start:q.start - 1]
-    if before.rstrip().endswith(":") or _VERB.search(before):
-        found = _who(text, before_start, q.start - 1, names, _VERB.search(before), first=True)
+    lead = after[:verb.start()].split() if verb else []
+    near = len(lead) <= 4 or (lead[0].lower() == "the" and len(lead) <= 9)
+    if verb and near and not after.rstrip().endswith(":") and not _new_sentence(text, q, after):
+        found = _who(text, after_start, after_end, names, verb)
         if found:
             return found
     if _opens_paragraph(text, q):
-        prev_end = text.rfind("\n", 0, q.start)
-        prev = text[:prev_end].rstrip()
+        prev = text[:text.rfind("\n", 0, q.start)].rstrip()
         if prev.endswith(":"):
             start = _sentence_start(text, len(prev) - 1)
-            return _who(text, start, len(prev), names, _VERB.search(text[start:len(prev)]), first=True)
+            return _who(text, start, len(prev), names, _VERB.search(text[start:len(prev)]), subject=True)
     return None
 
 
-def _who(text: str, start: int, end: int, names: list[NameMention], verb, first: bool = False) -> str | None:
+def _new_sentence(text: str, q: QuoteSpan, after: str) -> bool:
+    """A quote closed with a full stop, followed by a long sentence: that sentence is not its attribution."""
+    speech = text[q.start:q.end].rstrip()
+    return speech[-1:] in ".!?" and len(after.split()) > 6
+
+
+def _who(text: str, start: int, end: int, names: list[NameMention], verb, subject: bool = False) -> str | None:
     """The person a speech clause in text[start:end] names: a name, a pronoun, or "the champion"."""
     here = [n for n in names if start <= n.start < end]
     if here:
-        return here[0].name if first else min(here, key=lambda n: abs(n.start - start - (verb.start() if verb else 0))).name
-    earlier = [n for n in names if n.end <= start]
+        if subject or verb is None:
+            return _not_possessive(text, here)[0].name
+        v_start, v_end = start + verb.start(), start + verb.end()
+        adjacent = [n for n in here if 0 <= v_start - n.end <= 2] or [n for n in here if 0 <= n.start - v_end <= 40]
+        return (adjacent or here)[0].name
     clause = text[start:end]
-    if earlier and (_PRONOUN.search(clause) or _DESCRIPTIVE.search(clause)):
-        if _PRONOUN.search(clause):
-            return earlier[-1].name
-        athletes = [n for n in earlier if n.athlete]
-        return (athletes or earlier)[-1].name
+    pronoun = _PRONOUN.search(clause)
+    if pronoun:
+        return _topic(text, start, names, pronoun=True, sex="M" if pronoun.group(1).lower() == "he" else "F")
+    if _DESCRIPTIVE.search(clause):
+        return _topic(text, start, names, pronoun=False)
+    return None
+
+
+def _not_possessive(text: str, found: list[NameMention]) -> list[NameMention]:
+    """The mentions that are not possessives ("Kenteris' lawyer"), or all when every one is."""
+    plain = [n for n in found if not re.match(r"['’]s?\b|['’](?=\s)", text[n.end:n.end + 2])]
+    return plain or found
+
+
+def _topic(text: str, pos: int, names: list[NameMention], pronoun: bool, sex: str | None = None) -> str | None:
+    """Whom "he" or "the champion" stands for, from the nearest earlier sentence naming someone:
+    for a pronoun the last person named there (recency); for a description ("the world champion")
+    the first athlete named there (the sentence's subject). Possessives ("Kerr's coach") come last, and
+    a pronoun skips people the registry knows to be of the other sex."""
+    end = pos
+    for _ in range(6):
+        start = _sentence_start(text, max(0, end - 2))
+        found = [n for n in names if start <= n.start < end and (pronoun or n.athlete)
+                 and (sex is None or n.sex in (None, sex))]
+        if found:
+            found = _not_possessive(text, found)
+            return (found[-1] if pronoun else found[0]).name
+        if start == 0:
+            return None
+        end = start
     return None
 
 
@@ -215,5 +277,10 @@ def _window_end(text: str, start: int, quotes: list[QuoteSpan]) -> int:
 
 
 def _sentence_start(text: str, pos: int) -> int:
-    cut = max(text.rfind("\n", 0, pos), *(text.rfind(p, 0, pos) for p in (". ", "! ", "? ", '" ', "” ")))
-    return cut + 1 if cut >= 0 else 0
+    """Where the sentence holding `pos` starts (a paragraph, a full stop, or a closed quote before it)."""
+    best = text.rfind("\n", 0, pos) + 1
+    for boundary in (". ", "! ", "? ", '." ', '," ', "” "):
+        i = text.rfind(boundary, 0, pos)
+        if i != -1:
+            best = max(best, i + len(boundary))
+    return best

@@ -135,7 +135,8 @@ def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None
     """Replace a story's tags with `tags` (the tagger's plain-data output)."""
     clear_tags(session, story_id)
     text = session.get(Story, story_id).text
-    ids = {a["name"]: athlete_id(session, a["name"], country=a.get("country")) for a in tags["athletes"]}
+    ids = {a["name"]: athlete_id(session, a["name"], country=a.get("country"), sex=a.get("sex"))
+           for a in tags["athletes"]}
     rows: list = []
     for a in tags["athletes"]:
         rows += [Mention(story_id=story_id, start=s, end=e, label="ATHLETE", text=text[s:e],
