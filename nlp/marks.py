@@ -107,11 +107,21 @@ def _value(m: re.Match) -> tuple[float, str]:
     return float(g["bare"]), "s"
 
 
-def parse_mark(text: str) -> tuple[float, str] | None:
-    """Value and unit of one mark written on its own, or None when it is not a mark."""
-    text = text.strip()
-    plain = re.fullmatch(r"(\d{1,2}(?::\d{2}){0,2}(?:\.\d{1,3})?)\s*[hH]?", text)
-    if plain and (":" in text or "." in text):
+def parse_mark(text: str, unit: str | None = None) -> tuple[float, str] | None:
+    """Value and unit of one mark written on its own ("3:29.05", "8.95m", "8,126 points"), or None.
+
+    `unit` says how to read a bare number from a results table: "m" for
+    "2.45" in a high jump list, "pts" for "9126" in a decathlon list; without
+    it a bare number is a time. A trailing "h" (hand timing) or "A"
+    (altitude) is allowed.
+    """
+    text = text.strip().rstrip("*").strip()
+    bare = re.fullmatch(r"(\d{1,5}(?:[.,]\d{1,3})?)\s*[A]?", text)
+    if bare and unit in ("m", "pts"):
+        number = bare.group(1).replace(",", "" if unit == "pts" else ".")
+        return float(number), unit
+    plain = re.fullmatch(r"(\d{1,2}(?::\d{2}){0,2}(?:\.\d{1,3})?)\s*[hHA]?", text)
+    if plain and (":" in text or "." in text or unit == "s"):
         return clock_seconds(plain.group(1)), "s"
     m = MARK_RE.fullmatch(text)
     if m is None:

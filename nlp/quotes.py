@@ -107,9 +107,10 @@ def _paragraph_index(ends: list[int], pos: int) -> int:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Without surrounding space, nor the comma that joins speech to "said X"."""
     while start < end and text[start].isspace():
         start += 1
-    while end > start and text[end - 1].isspace():
+    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
         end -= 1
     return start, end
 

@@ -43,8 +43,9 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     table.add_row(str(report.new), str(report.updated), str(report.unchanged), str(report.requested),
                   str(sum(report.dropped.values())))
     console.print(table)
-    for reason, n in sorted({**report.dropped, **report.skipped}.items(), key=lambda kv: -kv[1]):
-        console.print(f"  {reason}: {n}")
+    for label, counts in (("dropped", report.dropped), ("skipped", report.skipped)):
+        if counts:
+            console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
     for name, why in report.failing.items():
         err.print(f"[red]source {name} failing[/red]: {why}")
     if report.status == "interrupted":

@@ -1,0 +1,62 @@
+"""The real model plus the athletics components, on a story written for this test."""
+
+import json
+
+import pytest
+
+from conftest import FIXTURES, shared
+from nlp.pipeline import TAGGER_VERSION, tag_texts
+
+STORY = (FIXTURES / "ingest" / "glasgow-3000m.txt").read_text(encoding="utf-8")
+
+
+@pytest.fixture(scope="module")
+def tags(nlp):
+    return next(tag_texts(nlp, [STORY]))
+
+
+def test_athletes_and_coach(tags):
+    assert [a["name"] for a in tags["athletes"]] == ["Josh Kerr", "Mohamed Katir"]
+    assert tags["athletes"][0]["country"] == "GBR"
+    assert [(p["name"], p["role"]) for p in tags["people"]] == [("Danny Mackey", "coach")]
+
+
+def test_every_surname_mention_is_linked(tags):
+    kerr = tags["athletes"][0]
+    assert [STORY[s:e] for s, e in kerr["mentions"]] == ["Kerr", "Josh Kerr", "Kerr", "Kerr", "Kerr"]
+
+
+def test_events_marks_performances(tags):
+    assert {e["event"] for e in tags["events"]} == {"3000m", "1500m"}
+    assert [(m["text"], m["value"]) for m in tags["marks"]] == [("7:33.62", 453.62), ("7:35.10", 455.1)]
+    assert tags["performances"] == [
+        {"athlete": "Josh Kerr", "event": "3000m", "mark": "7:33.62", "value": 453.62, "unit": "s"},
+        {"athlete": "Mohamed Katir", "event": "3000m", "mark": "7:35.10", "value": 455.1, "unit": "s"}]
+
+
+def test_quotes_and_speakers(tags):
+    assert [(q["text"][:20], q["speaker"]) for q in tags["quotes"]] == [
+        ("I wanted to test my ", "Josh Kerr"), ("There is still plent", "Josh Kerr")]
+
+
+def test_tags_survive_two_processes(nlp):
+    one = list(tag_texts(nlp, [STORY] * 4, batch_size=2))
+    two = list(tag_texts(nlp, [STORY] * 4, batch_size=2, n_process=2))
+    assert one == two
+
+
+def test_version_is_recorded():
+    assert TAGGER_VERSION
+
+
+FLOORS = {"athletes": 0.95, "events": 0.95, "marks": 0.95, "quotes": 0.93, "performances": 0.75}
+
+
+def test_dev_gold_meets_the_floors(nlp):
+    from nlp.evaluate import evaluate
+
+    rows = [json.loads(line) for line in shared("gold", "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    scores, speaker = evaluate(rows, list(tag_texts(nlp, [r["text"] for r in rows])))
+    below = {f: round(scores[f].f1, 3) for f, floor in FLOORS.items() if scores[f].f1 < floor}
+    assert not below, f"F1 below the floor: {below}"
+    assert speaker.recall >= 0.90, f"speaker accuracy {speaker.recall:.3f} < 0.90"
