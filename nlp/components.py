@@ -86,7 +86,8 @@ class EventTagger:
     def __call__(self, doc: Doc) -> Doc:
         doc = self.ruler(doc)
         raw = list(doc.spans.pop("athletics_events_raw", []))
-        running = bool(RUNNING_WORDS.search(doc.text))
+        text = doc.text  # Doc.text joins every token: read it once
+        running = bool(RUNNING_WORDS.search(text))
         kept = []
         for span in raw:
             code = span.id_
@@ -98,7 +99,7 @@ class EventTagger:
                     continue
                 code = code[5:]
                 span = span[1:] if span[0].lower_ in ("the", "a") else span
-            if self._is_segment(doc, span):
+            if self._is_segment(doc, span, text):
                 continue
             sex = self._sex(doc, span)
             if code == "sprint hurdles":
@@ -107,7 +108,7 @@ class EventTagger:
                 code = "100m hurdles" if sex == "women" else "110m hurdles"
             if code == "mile" and span.start and (doc[span.start - 1].like_num or doc[span.start - 1].is_digit):
                 continue
-            indoor = "indoor" in doc.text[max(0, span.start_char - 40):span.end_char + 30].lower() or None
+            indoor = "indoor" in text[max(0, span.start_char - 40):span.end_char + 30].lower() or None
             kept.append((span, code, sex, indoor))
         doc.spans["events"] = [s for s, *_ in kept]
         data(doc)["events"] = [{"event": c, "sex": x, "indoor": i, "start": s.start_char, "end": s.end_char}
@@ -123,9 +124,9 @@ class EventTagger:
                                                               "crown", "gold", "this", "last", "with", "was", "is"}
 
     @staticmethod
-    def _is_segment(doc: Doc, span) -> bool:
+    def _is_segment(doc: Doc, span, text: str) -> bool:
         prev = doc[span.start - 1].lower_ if span.start else ""
-        return prev in SEGMENT_BEFORE or bool(SEGMENT_AFTER.match(doc.text[span.end_char:span.end_char + 20]))
+        return prev in SEGMENT_BEFORE or bool(SEGMENT_AFTER.match(text[span.end_char:span.end_char + 20]))
 
     @staticmethod
     def _sex(doc: Doc, span) -> str | None:
@@ -178,14 +179,15 @@ class PeopleTagger:
         self.registry = registry
 
     def __call__(self, doc: Doc) -> Doc:
-        known = self._registry_names(doc.text)
-        candidates = known + [c for c in self._model_names(doc) if not _overlaps(c, known)]
+        text = doc.text  # Doc.text joins every token: read it once
+        known = self._registry_names(text)
+        candidates = known + [c for c in self._model_names(doc, text) if not _overlaps(c, known)]
         people = group_people(candidates)
-        people = self._add_bare_surnames(doc, people)
+        people = self._add_bare_surnames(text, people)
         story_events = {ev["event"] for ev in data(doc)["events"]}
-        people = [p for p in (self._canonical(doc.text, p, story_events) for p in people) if p is not None]
+        people = [p for p in (self._canonical(text, p, story_events) for p in people) if p is not None]
         people = merge_same(people)
-        assign_roles(doc.text, people)
+        assign_roles(text, people)
         out = data(doc)
         out["athletes"] = [{"name": p.name, "country": p.country, "sex": p.sex,
                             "mentions": [list(m) for m in p.mentions]} for p in people if p.athlete]
@@ -211,14 +213,14 @@ class PeopleTagger:
                 i += 1
         return found
 
-    def _model_names(self, doc: Doc) -> list[Candidate]:
+    def _model_names(self, doc: Doc, text: str) -> list[Candidate]:
         """PERSON entities, and ORG/GPE ones shaped like a name ("Alistair Cragg" as ORG)."""
         found = []
         for ent in doc.ents:
             if ent.label_ not in NAME_LABELS and ent.label_ not in RESCUE_LABELS:
                 continue
             c = clean_candidate(ent.text, ent.start_char, ent.end_char)
-            if c is None or not self._name_shaped(c.text) or THING_AFTER.match(doc.text[c.end:c.end + 20]) \
+            if c is None or not self._name_shaped(c.text) or THING_AFTER.match(text[c.end:c.end + 20]) \
                     or THING_AFTER.match(" " + c.text.split()[-1]):
                 continue
             words = c.text.split()
@@ -254,21 +256,21 @@ class PeopleTagger:
         fits = [e for e in self.registry.by_surname.get(fold(surname), []) if story_events & set(e.events)]
         return fits[0] if len(fits) == 1 else None
 
-    def _add_bare_surnames(self, doc: Doc, people: list[Person]) -> list[Person]:
+    def _add_bare_surnames(self, text: str, people: list[Person]) -> list[Person]:
         """Surnames the model missed or mislabelled (headlines, "Kerr" as ORG) that name a person in the story."""
         known = {}
         for p in people:
             if " " in p.name:
                 known.setdefault(p.surname, p)
         taken = [(s, e) for p in people for s, e in p.mentions]
-        for m in re.finditer(r"\b[A-Z][\w'’-]+", doc.text):
+        for m in re.finditer(r"\b[A-Z][\w'’-]+", text):
             c = clean_candidate(m.group(0), m.start(), m.end())
             if c is None or " " in c.text:
                 continue
             person = known.get(fold(c.text))
             if person is None or any(s <= c.start < e for s, e in taken):
                 continue
-            if THING_AFTER.match(doc.text[c.end:c.end + 20]):
+            if THING_AFTER.match(text[c.end:c.end + 20]):
                 continue
             person.mentions.append((c.start, c.end))
             taken.append((c.start, c.end))
@@ -291,12 +293,13 @@ def make_quotes(nlp: Language, name: str) -> "QuoteTagger":
 class QuoteTagger:
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
-        quotes = find_quotes(doc.text)
+        text = doc.text
+        quotes = find_quotes(text)
         names = [NameMention(s, e, p["name"], kind == "athletes", p.get("sex"))
                  for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
         names.sort(key=lambda n: n.start)
-        speakers = attribute(doc.text, quotes, names)
-        out["quotes"] = [{"text": q.text(doc.text), "start": q.start, "end": q.end, "speaker": who}
+        speakers = attribute(text, quotes, names)
+        out["quotes"] = [{"text": q.text(text), "start": q.start, "end": q.end, "speaker": who}
                          for q, who in zip(quotes, speakers)]
         spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q in quotes]
         doc.spans["quotes"] = [s for s in spans if s is not None]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "ß": "ss",
                        "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'"})
@@ -14,6 +15,7 @@ def fold_letters(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
+@lru_cache(maxsize=65536)
 def fold(name: str) -> str:
     """Case-, accent- and space-folded: "Sørensen" -> "sorensen", "KERR  Josh" -> "kerr josh"."""
     return " ".join(fold_letters(name).casefold().split())
