@@ -68,3 +68,29 @@ def drop_counts(session: Session, runs: int = 1) -> dict[str, int]:
         for reason, n in (run.stats or {}).get("dropped", {}).items():
             merged[reason] = merged.get(reason, 0) + n
     return dict(sorted(merged.items(), key=lambda kv: -kv[1]))
+
+
+def summarise_crawls(session: Session, *, after: int) -> dict:
+    """New/updated/dropped counts, per-source figures and errors of the crawl runs after run `after`."""
+    crawls = session.exec(select(CrawlRun).where(CrawlRun.id > after, CrawlRun.kind == "crawl")).all()
+    per_source: dict[str, dict[str, int]] = {}
+    for run in crawls:
+        for key, value in ((run.stats or {}).get("scrapy") or {}).items():
+            parts = key.split("/")
+            if len(parts) == 4 and parts[:2] == ["trackwire", "source"] and isinstance(value, int):
+                entry = per_source.setdefault(parts[2], {})
+                entry[parts[3]] = entry.get(parts[3], 0) + value
+    return {
+        "new": sum(r.stories_new for r in crawls),
+        "updated": sum(r.stories_updated for r in crawls),
+        "dropped": sum(r.pages_dropped for r in crawls),
+        "errors": [e for r in crawls for e in (r.errors or [])],
+        "stats": {"crawl_runs": [r.id for r in crawls], "sources": per_source},
+    }
+
+
+def last_successful(session: Session, kind: str | None = None) -> CrawlRun | None:
+    query = select(CrawlRun).where(CrawlRun.status == "ok")
+    if kind:
+        query = query.where(CrawlRun.kind == kind)
+    return session.exec(query.order_by(col(CrawlRun.id).desc()).limit(1)).first()

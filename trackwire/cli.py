@@ -50,7 +50,7 @@ def engine():
 
 def main() -> None:
     """Entry point: run the app; known failures become one line and a non-zero exit."""
-    from trackwire import commands_crawl, commands_query, commands_tools  # noqa: F401  (register commands)
+    from trackwire import commands_crawl, commands_query, commands_schedule, commands_tools  # noqa: F401
 
     try:
         app(standalone_mode=True)

@@ -135,20 +135,25 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
     import json
 
     from store.db import read_session
-    from store.runs import drop_counts, failing_sources, recent_runs, totals
+    from store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
 
     with read_session(engine()) as session:
         figures, runs = totals(session), recent_runs(session, 5)
         drops, failing = drop_counts(session, 1), failing_sources(session)
+        good = last_successful(session)
     if as_json:
         console.print_json(json.dumps({
             "totals": figures, "dropped_last_run": drops,
             "runs": [{"id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
                       "new": r.stories_new, "updated": r.stories_updated} for r in runs],
+            "last_successful_run": {"id": good.id, "kind": good.kind, "ended_at": good.ended_at.isoformat()}
+            if good and good.ended_at else None,
             "failing_sources": [{"name": f.name, "since_runs": f.failing_runs, "error": f.last_error}
                                 for f in failing]}))
         return
     console.print(" · ".join(f"{k}: {v}" for k, v in figures.items()))
+    if good and good.ended_at:
+        console.print(f"last successful run: #{good.id} ({good.kind}) ended {good.ended_at:%Y-%m-%d %H:%M} UTC")
     table = Table(title="last runs")
     for col in ("id", "started", "status", "new", "updated", "dropped"):
         table.add_column(col)
@@ -159,4 +164,5 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
     if drops:
         console.print("dropped in the last run: " + ", ".join(f"{k} {v}" for k, v in drops.items()))
     for f in failing:
-        console.print(f"[red]failing[/red] {f.name} ({f.failing_runs} run(s)): {f.last_error}")
+        nights = f" [bold]{f.failing_runs} runs in a row[/bold]" if f.failing_runs > 1 else ""
+        console.print(f"[red]failing[/red] {f.name}{nights}: {f.last_error}")

@@ -1,0 +1,260 @@
+"""Nightly runs, unattended: APScheduler 3.x with its jobs stored in the trackwire database.
+
+The service starts paused, adds the nightly job only when none is stored
+(re-adding with replace_existing=True would throw the stored next run time
+away, and a night missed while the service was down would never be caught
+up), then resumes. A missed night runs once on start (coalesce=True) if it
+is within `misfire_grace_time` (6 hours; APScheduler's default of one second
+silently skips a late run), otherwise it is recorded as missed.
+
+Each run is `trackwire run` in a child process in its own process group
+(Scrapy's reactor cannot restart inside one process), with a time limit.
+SIGTERM or Ctrl-C to the service is forwarded to the running child as SIGINT
+(Scrapy's clean shutdown); the service waits for it, then exits.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import logging
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
+from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.schedulers.base import STATE_STOPPED
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.interval import IntervalTrigger
+
+JOB_ID = "trackwire-nightly"
+GRACE = int(timedelta(hours=6).total_seconds())
+STOP_WAIT = 120  # seconds a child gets to stop cleanly before it is killed
+log = logging.getLogger("trackwire.scheduler")
+
+_child_lock = threading.Lock()
+_child: subprocess.Popen | None = None
+
+
+class ScheduleError(ValueError):
+    """A schedule that cannot be used; the message says how to write it."""
+
+
+def cron_trigger(expr: str, jitter: int = 600) -> CronTrigger:
+    """A cron trigger from "minute hour day month weekday", run up to `jitter` seconds late.
+
+    Weekdays are APScheduler 3's: 0 is Monday; names (mon-fri) are clearer.
+    """
+    fields = expr.split()
+    if len(fields) != 5:
+        raise ScheduleError(f"schedule {expr!r} needs five cron fields: minute hour day month weekday, "
+                            f"e.g. '30 2 * * *'")
+    try:
+        return CronTrigger(minute=fields[0], hour=fields[1], day=fields[2], month=fields[3],
+                           day_of_week=fields[4], jitter=jitter or None)
+    except ValueError as exc:
+        raise ScheduleError(f"schedule {expr!r}: {exc}") from None
+
+
+def interval_trigger(seconds: int) -> IntervalTrigger:
+    return IntervalTrigger(seconds=seconds)
+
+
+class _Scheduler(BackgroundScheduler):
+    """APScheduler 3 processes due jobs once more after shutdown() has stopped it: a run due at that
+    moment fails to submit and its stored next run time moves on, so the run is lost. Not here."""
+
+    def _process_jobs(self):
+        if self.state == STATE_STOPPED:
+            return None
+        return super()._process_jobs()
+
+
+def build_scheduler(engine) -> BackgroundScheduler:
+    """A scheduler whose job store is the trackwire database (writes take the lock up front)."""
+    store = SQLAlchemyJobStore(engine=engine.execution_options(trackwire_write=True), tablename="scheduler_job")
+    scheduler = _Scheduler(
+        jobstores={"default": store}, executors={"default": ThreadPoolExecutor(1)},
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": GRACE})
+    scheduler.add_listener(lambda event: _on_missed(engine, event), EVENT_JOB_MISSED)
+    scheduler.add_listener(lambda event: log.error("nightly run raised %r", event.exception), EVENT_JOB_ERROR)
+    return scheduler
+
+
+def start(scheduler: BackgroundScheduler, trigger, db: str, run_args: list[str], timeout: int):
+    """Start paused; add the nightly job only if none is stored (keeping its next run time); resume."""
+    scheduler.start(paused=True)
+    job = scheduler.get_job(JOB_ID)
+    if job is None:
+        job = scheduler.add_job(nightly_job, trigger, id=JOB_ID, name="trackwire nightly run",
+                                args=[db, run_args, timeout])
+        log.info("nightly job added: %s", trigger)
+    elif str(job.trigger) != str(trigger):
+        job = scheduler.reschedule_job(JOB_ID, trigger=trigger)
+        log.info("schedule changed to %s", trigger)
+    else:
+        log.info("nightly job found in the store: next run %s", job.next_run_time)
+    scheduler.resume()
+    return scheduler.get_job(JOB_ID)
+
+
+def serve(engine, trigger, db: str, run_args: list[str], timeout: int) -> None:
+    """Run the service in the foreground until SIGTERM or Ctrl-C."""
+    stop = threading.Event()
+    _on_signals(stop)
+    scheduler = build_scheduler(engine)
+    job = start(scheduler, trigger, db, run_args, timeout)
+    log.info("scheduler running; next run %s", job.next_run_time)
+    while not stop.wait(1.0):
+        pass
+    log.info("stopping: waiting for a running crawl to finish cleanly")
+    scheduler.shutdown(wait=True)
+    log.info("scheduler stopped")
+
+
+def once(db: str, run_args: list[str], timeout: int) -> str:
+    """The nightly job, now, through the same code path; Ctrl-C/SIGTERM stop the child cleanly."""
+    _on_signals(threading.Event())
+    return nightly_job(db, run_args, timeout)
+
+
+def _on_signals(stop: threading.Event) -> None:
+    def handler(signum, _frame):
+        log.warning("received %s", signal.Signals(signum).name)
+        stop.set()
+        interrupt_child()
+
+    signal.signal(signal.SIGTERM, handler)
+    signal.signal(signal.SIGINT, handler)
+
+
+def interrupt_child() -> None:
+    with _child_lock:
+        if _child is not None and _child.poll() is None:
+            os.killpg(_child.pid, signal.SIGINT)
+
+
+def nightly_job(db: str, run_args: list[str], timeout: int) -> str:
+    """One nightly run (`trackwire run` in a child process), recorded with its outcome."""
+    from store.db import init_db, make_engine
+
+    engine = make_engine(db)
+    init_db(engine)
+    try:
+        with run_lock(db) as locked:
+            if not locked:
+                log.warning("skipped: another nightly run is still going")
+                _record(engine, None, "skipped", ["another nightly run was still going"], None)
+                return "skipped"
+            run_id = _record(engine, None, "running", [], None)
+            status, reason = _run_child(db, run_args, timeout)
+            _record(engine, run_id, status, [reason] if reason else [], run_id)
+            log.info("nightly run %s: %s%s", run_id, status, f" ({reason})" if reason else "")
+            return status
+    finally:
+        engine.dispose()
+
+
+def _run_child(db: str, run_args: list[str], timeout: int) -> tuple[str, str | None]:
+    global _child
+    cmd = [sys.executable, "-m", "trackwire", "--db", db, "run", *run_args]
+    log.info("starting: trackwire run %s", " ".join(run_args))
+    with _child_lock:
+        _child = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  text=True)
+    last = _relay(_child)
+    try:
+        code = _child.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _stop(_child)
+        return "timeout", f"stopped after the {timeout} s time limit"
+    finally:
+        last.join(timeout=5)
+        _child.stdout.close()
+    if code == 0:
+        return "ok", None
+    if code in (130, -signal.SIGINT):
+        return "interrupted", "stopped by a signal; what was stored is kept"
+    return "failed", (getattr(last, "last_line", "") or f"exit code {code}").removeprefix("error: ")
+
+
+def _relay(child: subprocess.Popen) -> threading.Thread:
+    """Copy the child's output into the log, keeping its last line (the error, if it failed)."""
+    def pump():
+        for line in child.stdout:
+            line = line.rstrip()
+            if line:
+                log.info("  %s", line)
+                thread.last_line = line
+
+    thread = threading.Thread(target=pump, daemon=True)
+    thread.last_line = ""
+    thread.start()
+    return thread
+
+
+def _stop(child: subprocess.Popen) -> None:
+    os.killpg(child.pid, signal.SIGINT)
+    try:
+        child.wait(timeout=STOP_WAIT)
+    except subprocess.TimeoutExpired:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.wait()
+
+
+@contextmanager
+def run_lock(db: str) -> Iterator[bool]:
+    """An exclusive lock per database, across processes: two services never run at once."""
+    key = hashlib.sha1(db.encode()).hexdigest()[:16]
+    path = Path(tempfile.gettempdir()) / f"trackwire-nightly-{key}.lock"
+    with path.open("w") as fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _record(engine, run_id: int | None, status: str, errors: list[str], since: int | None) -> int:
+    from store.db import write_session
+    from store.runs import finish_run, start_run, summarise_crawls
+
+    with write_session(engine) as session:
+        if run_id is None:
+            run_id = start_run(session, "nightly")
+            if status == "running":
+                return run_id
+        crawl = summarise_crawls(session, after=since or run_id)
+        finish_run(session, run_id, status=status, errors=errors + crawl["errors"], stats=crawl["stats"],
+                   new=crawl["new"], updated=crawl["updated"], dropped=crawl["dropped"])
+    return run_id
+
+
+def _on_missed(engine, event) -> None:
+    when = event.scheduled_run_time
+    log.warning("missed the run due at %s: the service was not running within the grace time", when)
+    _record(engine, None, "missed", [f"run due at {when:%Y-%m-%d %H:%M %Z} was missed: the service was down"], None)
+
+
+def show(engine) -> list[tuple[str, str, datetime | None]]:
+    """The stored jobs and their next run times, without running anything."""
+    scheduler = build_scheduler(engine)
+    scheduler.start(paused=True)
+    try:
+        return [(job.id, str(job.trigger), job.next_run_time) for job in scheduler.get_jobs()]
+    finally:
+        scheduler.shutdown(wait=False)
