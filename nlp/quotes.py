@@ -107,10 +107,10 @@ def _paragraph_index(ends: list[int], pos: int) -> int:
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """Without surrounding space, nor the comma that joins speech to "said X"."""
+    """Without surrounding space; punctuation inside the marks stays, as written (the guide's convention)."""
     while start < end and text[start].isspace():
         start += 1
-    while end > start and (text[end - 1].isspace() or text[end - 1] == ","):
+    while end > start and text[end - 1].isspace():
         end -= 1
     return start, end
 

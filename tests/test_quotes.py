@@ -18,7 +18,7 @@ def test_run_on_paragraphs_are_one_quote_each():
 
 def test_flattened_run_on_splits_at_each_opening_mark():
     text = '"We trained hard all winter long. "Now it is time to race well," said Ray.'
-    assert quotes_of(text) == ["We trained hard all winter long.", "Now it is time to race well"]
+    assert quotes_of(text) == ["We trained hard all winter long.", "Now it is time to race well,"]
 
 
 def test_scare_quotes_and_short_titles_are_not_quotes():
@@ -26,7 +26,7 @@ def test_scare_quotes_and_short_titles_are_not_quotes():
 
 
 def test_curly_quotes():
-    assert quotes_of("“I will be back next summer,” she said.") == ["I will be back next summer"]
+    assert quotes_of("“I will be back next summer,” she said.") == ["I will be back next summer,"]
 
 
 def speakers(text, names):

@@ -46,6 +46,11 @@ def baseline_predictions(rows: list[dict], model: str | None) -> list[dict]:
     return preds
 
 
+def _prf(score) -> str:
+    precision = f"{score.precision:.3f}" if score.tp + score.fp else "—"  # nothing predicted
+    return f"{precision} / {score.recall:.3f} / {score.f1:.3f}"
+
+
 def score_table(rows: list[dict], runs: dict[str, list[dict]]) -> tuple[Table, list[str]]:
     table = Table(title=f"tagging scores on {len(rows)} articles (P / R / F1)")
     table.add_column("field")
@@ -53,8 +58,7 @@ def score_table(rows: list[dict], runs: dict[str, list[dict]]) -> tuple[Table, l
         table.add_column(name, justify="right")
     results = {name: evaluate(rows, preds) for name, preds in runs.items()}
     for field in FIELDS:
-        table.add_row(field, *(f"{s[field].precision:.3f} / {s[field].recall:.3f} / {s[field].f1:.3f}"
-                               for s, _ in results.values()))
+        table.add_row(field, *(_prf(s[field]) for s, _ in results.values()))
     table.add_row("speaker accuracy", *(f"{sp.recall:.3f}" if sp.tp + sp.fn else "—"
                                         for _, sp in results.values()))
     scores, speaker = results["trackwire"]
