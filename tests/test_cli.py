@@ -1,6 +1,7 @@
 """The `trackwire` command on a real SQLite file with the real model."""
 
 import json
+from datetime import datetime
 
 import pytest
 
@@ -108,3 +109,32 @@ def test_eval_on_the_dev_gold_prints_scores(db_path):
     assert result.returncode == 0, result.stderr
     for field in ("athletes", "events", "marks", "quotes", "performances", "speaker accuracy", "stock model"):
         assert field in result.stdout
+
+
+def test_ingest_html_goes_through_the_crawler_extraction(db_path, tmp_path):
+    from crawler.demo_site import load_articles, render_article
+
+    article = load_articles()[0]
+    page = tmp_path / "page.html"
+    page.write_text(render_article(article), encoding="utf-8")
+    assert trackwire("ingest", str(page), db=db_path).returncode == 0
+    out = tmp_path / "out.jsonl"
+    trackwire("export", "--out", str(out), db=db_path)
+    (record,) = map(json.loads, out.read_text().splitlines())
+    assert record["key"] == "https://demo.trackwire.test" + article.path
+    assert record["text"] == article.text
+    assert datetime.fromisoformat(record["published_at"]) == article.published
+
+
+def test_tag_with_two_workers_matches_one(db_path, tmp_path):
+    trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db_path)
+    assert trackwire("tag", "--workers", "2", db=db_path).returncode == 0
+    two = tmp_path / "two.jsonl"
+    trackwire("export", "--out", str(two), db=db_path)
+    assert trackwire("tag", "--retag", db=db_path).stdout.startswith("nothing to tag")
+    other = tmp_path / "one.db"
+    trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=other)
+    trackwire("tag", db=other)
+    one = tmp_path / "one.jsonl"
+    trackwire("export", "--out", str(one), db=other)
+    assert two.read_text() == one.read_text()
