@@ -86,29 +86,46 @@ def workers(n: int) -> None:
     print(f"| 2 | {two:,.0f} | {two / one:.2f} |")
 
 
-def memory(sizes: list[int]) -> None:
+def tag_store(size: int, workers: int = 1) -> tuple[float, float]:
+    """(seconds, peak RSS MB of the main process) of `trackwire tag` over a fresh store of `size` stories."""
     import json
 
+    base = texts(50)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "bench.db"
+        feed = Path(tmp) / "stories.jsonl"
+        with feed.open("w", encoding="utf-8") as fh:
+            for i in range(size):
+                fh.write(json.dumps({"key": f"s{i}", "text": base[i % len(base)] + f"\n(copy {i})\n"}) + "\n")
+        env = {**os.environ, "TRACKWIRE_DB": str(db)}
+        cli = [sys.executable, "-m", "trackwire"]
+        subprocess.run(cli + ["ingest", str(feed)], env=env, check=True, capture_output=True)
+        start = time.perf_counter()
+        proc = subprocess.Popen(cli + ["tag", "--workers", str(workers)], env=env, stdout=subprocess.DEVNULL,
+                                stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
+        if status != 0:
+            raise SystemExit(f"trackwire tag failed with status {status}")
+        return time.perf_counter() - start, usage.ru_maxrss / 1024
+
+
+def cli_workers(size: int) -> None:
+    one, _ = tag_store(size, 1)
+    two, _ = tag_store(size, 2)
+    print(f"\n## `trackwire tag --workers N` over a store of {size:,} stories (load, tag, write)")
+    print("| workers | seconds | speed-up |")
+    print("| ---: | ---: | ---: |")
+    print(f"| 1 | {one:,.1f} | 1.00 |")
+    print(f"| 2 | {two:,.1f} | {one / two:.2f} |")
+
+
+def memory(sizes: list[int]) -> None:
     print("\n## Memory of `trackwire tag` (peak RSS of the process)")
     print("| stories | peak RSS MB | seconds |")
     print("| ---: | ---: | ---: |")
-    base = texts(50)
     for size in sizes:
-        with tempfile.TemporaryDirectory() as tmp:
-            db = Path(tmp) / "bench.db"
-            feed = Path(tmp) / "stories.jsonl"
-            with feed.open("w", encoding="utf-8") as fh:
-                for i in range(size):
-                    fh.write(json.dumps({"key": f"s{i}", "text": base[i % len(base)] + f"\n(copy {i})\n"}) + "\n")
-            env = {**os.environ, "TRACKWIRE_DB": str(db)}
-            cli = [sys.executable, "-m", "trackwire"]
-            subprocess.run(cli + ["ingest", str(feed)], env=env, check=True, capture_output=True)
-            start = time.perf_counter()
-            proc = subprocess.Popen(cli + ["tag"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            _, status, usage = os.wait4(proc.pid, 0)
-            if status != 0:
-                raise SystemExit(f"trackwire tag failed with status {status}")
-            print(f"| {size:,} | {usage.ru_maxrss / 1024:,.0f} | {time.perf_counter() - start:,.0f} |")
+        seconds, peak = tag_store(size)
+        print(f"| {size:,} | {peak:,.0f} | {seconds:,.0f} |", flush=True)
 
 
 def main() -> None:
@@ -116,9 +133,12 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=1000, help="articles for the speed comparison")
     parser.add_argument("--worker-docs", type=int, default=2000, help="articles for the workers comparison")
     parser.add_argument("--stories", type=int, nargs="*", default=[2000, 10000], help="store sizes for memory")
+    parser.add_argument("--cli-stories", type=int, default=1000, help="store size for `tag --workers`; 0 skips")
     args = parser.parse_args()
     speed(args.docs)
     workers(args.worker_docs)
+    if args.cli_stories:
+        cli_workers(args.cli_stories)
     if args.stories:
         memory(args.stories)
 

@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-import json
 import os
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
+
+from store.filters import StoryFilter
 
 from store.models import Athlete, Mark, Mention, Performance, Quote, Story
 
-FORMATS = ("jsonl",)
+FORMATS = ("jsonl", "spacy", "iob", "csv", "parquet", "doccano", "labelstudio")
+FOLDER_FORMATS = ("csv", "parquet")  # these write a folder of one file per table
 
 
 class ExportError(ValueError):
@@ -23,6 +26,10 @@ def check_target(fmt: str, out: Path) -> None:
     """Fail before any work when the format is unknown or the output cannot be written."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
+        raise ExportError(f"{fmt} writes a folder of tables, but {out} is a file: give a folder name")
+    if fmt not in FOLDER_FORMATS and out.is_dir():
+        raise ExportError(f"{out} is a folder: give a file name for the {fmt} export")
     parent = out.expanduser().resolve().parent
     if not parent.is_dir():
         raise ExportError(f"cannot write {out}: folder {parent} does not exist")
@@ -30,13 +37,12 @@ def check_target(fmt: str, out: Path) -> None:
         raise ExportError(f"cannot write {out}: folder {parent} is not writable")
 
 
-def story_records(session: Session, *, tagged_only: bool = False, batch: int = 500) -> Iterator[dict]:
-    """One contract dict per story, by id, loading `batch` stories at a time."""
+def story_records(session: Session, *, filters: StoryFilter | None = None, batch: int = 500) -> Iterator[dict]:
+    """One contract dict per story passing `filters`, by id, loading `batch` stories at a time."""
+    filters = filters or StoryFilter()
     last = 0
     while True:
-        stmt = select(Story).where(Story.id > last)
-        if tagged_only:
-            stmt = stmt.where(col(Story.tagged_at).is_not(None))
+        stmt = filters.apply(select(Story).where(Story.id > last))
         stories = session.exec(stmt.order_by(Story.id).limit(batch)).all()
         if not stories:
             return
@@ -97,17 +103,5 @@ def story_record(story: Story, mentions: list[Mention], quotes: list[Quote], mar
     }
 
 
-def write_jsonl(records: Iterable[dict], out: Path) -> int:
-    """Write records to `out` through a temporary file, renamed only when complete."""
-    out = out.expanduser()
-    tmp = out.with_name(f".{out.name}.part")
-    count = 0
-    try:
-        with tmp.open("w", encoding="utf-8") as fh:
-            for record in records:
-                fh.write(json.dumps(record, ensure_ascii=False) + "\n")
-                count += 1
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return count
+def count_stories(session: Session, filters: StoryFilter) -> int:
+    return session.exec(filters.apply(select(func.count()).select_from(Story))).one()

@@ -8,10 +8,11 @@ from datetime import datetime, timezone
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
-from sqlalchemy import func, text
+from sqlalchemy import column, func, literal_column, table, text
 from sqlmodel import Session, col, select
 
 from store.db import is_sqlite
+from store.filters import StoryFilter
 from store.models import Athlete, Mark, Mention, Performance, Quote, Story
 from nlp.text import fold, fold_letters
 
@@ -44,26 +45,21 @@ class Hit:
     score: float
 
 
-def search(session: Session, query: str, *, athlete_ids: list[int] = (), since: datetime | None = None,
-           until: datetime | None = None, limit: int = 20) -> list[Hit]:
-    """Stories matching `query`, best first; with athletes, only stories mentioning all of them."""
+FTS = table("story_fts", column("rowid"))
+
+
+def search(session: Session, query: str, *, filters: StoryFilter | None = None, limit: int = 20) -> list[Hit]:
+    """Stories matching `query` and `filters`, best first (bm25, title weighted 5x), with snippets."""
+    filters = filters or StoryFilter()
     if not is_sqlite(session.get_bind()):
-        return _search_like(session, query, athlete_ids=athlete_ids, since=since, until=until, limit=limit)
-    sql = ["SELECT s.id, s.key, s.title, s.url, s.source, s.published_at,",
-           "snippet(story_fts, 1, '[', ']', ' … ', 12) AS snip, bm25(story_fts, 5.0, 1.0) AS score",
-           "FROM story_fts JOIN story s ON s.id = story_fts.rowid WHERE story_fts MATCH :q"]
-    params: dict = {"q": fts_query(query), "limit": limit}
-    for i, aid in enumerate(athlete_ids):
-        sql.append(f"AND s.id IN (SELECT story_id FROM mention WHERE athlete_id = :a{i})")
-        params[f"a{i}"] = aid
-    if since:
-        sql.append("AND s.published_at >= :since")
-        params["since"] = since.replace(tzinfo=None)
-    if until:
-        sql.append("AND s.published_at < :until")
-        params["until"] = until.replace(tzinfo=None)
-    sql.append("ORDER BY score LIMIT :limit")
-    rows = session.connection().execute(text(" ".join(sql)), params).all()
+        return _search_like(session, query, filters=filters, limit=limit)
+    snippet = literal_column("snippet(story_fts, 1, '[', ']', ' … ', 12)").label("snip")
+    score = literal_column("bm25(story_fts, 5.0, 1.0)").label("score")
+    stmt = (select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at, snippet, score)
+            .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
+            .where(text("story_fts MATCH :q")))
+    stmt = filters.apply(stmt).order_by(text("score")).limit(limit)
+    rows = session.connection().execute(stmt, {"q": fts_query(query)}).all()
     return [Hit(r.id, r.key, r.title, r.url, r.source, _as_dt(r.published_at), r.snip, -r.score) for r in rows]
 
 
@@ -75,18 +71,13 @@ def _as_dt(value) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
-def _search_like(session: Session, query: str, *, athlete_ids, since, until, limit) -> list[Hit]:
+def _search_like(session: Session, query: str, *, filters: StoryFilter, limit: int) -> list[Hit]:
+    """Other databases until they get their own full-text index: every word, anywhere."""
     words = [w.strip('"') for w in fts_query(query).split()]
     stmt = select(Story)
     for w in words:
         stmt = stmt.where(col(Story.text).ilike(f"%{w}%"))
-    for aid in athlete_ids:
-        stmt = stmt.where(col(Story.id).in_(select(Mention.story_id).where(Mention.athlete_id == aid)))
-    if since:
-        stmt = stmt.where(Story.published_at >= since)
-    if until:
-        stmt = stmt.where(Story.published_at < until)
-    rows = session.exec(stmt.order_by(col(Story.published_at).desc()).limit(limit)).all()
+    rows = session.exec(filters.apply(stmt).order_by(col(Story.published_at).desc()).limit(limit)).all()
     return [Hit(s.id, s.key, s.title, s.url, s.source, s.published_at, s.text[:160], 0.0) for s in rows]
 
 

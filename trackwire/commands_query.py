@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rich.progress import Progress, SpinnerColumn, TextColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from trackwire.cli import app, console, engine, err
 from trackwire.errors import UserError
@@ -36,26 +36,43 @@ def resolve_athlete(session, name: str):
     return found
 
 
+def build_filters(session, *, athletes: list[str], event: Optional[str], source: Optional[str],
+                  since: Optional[str], until: Optional[str], has_quotes: bool, tagged_only: bool = False):
+    from store.filters import StoryFilter
+
+    ids = tuple(resolve_athlete(session, name)[0].id for name in athletes)
+    described = {k: v for k, v in {"athlete": athletes or None, "event": event, "source": source, "since": since,
+                                   "until": until, "has_quotes": has_quotes or None,
+                                   "tagged_only": tagged_only or None}.items() if v}
+    return StoryFilter(athlete_ids=ids, event=event, source=source, since=parse_day(since, "--since"),
+                       until=parse_day(until, "--until"), has_quotes=has_quotes, tagged_only=tagged_only,
+                       described=described)
+
+
+Athletes = Annotated[Optional[list[str]], typer.Option("--athlete", help="only stories about this athlete (repeatable)")]
+Event = Annotated[Optional[str], typer.Option(help="only stories naming this event code, e.g. 1500m")]
+Source = Annotated[Optional[str], typer.Option(help="only stories from this source")]
+Since = Annotated[Optional[str], typer.Option(help="published on or after YYYY-MM-DD")]
+Until = Annotated[Optional[str], typer.Option(help="published before YYYY-MM-DD")]
+HasQuotes = Annotated[bool, typer.Option("--has-quotes", help="only stories with quotes")]
+
+
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="words to find, e.g. 'world record'")],
-    athlete: Annotated[Optional[list[str]], typer.Option(help="only stories about this athlete (repeatable)")] = None,
-    since: Annotated[Optional[str], typer.Option(help="published on or after YYYY-MM-DD")] = None,
-    until: Annotated[Optional[str], typer.Option(help="published before YYYY-MM-DD")] = None,
+    athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
+    until: Until = None, has_quotes: HasQuotes = False,
     limit: Annotated[int, typer.Option(min=1, help="at most N stories")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
-    """Full-text search over titles and texts, best matches first."""
+    """Full-text search over titles and texts, best matches first, with the structured filters."""
     from store.db import read_session
     from store.search import search as run_search
 
     with read_session(engine()) as session:
-        ids = []
-        for name in athlete or []:
-            found = resolve_athlete(session, name)
-            ids.append(found[0].id)
-        hits = run_search(session, query, athlete_ids=ids, since=parse_day(since, "--since"),
-                          until=parse_day(until, "--until"), limit=limit)
+        filters = build_filters(session, athletes=athlete or [], event=event, source=source, since=since,
+                                until=until, has_quotes=has_quotes)
+        hits = run_search(session, query, filters=filters, limit=limit)
     if as_json:
         console.print_json(json.dumps([hit_json(h) for h in hits]))
     else:
@@ -65,8 +82,7 @@ def search(
 @app.command()
 def athlete(
     name: Annotated[str, typer.Argument(help="full name, surname, any case or accents")],
-    since: Annotated[Optional[str], typer.Option(help="published on or after YYYY-MM-DD")] = None,
-    until: Annotated[Optional[str], typer.Option(help="published before YYYY-MM-DD")] = None,
+    since: Since = None, until: Until = None,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Stories about an athlete, newest first, with what they said and what they ran."""
@@ -76,7 +92,7 @@ def athlete(
     with read_session(engine()) as session:
         found = resolve_athlete(session, name)
         if len(found) > 1 and not as_json:
-            others = ", ".join(a.name for a in found[1:6])
+            others = ", ".join(f"{a.name} ({a.country or '?'})" for a in found[1:6])
             err.print(f"[yellow]{name!r} is ambiguous[/yellow]: showing {found[0].name}; also {others}")
         profile = athlete_profile(session, found[0], since=parse_day(since, "--since"),
                                   until=parse_day(until, "--until"))
@@ -88,24 +104,25 @@ def athlete(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
-    out: Annotated[Path, typer.Option(help="output file")] = Path("trackwire.jsonl"),
+    format: Annotated[str, typer.Option("--format", help="jsonl, spacy, iob, csv, parquet, doccano or labelstudio")] = "jsonl",
+    out: Annotated[Path, typer.Option(help="output file (a folder for csv and parquet)")] = Path("trackwire.jsonl"),
+    athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
+    until: Until = None, has_quotes: HasQuotes = False,
     tagged_only: Annotated[bool, typer.Option(help="leave out stories not tagged yet")] = False,
 ) -> None:
-    """Write the tagged corpus (see docs/export.md for the JSONL contract)."""
+    """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
     from store.db import read_session
-    from store.export import check_target, story_records, write_jsonl
+    from store.export import check_target, count_stories
+    from trackwire.exporting import export as run_export
 
     check_target(format, out)
-    with read_session(engine()) as session:
-        with Progress(SpinnerColumn(), TextColumn("{task.completed} stories"), console=err,
-                      disable=not err.is_terminal) as progress:
-            task = progress.add_task("export")
-
-            def counted():
-                for record in story_records(session, tagged_only=tagged_only):
-                    progress.advance(task)
-                    yield record
-
-            n = write_jsonl(counted(), out)
+    eng = engine()
+    with read_session(eng) as session:
+        filters = build_filters(session, athletes=athlete or [], event=event, source=source, since=since,
+                                until=until, has_quotes=has_quotes, tagged_only=tagged_only)
+        total = count_stories(session, filters)
+    columns = (TextColumn(f"exporting {format}"), BarColumn(), MofNCompleteColumn())
+    with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("export", total=total)
+        n = run_export(eng, format, out, filters, on_record=lambda: progress.advance(task))
     console.print(f"wrote {n} stories to {out}")

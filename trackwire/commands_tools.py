@@ -20,6 +20,7 @@ def demo() -> None:
     from crawler.demo_site import DemoSite
     from store.db import read_session
     from store.export import story_records
+    from store.filters import StoryFilter
     from trackwire.cli import engine
     from trackwire.commands_crawl import do_crawl, do_tag
 
@@ -31,7 +32,7 @@ def demo() -> None:
         do_crawl(sources, [], None)
     do_tag(False, 1)
     with read_session(engine()) as session:
-        records = list(story_records(session, tagged_only=True))
+        records = list(story_records(session, filters=StoryFilter(tagged_only=True)))
     summarise(records)
 
 

@@ -1,0 +1,162 @@
+"""Table and annotation-tool formats of the tagged corpus: csv, parquet, doccano, labelstudio.
+
+Each writer streams contract records and writes through a temporary name,
+renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from pathlib import Path
+
+TABLES = {
+    "stories": ("key", "url", "title", "source", "published_at", "text"),
+    "mentions": ("key", "start", "end", "label", "text", "name", "role", "country", "sex", "indoor"),
+    "quotes": ("key", "start", "end", "text", "speaker"),
+    "marks": ("key", "start", "end", "text", "value", "unit", "flags", "wind"),
+    "performances": ("key", "athlete", "event", "mark", "value", "unit"),
+}
+
+
+def table_rows(record: dict) -> dict[str, list[dict]]:
+    """One record as rows of the five tables; every row carries the story key."""
+    key, text = record["key"], record["text"]
+    mentions = []
+    for a in record["athletes"]:
+        mentions += [{"label": "ATHLETE", "name": a["name"], "country": a.get("country"), "start": s, "end": e}
+                     for s, e in a["mentions"]]
+    for p in record["people"]:
+        mentions += [{"label": "PERSON", "name": p["name"], "role": p.get("role"), "start": s, "end": e}
+                     for s, e in p["mentions"]]
+    for ev in record["events"]:
+        mentions += [{"label": "EVENT", "name": ev["event"], "sex": ev.get("sex"), "indoor": ev.get("indoor"),
+                      "start": s, "end": e} for s, e in ev["mentions"]]
+    for m in mentions:
+        m["text"] = text[m["start"]:m["end"]]
+    rows = {
+        "stories": [{k: record.get(k) for k in TABLES["stories"]}],
+        "mentions": sorted(mentions, key=lambda m: (m["start"], m["end"])),
+        "quotes": record["quotes"],
+        "marks": [{**m, "flags": ",".join(m.get("flags") or [])} for m in record["marks"]],
+        "performances": record["performances"],
+    }
+    return {name: [{c: (key if c == "key" else r.get(c)) for c in TABLES[name]} for r in rs]
+            for name, rs in rows.items()}
+
+
+def _staging(out: Path) -> Path:
+    tmp = out.with_name(f".{out.name}.part")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    return tmp
+
+
+def _publish(tmp: Path, out: Path) -> None:
+    if out.exists():
+        shutil.rmtree(out)
+    os.replace(tmp, out)
+
+
+def write_csv(records: Iterable[dict], out: Path) -> int:
+    """A folder with one CSV per table."""
+    tmp = _staging(out)
+    files = {name: (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in TABLES}
+    try:
+        writers = {name: csv.DictWriter(fh, fieldnames=TABLES[name]) for name, fh in files.items()}
+        for w in writers.values():
+            w.writeheader()
+        count = 0
+        for record in records:
+            for name, rows in table_rows(record).items():
+                writers[name].writerows(rows)
+            count += 1
+    except BaseException:
+        for fh in files.values():
+            fh.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for fh in files.values():
+        fh.close()
+    _publish(tmp, out)
+    return count
+
+
+ARROW_TYPES = {"start": "int64", "end": "int64", "value": "float64", "indoor": "bool_"}
+
+
+def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
+    """A folder with one Parquet file per table, written in row groups so memory stays flat."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    schemas = {name: pa.schema([(c, getattr(pa, ARROW_TYPES.get(c, "string"))()) for c in cols])
+               for name, cols in TABLES.items()}
+    tmp = _staging(out)
+    writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schemas[name]) for name in TABLES}
+    buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
+    count = 0
+
+    def flush() -> None:
+        for name, rows in buffers.items():
+            if rows:
+                writers[name].write_table(pa.Table.from_pylist(rows, schema=schemas[name]))
+                rows.clear()
+
+    try:
+        for record in records:
+            for name, rows in table_rows(record).items():
+                buffers[name].extend(rows)
+            count += 1
+            if count % batch == 0:
+                flush()
+        flush()
+    except BaseException:
+        for w in writers.values():
+            w.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    for w in writers.values():
+        w.close()
+    _publish(tmp, out)
+    return count
+
+
+def doccano_line(record: dict) -> dict:
+    return {"id": record["key"], "text": record["text"],
+            "label": [[s["start"], s["end"], s["label"]] for s in record["spans"]]
+            + [[q["start"], q["end"], "QUOTE"] for q in record["quotes"]]}
+
+
+def labelstudio_task(record: dict, version: str) -> dict:
+    results = [{"id": f"s{i}", "from_name": "label", "to_name": "text", "type": "labels",
+                "value": {"start": s["start"], "end": s["end"], "text": record["text"][s["start"]:s["end"]],
+                          "labels": [s["label"]]}} for i, s in enumerate(record["spans"])]
+    results += [{"id": f"q{i}", "from_name": "label", "to_name": "text", "type": "labels",
+                 "value": {"start": q["start"], "end": q["end"], "text": q["text"], "labels": ["QUOTE"]},
+                 "meta": {"speaker": q["speaker"]}} for i, q in enumerate(record["quotes"])]
+    return {"data": {"text": record["text"], "key": record["key"], "url": record["url"]},
+            "predictions": [{"model_version": f"trackwire {version}", "result": results}]}
+
+
+def write_lines(lines: Iterable[str], out: Path) -> int:
+    """Text lines to `out` through a temporary file; returns how many lines were written."""
+    tmp = out.with_name(f".{out.name}.part")
+    count = 0
+    try:
+        with tmp.open("w", encoding="utf-8") as fh:
+            for line in lines:
+                fh.write(line)
+                count += 1
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return count
+
+
+def json_lines(objects: Iterable[dict]) -> Iterable[str]:
+    for obj in objects:
+        yield json.dumps(obj, ensure_ascii=False) + "\n"

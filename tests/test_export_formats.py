@@ -1,0 +1,111 @@
+"""Every export format, from a store tagged by the real pipeline, read back by the tools that use it."""
+
+import csv
+import json
+import subprocess
+import sys
+
+import pytest
+
+from conftest import FIXTURES, trackwire
+
+INGEST = FIXTURES / "ingest"
+
+
+@pytest.fixture(scope="module")
+def tagged(tmp_path_factory):
+    db = tmp_path_factory.mktemp("formats") / "t.db"
+    trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db)
+    assert trackwire("tag", db=db).returncode == 0
+    return db
+
+
+def export(db, fmt, out, *extra):
+    result = trackwire("export", "--format", fmt, "--out", str(out), *extra, db=db)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_spacy_docbin_reads_as_a_training_corpus(tagged, tmp_path):
+    import spacy
+    from spacy.training import Corpus
+
+    path = export(tagged, "spacy", tmp_path / "train.spacy")
+    examples = list(Corpus(path)(spacy.blank("en")))
+    assert len(examples) == 3
+    kerr = next(e.reference for e in examples if "Glasgow" in e.reference.text)
+    assert ("Josh Kerr", "ATHLETE") in [(e.text, e.label_) for e in kerr.ents]
+    assert ("7:33.62", "MARK") in [(e.text, e.label_) for e in kerr.ents]
+    assert [s.kb_id_ for s in kerr.spans["quotes"]] == ["Josh Kerr", "Josh Kerr"]
+
+
+def test_iob_is_accepted_by_spacy_convert(tagged, tmp_path):
+    path = export(tagged, "iob", tmp_path / "corpus.iob")
+    out = tmp_path / "converted"
+    out.mkdir()
+    result = subprocess.run([sys.executable, "-m", "spacy", "convert", "-c", "ner", str(path), str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    from spacy.tokens import DocBin
+    import spacy
+
+    docs = list(DocBin().from_disk(out / "corpus.spacy").get_docs(spacy.blank("en").vocab))
+    assert "ATHLETE" in {e.label_ for d in docs for e in d.ents}
+
+
+def test_csv_tables(tagged, tmp_path):
+    folder = export(tagged, "csv", tmp_path / "tables")
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == ["manifest.json", "marks.csv", "mentions.csv", "performances.csv", "quotes.csv", "stories.csv"]
+    with (folder / "performances.csv").open() as fh:
+        rows = list(csv.DictReader(fh))
+    assert {"key": "glasgow-3000m", "athlete": "Josh Kerr", "event": "3000m", "mark": "7:33.62",
+            "value": "453.62", "unit": "s"} in rows
+
+
+def test_parquet_tables(tagged, tmp_path):
+    import pyarrow.parquet as pq
+
+    folder = export(tagged, "parquet", tmp_path / "tables")
+    stories = pq.read_table(folder / "stories.parquet")
+    mentions = pq.read_table(folder / "mentions.parquet")
+    assert stories.num_rows == 3
+    assert mentions.column_names == ["key", "start", "end", "label", "text", "name", "role", "country", "sex",
+                                     "indoor"]
+    assert str(mentions.schema.field("start").type) == "int64"
+
+
+def test_doccano_and_labelstudio(tagged, tmp_path):
+    doccano = [json.loads(x) for x in export(tagged, "doccano", tmp_path / "d.jsonl").read_text().splitlines()]
+    line = next(d for d in doccano if d["id"] == "glasgow-3000m")
+    assert all(line["text"][s:e] for s, e, _ in line["label"]) and [0, 4, "ATHLETE"] in line["label"]
+    studio = [json.loads(x) for x in export(tagged, "labelstudio", tmp_path / "l.jsonl").read_text().splitlines()]
+    result = studio[0]["predictions"][0]["result"][0]
+    assert {"from_name", "to_name", "type", "value"} <= set(result) and result["value"]["labels"]
+
+
+def test_filters_and_manifest(tagged, tmp_path):
+    out = export(tagged, "jsonl", tmp_path / "q.jsonl", "--has-quotes", "--event", "3000m")
+    assert [json.loads(x)["key"] for x in out.read_text().splitlines()] == ["glasgow-3000m"]
+    manifest = json.loads((tmp_path / "q.jsonl.manifest.json").read_text())
+    assert manifest["stories"] == 1 and manifest["filters"] == {"event": "3000m", "has_quotes": True}
+    assert manifest["format"] == "jsonl" and manifest["tagger_version"]
+
+
+def test_folder_format_to_a_file_is_refused_before_work(tagged, tmp_path):
+    target = tmp_path / "x.csv"
+    target.write_text("keep me")
+    result = trackwire("export", "--format", "csv", "--out", str(target), db=tagged)
+    assert result.returncode == 1 and "writes a folder" in result.stderr and target.read_text() == "keep me"
+
+
+def test_interrupted_write_leaves_nothing_under_the_final_name(tmp_path):
+    from store.formats import write_lines
+
+    def lines():
+        yield "one\n"
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        write_lines(lines(), tmp_path / "out.jsonl")
+    assert list(tmp_path.iterdir()) == []

@@ -1,0 +1,90 @@
+"""`trackwire export`: stream records from the store into a format, then write a manifest beside it."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from store.db import read_session
+from store.export import count_stories, story_records
+from store.filters import StoryFilter
+from store import formats
+
+
+def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
+           on_record: Callable[[], None] = lambda: None) -> int:
+    """Write the stories passing `filters` to `out` in `fmt`; returns how many were written."""
+    from nlp.pipeline import TAGGER_VERSION
+
+    with read_session(engine) as session:
+        def records() -> Iterator[dict]:
+            for record in story_records(session, filters=filters):
+                on_record()
+                yield record
+
+        if fmt == "jsonl":
+            count = formats.write_lines(formats.json_lines(records()), out)
+        elif fmt == "doccano":
+            count = formats.write_lines(formats.json_lines(map(formats.doccano_line, records())), out)
+        elif fmt == "labelstudio":
+            tasks = (formats.labelstudio_task(r, TAGGER_VERSION) for r in records())
+            count = formats.write_lines(formats.json_lines(tasks), out)
+        elif fmt == "csv":
+            count = formats.write_csv(records(), out)
+        elif fmt == "parquet":
+            count = formats.write_parquet(records(), out)
+        elif fmt == "spacy":
+            count = _write_spacy(records(), out)
+        else:  # iob
+            from nlp.formats import iob_lines
+
+            counted = _Counter(records())
+            formats.write_lines(iob_lines(counted), out)
+            count = counted.n
+    write_manifest(out, fmt, filters, count, TAGGER_VERSION)
+    return count
+
+
+class _Counter:
+    def __init__(self, items):
+        self.items, self.n = items, 0
+
+    def __iter__(self):
+        for item in self.items:
+            self.n += 1
+            yield item
+
+
+def _write_spacy(records, out: Path) -> int:
+    """One DocBin file; built in parts of 1,000 docs merged as they come."""
+    from spacy.tokens import DocBin
+
+    from nlp.formats import docbin
+
+    merged = DocBin(store_user_data=True)
+    for part in docbin(records):
+        merged.merge(part)
+    tmp = out.with_name(f".{out.name}.part")
+    try:
+        merged.to_disk(tmp)
+        tmp.replace(out)
+    finally:
+        tmp.unlink(missing_ok=True)
+    return len(merged)
+
+
+def manifest_path(out: Path) -> Path:
+    return out / "manifest.json" if out.is_dir() else out.with_name(out.name + ".manifest.json")
+
+
+def write_manifest(out: Path, fmt: str, filters: StoryFilter, count: int, version: str) -> Path:
+    path = manifest_path(out)
+    path.write_text(json.dumps({
+        "format": fmt, "output": out.name, "stories": count, "filters": filters.described,
+        "tagger_version": version, "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    }, indent=2) + "\n", encoding="utf-8")
+    return path
