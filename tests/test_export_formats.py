@@ -109,3 +109,12 @@ def test_interrupted_write_leaves_nothing_under_the_final_name(tmp_path):
     with pytest.raises(KeyboardInterrupt):
         write_lines(lines(), tmp_path / "out.jsonl")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_jsonl_export_round_trips_through_ingest(tagged, tmp_path):
+    first = export(tagged, "jsonl", tmp_path / "first.jsonl")
+    fresh = tmp_path / "fresh.db"
+    assert trackwire("ingest", str(first), db=fresh).returncode == 0
+    second = export(fresh, "jsonl", tmp_path / "second.jsonl")
+    assert second.read_text() == first.read_text()
+    assert "nothing to tag" in trackwire("tag", db=fresh).stdout

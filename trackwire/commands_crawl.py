@@ -108,10 +108,16 @@ def run(
 
 @app.command()
 def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .jsonl or .html files, or folders")]) -> None:
-    """Store stories from files without crawling (tag them with `trackwire tag`)."""
+    """Store stories from files without crawling (tag them with `trackwire tag`).
+
+    Lines of trackwire's own JSONL export keep their tags.
+    """
+    from sqlmodel import select
+
     from store.db import write_session
-    from store.stories import StoryIn, upsert_story
-    from trackwire.ingest import read_paths
+    from store.models import Story
+    from store.stories import StoryIn, save_tags, upsert_story
+    from trackwire.ingest import IMPORTED, read_paths
 
     eng = engine()
     counts: dict[str, int] = {}
@@ -123,6 +129,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .jsonl or .ht
             continue
         with write_session(eng) as session:
             status = upsert_story(session, item)
+            if "tags" in item.extra:
+                story_id = session.exec(select(Story.id).where(Story.key == item.key)).one()
+                save_tags(session, story_id, item.extra["tags"], IMPORTED)
         counts[status] = counts.get(status, 0) + 1
     console.print("stored: " + (", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"))
     if bad:

@@ -11,6 +11,10 @@ from crawler.extract import NotAnArticle, extract, parse_date
 from store.stories import StoryIn
 
 
+TAG_FIELDS = ("athletes", "people", "events", "marks", "quotes", "performances")
+IMPORTED = "imported"  # tagger version of tags read from an export: `tag --retag` redoes them
+
+
 @dataclass
 class BadInput:
     where: str  # "file:line"
@@ -91,5 +95,8 @@ def _json_story(line: str, where: str) -> StoryIn | BadInput:
         published = parse_date(str(row["published_at"]))
         if published is None:
             return BadInput(where, f"published_at {row['published_at']!r} is not an ISO 8601 date")
-    return StoryIn(key=str(key), text=text, title=title, url=row.get("url"), source=row.get("source") or "ingest",
-                   published_at=published, author=row.get("author"))
+    story = StoryIn(key=str(key), text=text, title=title, url=row.get("url"), source=row.get("source") or "ingest",
+                    published_at=published, author=row.get("author"))
+    if all(isinstance(row.get(k), list) for k in TAG_FIELDS):  # trackwire's own export: keep its tags
+        story.extra["tags"] = {k: row[k] for k in TAG_FIELDS}
+    return story
