@@ -189,8 +189,9 @@ class PeopleTagger:
         people = merge_same(people)
         assign_roles(text, people)
         out = data(doc)
-        out["athletes"] = [{"name": p.name, "country": p.country, "sex": p.sex,
-                            "mentions": [list(m) for m in p.mentions]} for p in people if p.athlete]
+        out["athletes"] = [{"name": p.name, "country": p.country, "sex": p.sex, "birth_year": p.birth_year,
+                            "events": list(p.events), "mentions": [list(m) for m in p.mentions]}
+                           for p in people if p.athlete]
         out["people"] = [{"name": p.name, "role": p.role, "sex": p.sex, "mentions": [list(m) for m in p.mentions]}
                          for p in people if p.role]
         spans = [doc.char_span(s, e, alignment_mode="expand") for p in people for s, e in p.mentions]
@@ -242,11 +243,12 @@ class PeopleTagger:
             if entry is not None:
                 if fold(entry.name) != fold(p.name):
                     p.name = entry.name
-                p.in_registry, p.country, p.sex = True, entry.country, entry.sex
+                _take_registry_facts(p, entry)
             return p
         entry = self._surname_in_context(p.name, story_events)
         if entry is not None:
-            p.name, p.in_registry, p.country, p.sex = entry.name, True, entry.country, entry.sex
+            p.name = entry.name
+            _take_registry_facts(p, entry)
             return p
         spoken = any(SPEECH_AFTER.match(text[e:e + 12]) for _, e in p.mentions)
         return p if spoken else None
@@ -277,6 +279,11 @@ class PeopleTagger:
         for p in people:
             p.mentions.sort()
         return people
+
+
+def _take_registry_facts(p: Person, entry: Entry) -> None:
+    p.in_registry, p.country, p.sex, p.birth_year, p.events = True, entry.country, entry.sex, entry.birth_year, \
+        entry.events
 
 
 def _overlaps(c: Candidate, others: list[Candidate]) -> bool:

@@ -54,6 +54,8 @@ class Person:
     athlete: bool = True
     country: str | None = None
     sex: str | None = None
+    birth_year: int | None = None
+    events: tuple[str, ...] = ()
     in_registry: bool = False
 
     @property

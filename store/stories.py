@@ -125,8 +125,10 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
                       birth_year=birth_year, events=events)
         session.add(row)
         session.flush()
-    elif country and not row.country:
-        row.country = country
+    else:
+        for attr, value in (("country", country), ("sex", sex), ("birth_year", birth_year), ("events", events)):
+            if value and not getattr(row, attr):
+                setattr(row, attr, value)
         session.add(row)
     return row.id
 
@@ -135,7 +137,8 @@ def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None
     """Replace a story's tags with `tags` (the tagger's plain-data output)."""
     clear_tags(session, story_id)
     text = session.get(Story, story_id).text
-    ids = {a["name"]: athlete_id(session, a["name"], country=a.get("country"), sex=a.get("sex"))
+    ids = {a["name"]: athlete_id(session, a["name"], country=a.get("country"), sex=a.get("sex"),
+                                 birth_year=a.get("birth_year"), events=",".join(a.get("events") or []) or None)
            for a in tags["athletes"]}
     rows: list = []
     for a in tags["athletes"]:

@@ -138,3 +138,15 @@ def test_tag_with_two_workers_matches_one(db_path, tmp_path):
     one = tmp_path / "one.jsonl"
     trackwire("export", "--out", str(one), db=other)
     assert two.read_text() == one.read_text()
+
+
+def test_ambiguous_surname_lists_candidates_with_country_and_events(db_path, tmp_path):
+    story = tmp_path / "two-kerrs.txt"
+    story.write_text("Two Kerrs shine\n\nJosh Kerr won the 1500m in Oslo while Hamish Kerr won the high jump "
+                     "with 2.31m on the same night.\n", encoding="utf-8")
+    trackwire("ingest", str(story), db=db_path)
+    trackwire("tag", db=db_path)
+    result = json.loads(trackwire("athlete", "Kerr", "--json", db=db_path).stdout)
+    by_name = {c["name"]: c for c in result["candidates"]}
+    assert set(by_name) == {"Josh Kerr", "Hamish Kerr"}
+    assert by_name["Hamish Kerr"]["country"] == "NZL" and "high jump" in by_name["Hamish Kerr"]["events"]

@@ -91,15 +91,31 @@ def athlete(
 
     with read_session(engine()) as session:
         found = resolve_athlete(session, name)
-        if len(found) > 1 and not as_json:
-            others = ", ".join(f"{a.name} ({a.country or '?'})" for a in found[1:6])
-            err.print(f"[yellow]{name!r} is ambiguous[/yellow]: showing {found[0].name}; also {others}")
+        if len(found) > 1:
+            show_candidates(name, found, as_json)
+            return
         profile = athlete_profile(session, found[0], since=parse_day(since, "--since"),
                                   until=parse_day(until, "--until"))
     if as_json:
         console.print_json(json.dumps(profile_json(profile)))
     else:
         print_profile(console, profile)
+
+
+def show_candidates(name: str, found, as_json: bool) -> None:
+    rows = [{"name": a.name, "country": a.country, "events": (a.events or "").split(",") if a.events else [],
+             "birth_year": a.birth_year} for a in found]
+    if as_json:
+        console.print_json(json.dumps({"ambiguous": name, "candidates": rows}))
+        return
+    from rich.table import Table
+
+    table = Table(title=f"{name!r} could be any of these: give the full name")
+    for col in ("name", "country", "born", "events"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["name"], r["country"] or "", str(r["birth_year"] or ""), ", ".join(r["events"]))
+    console.print(table)
 
 
 @app.command()
