@@ -37,41 +37,49 @@ def check_target(fmt: str, out: Path) -> None:
         raise ExportError(f"cannot write {out}: folder {parent} is not writable")
 
 
+STORY_COLUMNS = (Story.id, Story.key, Story.url, Story.title, Story.source, Story.published_at, Story.text)
+
+
 def story_records(session: Session, *, filters: StoryFilter | None = None, batch: int = 500) -> Iterator[dict]:
-    """One contract dict per story passing `filters`, by id, loading `batch` stories at a time."""
+    """One contract dict per story passing `filters`, by id, loading `batch` stories at a time.
+
+    Plain column rows, not ORM objects: the raw HTML never leaves the database, and
+    exporting a large archive stays fast and flat in memory.
+    """
     filters = filters or StoryFilter()
     last = 0
     while True:
-        stmt = filters.apply(select(Story).where(Story.id > last))
-        stories = session.exec(stmt.order_by(Story.id).limit(batch)).all()
+        stmt = filters.apply(select(*STORY_COLUMNS).where(Story.id > last))
+        stories = session.execute(stmt.order_by(Story.id).limit(batch)).all()
         if not stories:
             return
         last = stories[-1].id
         yield from _records(session, stories)
-        session.expunge_all()
 
 
 def _by_story(session: Session, model, ids: list[int]) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
-    for row in session.exec(select(model).where(col(model.story_id).in_(ids)).order_by(model.story_id, model.start)):
+    table = model.__table__
+    rows = session.execute(table.select().where(table.c.story_id.in_(ids)).order_by(table.c.story_id, table.c.id))
+    for row in rows:
         grouped[row.story_id].append(row)
     return grouped
 
 
-def _records(session: Session, stories: list[Story]) -> Iterator[dict]:
+def _records(session: Session, stories) -> Iterator[dict]:
     ids = [s.id for s in stories]
-    mentions, quotes, marks = (_by_story(session, m, ids) for m in (Mention, Quote, Mark))
-    perfs: dict[int, list] = defaultdict(list)
-    for p in session.exec(select(Performance).where(col(Performance.story_id).in_(ids)).order_by(Performance.id)):
-        perfs[p.story_id].append(p)
+    mentions, quotes, marks, perfs = (_by_story(session, m, ids) for m in (Mention, Quote, Mark, Performance))
     athlete_ids = {m.athlete_id for ms in mentions.values() for m in ms if m.athlete_id}
-    countries = dict(session.exec(select(Athlete.id, Athlete.country).where(col(Athlete.id).in_(athlete_ids))).all())
+    countries = dict(session.execute(select(Athlete.id, Athlete.country).where(col(Athlete.id).in_(athlete_ids))).all())
     for s in stories:
-        yield story_record(s, mentions[s.id], quotes[s.id], marks[s.id], perfs[s.id], countries)
+        yield story_record(s, sorted(mentions[s.id], key=lambda m: (m.start, m.end)),
+                           sorted(quotes[s.id], key=lambda q: q.start), sorted(marks[s.id], key=lambda k: k.start),
+                           perfs[s.id], countries)
 
 
-def story_record(story: Story, mentions: list[Mention], quotes: list[Quote], marks: list[Mark],
-                 perfs: list[Performance], countries: dict[int, str | None]) -> dict:
+def story_record(story, mentions: list, quotes: list, marks: list, perfs: list,
+                 countries: dict[int, str | None]) -> dict:
+    """The contract dict of one story, from its rows (ORM objects or plain rows alike)."""
     athletes: dict[str, dict] = {}
     people: dict[str, dict] = {}
     events: dict[tuple, dict] = {}

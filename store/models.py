@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Integer, LargeBinary, TypeDecorator
+from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -87,13 +87,15 @@ class Athlete(SQLModel, table=True):
 class Mention(SQLModel, table=True):
     """A tagged span: ATHLETE, PERSON or EVENT. `name` is the canonical name or event code."""
 
+    __table_args__ = (Index("ix_mention_label_name", "label", "name"),)
+
     id: int | None = Field(default=None, primary_key=True)
     story_id: int = Field(sa_column=_story_fk())
     start: int
     end: int
-    label: str = Field(index=True)
+    label: str
     text: str
-    name: str = Field(index=True)
+    name: str
     athlete_id: int | None = Field(default=None, sa_column=_athlete_fk())
     role: str | None = None
     sex: str | None = None

@@ -150,20 +150,22 @@ def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | Non
                     until: datetime | None = None, limit: int = 50) -> Profile:
     """Stories about an athlete, newest first, with what they said and what they ran."""
     story_ids = select(Mention.story_id).where(Mention.athlete_id == athlete.id)
-    stmt = select(Story).where(col(Story.id).in_(story_ids))
+    stmt = select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at).where(
+        col(Story.id).in_(story_ids))
     if since:
         stmt = stmt.where(Story.published_at >= since)
     if until:
         stmt = stmt.where(Story.published_at < until)
-    stories = session.exec(stmt.order_by(col(Story.published_at).desc().nulls_last(), col(Story.id).desc())
-                           .limit(limit)).all()
+    stories = session.execute(stmt.order_by(col(Story.published_at).desc().nulls_last(), col(Story.id).desc())
+                              .limit(limit)).all()
     ids = [s.id for s in stories]
     quotes: dict[int, list[str]] = {}
-    for q in session.exec(select(Quote).where(Quote.athlete_id == athlete.id, col(Quote.story_id).in_(ids))
-                          .order_by(Quote.story_id, Quote.start)):
-        quotes.setdefault(q.story_id, []).append(q.text)
-    perfs = session.exec(select(Performance).where(Performance.athlete_id == athlete.id,
-                                                   col(Performance.story_id).in_(ids))).all()
+    for story_id, quote in session.execute(select(Quote.story_id, Quote.text).where(
+            Quote.athlete_id == athlete.id, col(Quote.story_id).in_(ids)).order_by(Quote.story_id, Quote.start)):
+        quotes.setdefault(story_id, []).append(quote)
+    perfs = session.execute(select(Performance.story_id, Performance.event, Performance.mark, Performance.value,
+                                   Performance.unit).where(Performance.athlete_id == athlete.id,
+                                                           col(Performance.story_id).in_(ids))).all()
     marks: dict[int, list[dict]] = {}
     for p in perfs:
         marks.setdefault(p.story_id, []).append({"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit})
@@ -176,7 +178,10 @@ def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | Non
 def co_mentioned(session: Session, athlete_id: int, story_ids: list[int], limit: int = 5) -> list[tuple[str, int]]:
     rows = session.exec(
         select(Mention.name, func.count(func.distinct(Mention.story_id)).label("n"))
-        .where(col(Mention.story_id).in_(story_ids), Mention.label == "ATHLETE", Mention.athlete_id != athlete_id)
+        # label through an expression: an index on label matches every athlete mention in the archive;
+        # SQLite must use the story_id index for these few stories instead
+        .where(col(Mention.story_id).in_(story_ids), func.lower(Mention.label) == "athlete",
+               Mention.athlete_id != athlete_id)
         .group_by(Mention.name).order_by(text("n DESC"), Mention.name).limit(limit)).all()
     return [(r[0], r[1]) for r in rows]
 

@@ -1,0 +1,122 @@
+"""Store benchmark: athlete profiles, full-text search and exports on a large synthetic store.
+
+    .venv/bin/python bench/make_store.py --stories 100000 --db /tmp/trackwire-bench.db
+    .venv/bin/python bench/store.py --db /tmp/trackwire-bench.db
+
+Queries run through the same store functions as the CLI (a warm process, as a
+service or notebook would hold it); exports run the real `trackwire export`
+in a child process, whose peak memory is read from the kernel.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import func, select  # noqa: E402
+
+from store.db import make_engine, read_session  # noqa: E402
+from store.models import Mention, Story  # noqa: E402
+from store.search import athlete_profile, find_athletes, search  # noqa: E402
+from store.filters import StoryFilter  # noqa: E402
+
+QUERIES = ["world record", "final bend", "rain", "season's best", "crowd rose", "wind gauge officials",
+           "pace lifted", "marathon", "hurdles", "McLaughlin-Levrone", "Ingebrigtsen's", "AND", "evening meeting"]
+
+
+def timed(fn, runs: list[float]):
+    start = time.perf_counter()
+    result = fn()
+    runs.append((time.perf_counter() - start) * 1000)
+    return result
+
+
+def summary(ms: list[float]) -> str:
+    ms = sorted(ms)
+    return f"{statistics.median(ms):.1f} | {ms[int(len(ms) * 0.95) - 1]:.1f}"
+
+
+def queries(db: str, n: int) -> None:
+    engine = make_engine(db)
+    rng = random.Random(3)
+    with read_session(engine) as session:
+        ranked = session.execute(select(Mention.name, func.count(func.distinct(Mention.story_id)).label("c"))
+                                 .where(Mention.label == "ATHLETE").group_by(Mention.name)
+                                 .order_by(func.count(func.distinct(Mention.story_id)).desc())).all()
+        stories = session.execute(select(func.count()).select_from(Story)).scalar()
+        names = [r[0] for r in ranked]
+        typed = ([names[0]] * 5 + [rng.choice(names[:100]) for _ in range(n // 2)]
+                 + [rng.choice(names) for _ in range(n // 2)])
+        profile_ms, full_ms, surname_ms = [], [], []
+        for name in typed:
+            athlete = timed(lambda: find_athletes(session, name), full_ms)[0]
+            timed(lambda: athlete_profile(session, athlete), profile_ms)
+            timed(lambda: find_athletes(session, name.split()[-1].lower()), surname_ms)
+        search_ms, filtered_ms = [], []
+        for q in QUERIES * max(1, n // len(QUERIES)):
+            timed(lambda: search(session, q, limit=20), search_ms)
+        athletes = [find_athletes(session, rng.choice(names[:200]))[0].id for _ in range(n // 2)]
+        for aid in athletes:
+            f = StoryFilter(athlete_ids=(aid,), has_quotes=True)
+            timed(lambda: search(session, rng.choice(QUERIES[:8]), filters=f, limit=20), filtered_ms)
+    size = Path(db).stat().st_size / 1e6
+    print(f"\n## Queries on {stories:,} stories, {len(names):,} athletes ({size:,.0f} MB SQLite file)")
+    print("| query | median ms | p95 ms |")
+    print("| --- | ---: | ---: |")
+    print(f"| find athlete by full name | {summary(full_ms)} |")
+    print(f"| find athlete by surname (lower case) | {summary(surname_ms)} |")
+    print(f"| athlete profile (50 newest stories, quotes, marks, co-mentions) | {summary(profile_ms)} |")
+    print(f"| full-text search, bm25 top 20 | {summary(search_ms)} |")
+    print(f"| full-text search + athlete + has-quotes | {summary(filtered_ms)} |")
+
+
+def export_run(db: str, fmt: str, extra: list[str]) -> tuple[int, float, float]:
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / ("out" if fmt in ("csv", "parquet") else f"out.{fmt}")
+        cmd = [sys.executable, "-m", "trackwire", "--db", db, "export", "--format", fmt, "--out", str(out), *extra]
+        start = time.perf_counter()
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        seconds = time.perf_counter() - start
+        written = int(proc.stdout.read().split()[1]) if status == 0 else 0
+        proc.stdout.close()
+        return written, seconds, usage.ru_maxrss / 1024
+
+
+def exports(db: str, formats: list[str]) -> None:
+    print("\n## Exports (the real command, startup included)")
+    print("| format | stories | seconds | stories/s | peak RSS MB |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for fmt in formats:
+        for label, extra in (("all", []), ("2016 only", ["--until", "2017-01-01"])):
+            if fmt != "jsonl" and label == "all":
+                continue
+            n, s, rss = export_run(db, fmt, extra)
+            print(f"| {fmt} ({label}) | {n:,} | {s:,.1f} | {n / s:,.0f} | {rss:,.0f} |", flush=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", default="/tmp/trackwire-bench.db")
+    parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--formats", nargs="*", default=["jsonl", "csv", "parquet", "doccano", "labelstudio",
+                                                          "iob", "spacy"])
+    args = parser.parse_args()
+    if not Path(args.db).exists():
+        raise SystemExit(f"{args.db} not found: run bench/make_store.py first")
+    queries(args.db, args.queries)
+    exports(args.db, args.formats)
+
+
+if __name__ == "__main__":
+    main()
