@@ -30,8 +30,28 @@ from store.models import Athlete, Mark, Mention, Performance, Quote, Story  # no
 
 EVENTS = ["100m", "200m", "400m", "800m", "1500m", "5000m", "10000m", "marathon", "110m hurdles", "long jump",
           "high jump", "pole vault", "triple jump", "javelin throw", "heptathlon", "3000m steeplechase"]
-FILLER = ("the crowd rose as the field came off the final bend and the pace lifted again while the "
-          "rain held off for most of the evening meeting and the officials checked the wind gauge").split()
+FALLBACK = ("the crowd rose as the field came off the final bend and the pace lifted again while the "
+            "rain held off for most of the evening meeting and the officials checked the wind gauge").split()
+
+
+def vocabulary() -> tuple[list[str], list[int]]:
+    """Words and their cumulative frequencies in the real corpus (read here, never copied into the repo).
+
+    Sampling words by frequency gives stories a real news vocabulary: common words
+    in every story, most words in few, which is what full-text search cost depends on.
+    """
+    import re
+    from collections import Counter
+
+    corpus = ROOT.parent / "shared" / "corpus" / "bbcsport-athletics"
+    texts = [p.read_text(encoding="utf-8") for p in corpus.glob("*.txt")] if corpus.is_dir() else []
+    counts = Counter(w.lower() for t in texts for w in re.findall(r"[A-Za-z][a-z'-]+", t)) or Counter(FALLBACK)
+    words = sorted(counts)
+    cum, total = [], 0
+    for w in words:
+        total += counts[w]
+        cum.append(total)
+    return words, cum
 SOURCES = ["bbc_sport_athletics", "athletics_weekly", "letsrun", "world_athletics"]
 
 
@@ -44,8 +64,11 @@ def zipf_weights(n: int, s: float = 0.8) -> list[float]:
     return cum
 
 
+VOCAB: tuple[list[str], list[int]] = ([], [])
+
+
 def sentence(rng: random.Random, words: int) -> str:
-    return " ".join(rng.choice(FILLER) for _ in range(words)).capitalize() + "."
+    return " ".join(rng.choices(VOCAB[0], cum_weights=VOCAB[1], k=words)).capitalize() + "."
 
 
 def story(rng: random.Random, i: int, athletes: list, cum: list[float]) -> tuple[dict, list, list, list, list, list]:
@@ -66,7 +89,7 @@ def story(rng: random.Random, i: int, athletes: list, cum: list[float]) -> tuple
         marks.append((m_at, m_at + len(mark) + 8, f"{mark} seconds", float(mark)))
         perfs.append((a, event, f"{mark} seconds", float(mark)))
         if rng.random() < 0.4:
-            q = " ".join(rng.choice(FILLER) for _ in range(rng.randint(8, 20)))
+            q = " ".join(rng.choices(VOCAB[0], cum_weights=VOCAB[1], k=rng.randint(8, 20)))
             quote = f' "{q.capitalize()}," said {a.name.split()[-1]}.'
             q_at = offset + len(text) + 2
             quotes.append((q_at, q_at + len(q) + 1, q.capitalize() + ",", a))
@@ -84,6 +107,7 @@ def story(rng: random.Random, i: int, athletes: list, cum: list[float]) -> tuple
 
 def build(db: str, n: int, seed: int = 7, batch: int = 1000) -> None:
     rng = random.Random(seed)
+    VOCAB[0][:], VOCAB[1][:] = vocabulary()
     registry = load_registry()
     pool = sorted(registry.by_fold.values(), key=lambda e: fold(e.name))
     rng.shuffle(pool)

@@ -49,18 +49,27 @@ FTS = table("story_fts", column("rowid"))
 
 
 def search(session: Session, query: str, *, filters: StoryFilter | None = None, limit: int = 20) -> list[Hit]:
-    """Stories matching `query` and `filters`, best first (bm25, title weighted 5x), with snippets."""
+    """Stories matching `query` and `filters`, best first (bm25, title weighted 5x), with snippets.
+
+    Ranking first, snippets after: snippet() costs a pass over each document's
+    text, so it is computed for the `limit` best rows only, not for every match.
+    """
     filters = filters or StoryFilter()
     if not is_sqlite(session.get_bind()):
         return _search_like(session, query, filters=filters, limit=limit)
-    snippet = literal_column("snippet(story_fts, 1, '[', ']', ' … ', 12)").label("snip")
+    match = fts_query(query)
     score = literal_column("bm25(story_fts, 5.0, 1.0)").label("score")
-    stmt = (select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at, snippet, score)
+    stmt = (select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at, score)
             .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
             .where(text("story_fts MATCH :q")))
-    stmt = filters.apply(stmt).order_by(text("score")).limit(limit)
-    rows = session.connection().execute(stmt, {"q": fts_query(query)}).all()
-    return [Hit(r.id, r.key, r.title, r.url, r.source, _as_dt(r.published_at), r.snip, -r.score) for r in rows]
+    rows = session.connection().execute(filters.apply(stmt).order_by(text("score")).limit(limit), {"q": match}).all()
+    if not rows:
+        return []
+    snippets = dict(session.connection().execute(
+        select(FTS.c.rowid, literal_column("snippet(story_fts, 1, '[', ']', ' … ', 12)"))
+        .where(text("story_fts MATCH :q"), FTS.c.rowid.in_([r.id for r in rows])), {"q": match}).all())
+    return [Hit(r.id, r.key, r.title, r.url, r.source, _as_dt(r.published_at), snippets.get(r.id, ""), -r.score)
+            for r in rows]
 
 
 def _as_dt(value) -> datetime | None:
