@@ -18,5 +18,8 @@ demo: $(STAMP)
 test: $(STAMP)
 	$(VENV)/bin/python -m pytest
 
+BENCH_DB ?= /tmp/trackwire-bench.db
 bench: $(STAMP)
-	$(VENV)/bin/python bench/tagging.py
+	$(VENV)/bin/python -u bench/tagging.py
+	$(VENV)/bin/python -u bench/make_store.py --stories 100000 --db $(BENCH_DB)
+	$(VENV)/bin/python -u bench/store.py --db $(BENCH_DB)

@@ -15,7 +15,7 @@ from store.filters import StoryFilter
 from store.models import Athlete, Mark, Mention, Performance, Quote, Story
 
 FORMATS = ("jsonl", "spacy", "iob", "csv", "parquet", "doccano", "labelstudio")
-FOLDER_FORMATS = ("csv", "parquet")  # these write a folder of one file per table
+FOLDER_FORMATS = ("csv", "parquet", "spacy")  # these write a folder: one file per table, or DocBin shards
 
 
 class ExportError(ValueError):
@@ -27,7 +27,7 @@ def check_target(fmt: str, out: Path) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
-        raise ExportError(f"{fmt} writes a folder of tables, but {out} is a file: give a folder name")
+        raise ExportError(f"{fmt} writes a folder, but {out} is a file: give a folder name")
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise ExportError(f"{out} is a folder: give a file name for the {fmt} export")
     parent = out.expanduser().resolve().parent

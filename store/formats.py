@@ -48,14 +48,14 @@ def table_rows(record: dict) -> dict[str, list[dict]]:
             for name, rs in rows.items()}
 
 
-def _staging(out: Path) -> Path:
+def staging_dir(out: Path) -> Path:
     tmp = out.with_name(f".{out.name}.part")
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir(parents=True)
     return tmp
 
 
-def _publish(tmp: Path, out: Path) -> None:
+def publish_dir(tmp: Path, out: Path) -> None:
     if out.exists():
         shutil.rmtree(out)
     os.replace(tmp, out)
@@ -63,7 +63,7 @@ def _publish(tmp: Path, out: Path) -> None:
 
 def write_csv(records: Iterable[dict], out: Path) -> int:
     """A folder with one CSV per table."""
-    tmp = _staging(out)
+    tmp = staging_dir(out)
     files = {name: (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in TABLES}
     try:
         writers = {name: csv.DictWriter(fh, fieldnames=TABLES[name]) for name, fh in files.items()}
@@ -81,7 +81,7 @@ def write_csv(records: Iterable[dict], out: Path) -> int:
         raise
     for fh in files.values():
         fh.close()
-    _publish(tmp, out)
+    publish_dir(tmp, out)
     return count
 
 
@@ -95,7 +95,7 @@ def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
 
     schemas = {name: pa.schema([(c, getattr(pa, ARROW_TYPES.get(c, "string"))()) for c in cols])
                for name, cols in TABLES.items()}
-    tmp = _staging(out)
+    tmp = staging_dir(out)
     writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schemas[name]) for name in TABLES}
     buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
     count = 0
@@ -121,7 +121,7 @@ def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
         raise
     for w in writers.values():
         w.close()
-    _publish(tmp, out)
+    publish_dir(tmp, out)
     return count
 
 

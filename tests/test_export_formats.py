@@ -30,7 +30,8 @@ def test_spacy_docbin_reads_as_a_training_corpus(tagged, tmp_path):
     import spacy
     from spacy.training import Corpus
 
-    path = export(tagged, "spacy", tmp_path / "train.spacy")
+    path = export(tagged, "spacy", tmp_path / "train")
+    assert sorted(p.name for p in path.iterdir()) == ["00001.spacy", "manifest.json"]
     examples = list(Corpus(path)(spacy.blank("en")))
     assert len(examples) == 3
     kerr = next(e.reference for e in examples if "Glasgow" in e.reference.text)
@@ -97,6 +98,15 @@ def test_folder_format_to_a_file_is_refused_before_work(tagged, tmp_path):
     target.write_text("keep me")
     result = trackwire("export", "--format", "csv", "--out", str(target), db=tagged)
     assert result.returncode == 1 and "writes a folder" in result.stderr and target.read_text() == "keep me"
+
+
+def test_spacy_export_shards_by_a_thousand(tmp_path):
+    from store.formats import staging_dir  # noqa: F401  (the writer's helpers exist)
+    from nlp.formats import docbin
+
+    records = [{"key": f"k{i}", "text": "Kerr won.", "spans": [{"start": 0, "end": 4, "label": "ATHLETE"}],
+                "quotes": []} for i in range(2500)]
+    assert [len(part) for part in docbin(records)] == [1000, 1000, 500]
 
 
 def test_interrupted_write_leaves_nothing_under_the_final_name(tmp_path):

@@ -60,21 +60,23 @@ class _Counter:
 
 
 def _write_spacy(records, out: Path) -> int:
-    """One DocBin file; built in parts of 1,000 docs merged as they come."""
-    from spacy.tokens import DocBin
-
+    """A folder of DocBin shards of 1,000 docs: serialising one DocBin takes memory in proportion
+    to its size, so shards keep the export flat; `spacy train` and `Corpus` read the folder whole."""
     from nlp.formats import docbin
 
-    merged = DocBin(store_user_data=True)
-    for part in docbin(records):
-        merged.merge(part)
-    tmp = out.with_name(f".{out.name}.part")
+    tmp = formats.staging_dir(out)
+    count = 0
     try:
-        merged.to_disk(tmp)
-        tmp.replace(out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return len(merged)
+        for i, part in enumerate(docbin(records), 1):
+            part.to_disk(tmp / f"{i:05d}.spacy")
+            count += len(part)
+    except BaseException:
+        import shutil
+
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    formats.publish_dir(tmp, out)
+    return count
 
 
 def manifest_path(out: Path) -> Path:
