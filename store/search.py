@@ -154,6 +154,17 @@ class Profile:
     performances: list[dict]
     co_mentioned: list[tuple[str, int]]
 
+    def by_event(self) -> dict[str, list[dict]]:
+        """Performances grouped by event, best first (lowest time, highest distance or score), deduplicated."""
+        grouped: dict[str, list[dict]] = {}
+        for p in self.performances:
+            rows = grouped.setdefault(p["event"], [])
+            if all(abs(r["value"] - p["value"]) > 1e-6 for r in rows):
+                rows.append(p)
+        for rows in grouped.values():
+            rows.sort(key=lambda r: r["value"] if r["unit"] == "s" else -r["value"])
+        return dict(sorted(grouped.items()))
+
 
 def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | None = None,
                     until: datetime | None = None, limit: int = 50) -> Profile:

@@ -150,3 +150,13 @@ def test_ambiguous_surname_lists_candidates_with_country_and_events(db_path, tmp
     by_name = {c["name"]: c for c in result["candidates"]}
     assert set(by_name) == {"Josh Kerr", "Hamish Kerr"}
     assert by_name["Hamish Kerr"]["country"] == "NZL" and "high jump" in by_name["Hamish Kerr"]["events"]
+
+
+def test_profile_groups_marks_by_event_best_first(db_path, tmp_path):
+    story = tmp_path / "two-races.txt"
+    story.write_text("Kerr doubles up\n\nJosh Kerr won the 1500m in 3:31.20 on Friday.\n\n"
+                     "Josh Kerr then won the 1500m again in 3:29.90 on Sunday.\n", encoding="utf-8")
+    trackwire("ingest", str(story), db=db_path)
+    trackwire("tag", db=db_path)
+    profile = json.loads(trackwire("athlete", "Josh Kerr", "--json", db=db_path).stdout)
+    assert [r["mark"] for r in profile["by_event"]["1500m"]] == ["3:29.90", "3:31.20"]

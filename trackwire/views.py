@@ -41,6 +41,8 @@ def print_profile(console: Console, p: Profile) -> None:
         marks = ", ".join(f"{m['event']} {m['mark']}" for m in s.marks)
         table.add_row(day(s.published_at), f"{s.title}\n[dim]{s.url or ''}[/dim]", s.source or "", said, marks)
     console.print(table)
+    for event, rows in p.by_event().items():
+        console.print(f"{event}: " + ", ".join(r["mark"] for r in rows))
     if p.co_mentioned:
         console.print("Often mentioned with: " + ", ".join(f"{n} ({c})" for n, c in p.co_mentioned))
 
@@ -53,5 +55,6 @@ def profile_json(p: Profile) -> dict:
                      "published_at": s.published_at.isoformat() if s.published_at else None,
                      "quotes": s.quotes, "performances": s.marks} for s in p.stories],
         "performances": p.performances,
+        "by_event": p.by_event(),
         "co_mentioned": [{"name": n, "stories": c} for n, c in p.co_mentioned],
     }
