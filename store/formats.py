@@ -10,7 +10,8 @@ import csv
 import json
 import os
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
 TABLES = {
@@ -61,27 +62,33 @@ def publish_dir(tmp: Path, out: Path) -> None:
     os.replace(tmp, out)
 
 
+@contextmanager
+def staged_folder(out: Path) -> Iterator[tuple[Path, ExitStack]]:
+    """A temporary folder to write into, with a stack for open files; it replaces `out` only when the
+    block completes, and is removed when it fails or is interrupted."""
+    tmp = staging_dir(out)
+    try:
+        with ExitStack() as stack:
+            yield tmp, stack
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    publish_dir(tmp, out)
+
+
 def write_csv(records: Iterable[dict], out: Path) -> int:
     """A folder with one CSV per table."""
-    tmp = staging_dir(out)
-    files = {name: (tmp / f"{name}.csv").open("w", newline="", encoding="utf-8") for name in TABLES}
-    try:
-        writers = {name: csv.DictWriter(fh, fieldnames=TABLES[name]) for name, fh in files.items()}
-        for w in writers.values():
-            w.writeheader()
-        count = 0
+    count = 0
+    with staged_folder(out) as (tmp, stack):
+        writers = {}
+        for name, columns in TABLES.items():
+            fh = stack.enter_context((tmp / f"{name}.csv").open("w", newline="", encoding="utf-8"))
+            writers[name] = csv.DictWriter(fh, fieldnames=columns)
+            writers[name].writeheader()
         for record in records:
             for name, rows in table_rows(record).items():
                 writers[name].writerows(rows)
             count += 1
-    except BaseException:
-        for fh in files.values():
-            fh.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    for fh in files.values():
-        fh.close()
-    publish_dir(tmp, out)
     return count
 
 
@@ -95,18 +102,18 @@ def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
 
     schemas = {name: pa.schema([(c, getattr(pa, ARROW_TYPES.get(c, "string"))()) for c in cols])
                for name, cols in TABLES.items()}
-    tmp = staging_dir(out)
-    writers = {name: pq.ParquetWriter(tmp / f"{name}.parquet", schemas[name]) for name in TABLES}
     buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
     count = 0
+    with staged_folder(out) as (tmp, stack):
+        writers = {name: stack.enter_context(pq.ParquetWriter(tmp / f"{name}.parquet", schemas[name]))
+                   for name in TABLES}
 
-    def flush() -> None:
-        for name, rows in buffers.items():
-            if rows:
-                writers[name].write_table(pa.Table.from_pylist(rows, schema=schemas[name]))
-                rows.clear()
+        def flush() -> None:
+            for name, rows in buffers.items():
+                if rows:
+                    writers[name].write_table(pa.Table.from_pylist(rows, schema=schemas[name]))
+                    rows.clear()
 
-    try:
         for record in records:
             for name, rows in table_rows(record).items():
                 buffers[name].extend(rows)
@@ -114,14 +121,6 @@ def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
             if count % batch == 0:
                 flush()
         flush()
-    except BaseException:
-        for w in writers.values():
-            w.close()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    for w in writers.values():
-        w.close()
-    publish_dir(tmp, out)
     return count
 
 

@@ -128,3 +128,18 @@ def test_jsonl_export_round_trips_through_ingest(tagged, tmp_path):
     second = export(fresh, "jsonl", tmp_path / "second.jsonl")
     assert second.read_text() == first.read_text()
     assert "nothing to tag" in trackwire("tag", db=fresh).stdout
+
+
+@pytest.mark.parametrize("writer", ["write_csv", "write_parquet"])
+def test_interrupted_folder_export_leaves_nothing(tmp_path, writer):
+    from store import formats
+
+    def records():
+        yield {"key": "k", "url": None, "title": "t", "source": None, "published_at": None, "text": "Kerr won.",
+               "athletes": [], "people": [], "events": [], "marks": [], "quotes": [], "performances": [],
+               "spans": []}
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        getattr(formats, writer)(records(), tmp_path / "tables")
+    assert list(tmp_path.iterdir()) == []

@@ -64,18 +64,11 @@ def _write_spacy(records, out: Path) -> int:
     to its size, so shards keep the export flat; `spacy train` and `Corpus` read the folder whole."""
     from nlp.formats import docbin
 
-    tmp = formats.staging_dir(out)
     count = 0
-    try:
+    with formats.staged_folder(out) as (tmp, _):
         for i, part in enumerate(docbin(records), 1):
             part.to_disk(tmp / f"{i:05d}.spacy")
             count += len(part)
-    except BaseException:
-        import shutil
-
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    formats.publish_dir(tmp, out)
     return count
 
 
