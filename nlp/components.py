@@ -189,9 +189,10 @@ class PeopleTagger:
         people = merge_same(people)
         assign_roles(text, people)
         out = data(doc)
-        out["athletes"] = [{"name": p.name, "country": p.country, "sex": p.sex, "birth_year": p.birth_year,
-                            "events": list(p.events), "mentions": [list(m) for m in p.mentions]}
-                           for p in people if p.athlete]
+        out["athletes"] = [{"name": p.name, "identity": p.identity, "aliases": list(p.aliases),
+                            "country": p.country, "sex": p.sex,
+                            "birth_year": p.birth_year, "events": list(p.events),
+                            "mentions": [list(m) for m in p.mentions]} for p in people if p.athlete]
         out["people"] = [{"name": p.name, "role": p.role, "sex": p.sex, "mentions": [list(m) for m in p.mentions]}
                          for p in people if p.role]
         spans = [doc.char_span(s, e, alignment_mode="expand") for p in people for s, e in p.mentions]
@@ -239,10 +240,12 @@ class PeopleTagger:
     def _canonical(self, text: str, p: Person, story_events: set[str]) -> Person | None:
         """Registry facts and spelling for full names; bare single names need evidence to stay."""
         if " " in p.name:
-            entry = self.registry.get(p.name) or self.registry.closest(p.name)
+            entry = self.registry.get(p.name)
+            if entry is None:  # a misspelling takes the registry's spelling of the name it misspells
+                entry = self.registry.closest(p.name)
+                if entry is not None:
+                    p.name = self.registry.spelling(entry, p.name)
             if entry is not None:
-                if fold(entry.name) != fold(p.name):
-                    p.name = entry.name
                 _take_registry_facts(p, entry)
             return p
         entry = self._surname_in_context(p.name, story_events)
@@ -284,6 +287,7 @@ class PeopleTagger:
 def _take_registry_facts(p: Person, entry: Entry) -> None:
     p.in_registry, p.country, p.sex, p.birth_year, p.events = True, entry.country, entry.sex, entry.birth_year, \
         entry.events
+    p.identity, p.aliases = entry.name, entry.aliases
 
 
 def _overlaps(c: Candidate, others: list[Candidate]) -> bool:

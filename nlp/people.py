@@ -56,6 +56,8 @@ class Person:
     sex: str | None = None
     birth_year: int | None = None
     events: tuple[str, ...] = ()
+    identity: str | None = None  # the registry's name for this athlete, whichever alias the story uses
+    aliases: tuple[str, ...] = ()  # the registry's other names for them
     in_registry: bool = False
 
     @property

@@ -27,6 +27,7 @@ class Entry:
     sex: str | None
     birth_year: int | None
     events: tuple[str, ...]
+    aliases: tuple[str, ...] = ()
 
 
 class Registry:
@@ -35,14 +36,15 @@ class Registry:
         self.by_surname: dict[str, list[Entry]] = {}
         self.by_given: dict[str, list[Entry]] = {}
         for e in entries:
-            key = fold(e.name)
-            self.by_fold[key] = e
-            words = key.split()
-            self.by_surname.setdefault(words[-1], []).append(e)
-            self.by_given.setdefault(words[0], []).append(e)
+            for name in (e.name, *e.aliases):
+                key = fold(name)
+                self.by_fold.setdefault(key, e)
+                words = key.split()
+                self.by_surname.setdefault(words[-1], []).append(e)
+                self.by_given.setdefault(words[0], []).append(e)
 
     def __len__(self) -> int:
-        return len(self.by_fold)
+        return len({id(e) for e in self.by_fold.values()})
 
     def get(self, name: str) -> Entry | None:
         return self.by_fold.get(fold(name))
@@ -65,11 +67,17 @@ class Registry:
         if len(key) < MIN_FUZZY or len(words) < 2:
             return None
         pool = {id(e): e for e in self.by_surname.get(words[-1], []) + self.by_given.get(words[0], [])}
-        scored = sorted((DamerauLevenshtein.distance(key, fold(e.name)), e.name, e) for e in pool.values())
+        scored = sorted((DamerauLevenshtein.distance(key, fold(n)), n, e) for e in pool.values()
+                        for n in (e.name, *e.aliases))
         scored = [s for s in scored if s[0] <= 2 and is_typo(key, fold(s[1]))]
-        if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0]):
+        if not scored or (len(scored) > 1 and scored[0][0] == scored[1][0] and scored[0][2] is not scored[1][2]):
             return None
         return scored[0][2]
+
+    def spelling(self, entry: Entry, name: str) -> str:
+        """The registry's spelling of `name`: the entry's name or the alias it misspells."""
+        key = fold(name)
+        return min((entry.name, *entry.aliases), key=lambda n: DamerauLevenshtein.distance(key, fold(n)))
 
 
 def _squeeze(text: str) -> str:
@@ -82,9 +90,9 @@ def is_typo(a: str, b: str) -> bool:
 
 
 def _entry(line: str) -> Entry:
-    name, country, sex, born, events = line.rstrip("\n").split("\t")
+    name, country, sex, born, events, aliases = line.rstrip("\n").split("\t")
     return Entry(name, country or None, sex or None, int(born) if born else None,
-                 tuple(events.split(",")) if events else ())
+                 tuple(events.split(",")) if events else (), tuple(aliases.split("|")) if aliases else ())
 
 
 @lru_cache(maxsize=1)

@@ -96,12 +96,27 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables and the full-text index. Safe to call every time."""
+    """Create missing tables, columns and the full-text index. Safe to call every time."""
     SQLModel.metadata.create_all(engine)
     if is_sqlite(engine):
         with engine.begin() as conn:
+            _add_missing_columns(conn)
             for ddl in FTS_DDL:
                 conn.exec_driver_sql(ddl)
+
+
+def _add_missing_columns(conn) -> None:
+    """Columns added to the models since a store was created (SQLite; Alembic takes over with issue 7).
+    New columns always have a default, so ADD COLUMN fills existing rows."""
+    for table in SQLModel.metadata.sorted_tables:
+        present = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
+        for column in table.columns:
+            if column.name in present:
+                continue
+            default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
+            kind = column.type.compile(dialect=conn.dialect)
+            clause = f" NOT NULL DEFAULT {default!r}" if default is not None else ""
+            conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}')
 
 
 @contextmanager

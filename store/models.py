@@ -73,11 +73,13 @@ class Story(SQLModel, table=True):
 
 
 class Athlete(SQLModel, table=True):
-    """A canonical athlete identity. `fold` is the accent- and case-folded name."""
+    """A canonical athlete identity. `fold` is the accent- and case-folded name; `aliases` holds the
+    folded other names it is known by, as "|a|b|", so that a LIKE '%|name|%' finds it."""
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(unique=True)
     fold: str = Field(index=True)
+    aliases: str = ""
     country: str | None = None
     sex: str | None = None
     birth_year: int | None = None

@@ -117,19 +117,22 @@ def clear_tags(session: Session, story_id: int | None) -> None:
 
 
 def athlete_id(session: Session, name: str, *, country: str | None = None, sex: str | None = None,
-               birth_year: int | None = None, events: str | None = None) -> int:
-    """The id of the athlete with this canonical name, created when new."""
+               birth_year: int | None = None, events: str | None = None, also: tuple[str, ...] = ()) -> int:
+    """The id of the athlete with this canonical name, created when new; `also` are other names it
+    goes by (the spelling a story used, registry aliases), remembered for look-ups."""
     row = session.exec(select(Athlete).where(Athlete.name == name)).first()
     if row is None:
         row = Athlete(name=name, fold=fold(name), country=country, sex=sex,
                       birth_year=birth_year, events=events)
         session.add(row)
         session.flush()
-    else:
-        for attr, value in (("country", country), ("sex", sex), ("birth_year", birth_year), ("events", events)):
-            if value and not getattr(row, attr):
-                setattr(row, attr, value)
-        session.add(row)
+    for other in map(fold, also):
+        if other != row.fold and f"|{other}|" not in row.aliases:
+            row.aliases = (row.aliases or "|") + f"{other}|"
+    for attr, value in (("country", country), ("sex", sex), ("birth_year", birth_year), ("events", events)):
+        if value and not getattr(row, attr):
+            setattr(row, attr, value)
+    session.add(row)
     return row.id
 
 
@@ -137,8 +140,10 @@ def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None
     """Replace a story's tags with `tags` (the tagger's plain-data output)."""
     clear_tags(session, story_id)
     text = session.get(Story, story_id).text
-    ids = {a["name"]: athlete_id(session, a["name"], country=a.get("country"), sex=a.get("sex"),
-                                 birth_year=a.get("birth_year"), events=",".join(a.get("events") or []) or None)
+    ids = {a["name"]: athlete_id(session, a.get("identity") or a["name"], country=a.get("country"),
+                                 sex=a.get("sex"), birth_year=a.get("birth_year"),
+                                 events=",".join(a.get("events") or []) or None,
+                                 also=(a["name"], *a.get("aliases", ())))
            for a in tags["athletes"]}
     rows: list = []
     for a in tags["athletes"]:

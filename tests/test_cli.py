@@ -160,3 +160,30 @@ def test_profile_groups_marks_by_event_best_first(db_path, tmp_path):
     trackwire("tag", db=db_path)
     profile = json.loads(trackwire("athlete", "Josh Kerr", "--json", db=db_path).stdout)
     assert [r["mark"] for r in profile["by_event"]["1500m"]] == ["3:29.90", "3:31.20"]
+
+
+def test_registry_aliases_are_one_athlete(db_path, tmp_path):
+    old = tmp_path / "old.txt"
+    old.write_text("Hurdles win\n\nSydney McLaughlin won the 400m hurdles in 52.75 in Eugene.\n", encoding="utf-8")
+    new = tmp_path / "new.txt"
+    new.write_text("Hurdles record\n\nSydney McLaughlin-Levrone won the 400m hurdles in 50.37 in Paris.\n",
+                   encoding="utf-8")
+    trackwire("ingest", str(old), str(new), db=db_path)
+    trackwire("tag", db=db_path)
+    for typed in ("Sydney McLaughlin", "sydney mclaughlin-levrone"):
+        profile = json.loads(trackwire("athlete", typed, "--json", db=db_path).stdout)
+        assert profile["athlete"]["name"] == "Sydney McLaughlin-Levrone"
+        assert sorted(s["key"] for s in profile["stories"]) == ["new", "old"]
+    out = tmp_path / "out.jsonl"
+    trackwire("export", "--out", str(out), db=db_path)
+    names = {json.loads(x)["key"]: json.loads(x)["athletes"][0]["name"] for x in out.read_text().splitlines()}
+    assert names == {"old": "Sydney McLaughlin", "new": "Sydney McLaughlin-Levrone"}  # as each story says
+
+
+def test_registry_alias_finds_the_athlete_under_another_name(db_path, tmp_path):
+    story = tmp_path / "farah.txt"
+    story.write_text("Farah returns\n\nMo Farah won the 10,000m in 27:30.42 in London.\n", encoding="utf-8")
+    trackwire("ingest", str(story), db=db_path)
+    trackwire("tag", db=db_path)
+    profile = json.loads(trackwire("athlete", "Mohamed Farah", "--json", db=db_path).stdout)
+    assert profile["athlete"]["name"] == "Mo Farah"

@@ -108,3 +108,22 @@ def test_profile_lists_stories_newest_first_with_performances(engine):
         profile = athlete_profile(session, kerr)
     assert [s.key for s in profile.stories] == ["new", "old"]
     assert profile.stories[0].marks == [{"event": "3000m", "mark": "7:33.62", "value": 453.62, "unit": "s"}]
+
+
+def test_a_store_from_before_a_new_column_is_brought_up_to_date(tmp_path):
+    import sqlite3
+
+    from store.db import init_db, make_engine
+
+    path = tmp_path / "old.db"
+    eng = make_engine(str(path))
+    init_db(eng)
+    eng.dispose()
+    with sqlite3.connect(path) as conn:
+        conn.execute("ALTER TABLE athlete DROP COLUMN aliases")
+        conn.execute("INSERT INTO athlete (name, fold) VALUES ('Josh Kerr', 'josh kerr')")
+    eng = make_engine(str(path))
+    init_db(eng)
+    with read_session(eng) as session:
+        assert [a.aliases for a in find_athletes(session, "Kerr")] == [""]
+    eng.dispose()

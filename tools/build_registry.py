@@ -3,7 +3,8 @@
 Facts only (names, country, sex, birth year, events). Names come in three
 shapes ("Keely HODGKINSON", "HODGKINSON Keely", "Keely Hodgkinson"); all are
 normalised to "Given Surname", and the spelling with real mixed case wins
-over a re-cased one. Run: python tools/build_registry.py [SHARED_DIR]
+over a re-cased one. Spellings of one person ("Mo"/"Mohamed" Farah, a married
+surname) become aliases of one entry. Run: python tools/build_registry.py [SHARED_DIR]
 """
 
 from __future__ import annotations
@@ -128,11 +129,53 @@ def build(shared: Path) -> list[tuple]:
         code = event_code(event or "")
         if code:
             e["events"].add(code)
-    out = []
+    people = []
     for e in entries.values():
         name = max(e["names"], key=lambda nm: (nm[1], e["names"][nm]))[0]
-        out.append((name, e["country"][1] or "", e["sex"] or "", str(e["born"] or ""), ",".join(sorted(e["events"]))))
+        people.append({"name": name, "country": e["country"][1], "sex": e["sex"], "born": e["born"],
+                       "events": e["events"], "aliases": []})
+    out = []
+    for p in merge_aliases(people):
+        out.append((p["name"], p["country"] or "", p["sex"] or "", str(p["born"] or ""),
+                    ",".join(sorted(p["events"])), "|".join(sorted(p["aliases"]))))
     return sorted(out, key=lambda r: fold(r[0]))
+
+
+def same_person(a: str, b: str) -> bool:
+    """Two spellings of one athlete: a short given name ("Mo"/"Mohamed" Farah) or a married,
+    hyphenated surname ("Sydney McLaughlin"/"Sydney McLaughlin-Levrone")."""
+    *given_a, sa = fold(a).split()
+    *given_b, sb = fold(b).split()
+    ga, gb = " ".join(given_a).replace("-", " "), " ".join(given_b).replace("-", " ")
+    if sa == sb:
+        return ga == gb or (min(len(ga), len(gb)) >= 2 and (ga.startswith(gb + " ") or gb.startswith(ga + " ")
+                                                            or (" " not in ga + gb and (ga.startswith(gb) or gb.startswith(ga)))))
+    return ga == gb and (sa in sb.split("-") or sb in sa.split("-"))
+
+
+def merge_aliases(people: list[dict]) -> list[dict]:
+    """One entry per person: same sex, birth year and country, and names that are spellings of one another.
+    The entry with the most events keeps its name; the others become its aliases."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
+    for p in people:
+        if p["born"] and p["sex"]:
+            groups[(p["sex"], p["born"], fold(p["name"]).split()[-1].split("-")[0])].append(p)
+    gone: set[int] = set()
+    for members in groups.values():
+        for a in sorted(members, key=lambda p: (-len(p["events"]), -len(p["name"]))):
+            if id(a) in gone:
+                continue
+            for b in members:
+                if b is a or id(b) in gone or (a["country"] and b["country"] and a["country"] != b["country"]):
+                    continue
+                if same_person(a["name"], b["name"]):
+                    if len(fold(b["name"]).split()[-1]) > len(fold(a["name"]).split()[-1]):
+                        a["name"], b["name"] = b["name"], a["name"]  # a married surname is the current one
+                    a["aliases"].append(b["name"])
+                    a["events"] |= b["events"]
+                    a["country"] = a["country"] or b["country"]
+                    gone.add(id(b))
+    return [p for p in people if id(p) not in gone]
 
 
 def main() -> None:
@@ -140,7 +183,7 @@ def main() -> None:
     out = ROOT / "nlp" / "data" / "athletes.tsv.gz"
     table = build(shared)
     with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write("name\tcountry\tsex\tbirth_year\tevents\n")
+        fh.write("name\tcountry\tsex\tbirth_year\tevents\taliases\n")
         for row in table:
             fh.write("\t".join(row) + "\n")
     print(f"{len(table)} athletes written to {out.relative_to(ROOT)}")
