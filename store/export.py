@@ -60,8 +60,7 @@ def story_records(session: Session, *, filters: StoryFilter | None = None, batch
 def _by_story(session: Session, model, ids: list[int]) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
     table = model.__table__
-    rows = session.execute(table.select().where(table.c.story_id.in_(ids)).order_by(table.c.story_id, table.c.id))
-    for row in rows:
+    for row in session.execute(table.select().where(table.c.story_id.in_(ids))).all():
         grouped[row.story_id].append(row)
     return grouped
 
@@ -74,7 +73,7 @@ def _records(session: Session, stories) -> Iterator[dict]:
     for s in stories:
         yield story_record(s, sorted(mentions[s.id], key=lambda m: (m.start, m.end)),
                            sorted(quotes[s.id], key=lambda q: q.start), sorted(marks[s.id], key=lambda k: k.start),
-                           perfs[s.id], countries)
+                           sorted(perfs[s.id], key=lambda p: p.id), countries)
 
 
 def story_record(story, mentions: list, quotes: list, marks: list, perfs: list,

@@ -99,8 +99,9 @@ def find_athletes(session: Session, name: str) -> list[Athlete]:
     key = fold(name)
     if not key:
         return []
-    exact = list(session.exec(select(Athlete).where(
-        (Athlete.fold == key) | col(Athlete.aliases).contains(f"|{key}|"))))
+    exact = list(session.exec(select(Athlete).where(Athlete.fold == key)))  # indexed
+    if not exact:
+        exact = list(session.exec(select(Athlete).where(col(Athlete.aliases).contains(f"|{key}|"))))
     if exact:
         return exact
     surname = list(session.exec(select(Athlete).where(
