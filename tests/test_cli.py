@@ -10,6 +10,17 @@ from conftest import FIXTURES, shared, trackwire
 INGEST = FIXTURES / "ingest"
 
 
+def ingest_and_tag(db, folder, **stories: str) -> None:
+    """Write each story (headline, blank line, body) to NAME.txt, ingest and tag them all."""
+    paths = []
+    for name, text in stories.items():
+        path = folder / f"{name}.txt"
+        path.write_text(text, encoding="utf-8")
+        paths.append(str(path))
+    assert trackwire("ingest", *paths, db=db).returncode == 0
+    assert trackwire("tag", db=db).returncode == 0
+
+
 @pytest.fixture
 def tagged_db(db_path):
     result = trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db_path)
@@ -141,11 +152,8 @@ def test_tag_with_two_workers_matches_one(db_path, tmp_path):
 
 
 def test_ambiguous_surname_lists_candidates_with_country_and_events(db_path, tmp_path):
-    story = tmp_path / "two-kerrs.txt"
-    story.write_text("Two Kerrs shine\n\nJosh Kerr won the 1500m in Oslo while Hamish Kerr won the high jump "
-                     "with 2.31m on the same night.\n", encoding="utf-8")
-    trackwire("ingest", str(story), db=db_path)
-    trackwire("tag", db=db_path)
+    ingest_and_tag(db_path, tmp_path, kerrs="Two Kerrs shine\n\nJosh Kerr won the 1500m in Oslo while Hamish Kerr "
+                                            "won the high jump with 2.31m on the same night.\n")
     result = json.loads(trackwire("athlete", "Kerr", "--json", db=db_path).stdout)
     by_name = {c["name"]: c for c in result["candidates"]}
     assert set(by_name) == {"Josh Kerr", "Hamish Kerr"}
@@ -153,23 +161,16 @@ def test_ambiguous_surname_lists_candidates_with_country_and_events(db_path, tmp
 
 
 def test_profile_groups_marks_by_event_best_first(db_path, tmp_path):
-    story = tmp_path / "two-races.txt"
-    story.write_text("Kerr doubles up\n\nJosh Kerr won the 1500m in 3:31.20 on Friday.\n\n"
-                     "Josh Kerr then won the 1500m again in 3:29.90 on Sunday.\n", encoding="utf-8")
-    trackwire("ingest", str(story), db=db_path)
-    trackwire("tag", db=db_path)
+    ingest_and_tag(db_path, tmp_path, races="Kerr doubles up\n\nJosh Kerr won the 1500m in 3:31.20 on Friday.\n\n"
+                                            "Josh Kerr then won the 1500m again in 3:29.90 on Sunday.\n")
     profile = json.loads(trackwire("athlete", "Josh Kerr", "--json", db=db_path).stdout)
     assert [r["mark"] for r in profile["by_event"]["1500m"]] == ["3:29.90", "3:31.20"]
 
 
 def test_registry_aliases_are_one_athlete(db_path, tmp_path):
-    old = tmp_path / "old.txt"
-    old.write_text("Hurdles win\n\nSydney McLaughlin won the 400m hurdles in 52.75 in Eugene.\n", encoding="utf-8")
-    new = tmp_path / "new.txt"
-    new.write_text("Hurdles record\n\nSydney McLaughlin-Levrone won the 400m hurdles in 50.37 in Paris.\n",
-                   encoding="utf-8")
-    trackwire("ingest", str(old), str(new), db=db_path)
-    trackwire("tag", db=db_path)
+    ingest_and_tag(db_path, tmp_path,
+                   old="Hurdles win\n\nSydney McLaughlin won the 400m hurdles in 52.75 in Eugene.\n",
+                   new="Hurdles record\n\nSydney McLaughlin-Levrone won the 400m hurdles in 50.37 in Paris.\n")
     for typed in ("Sydney McLaughlin", "sydney mclaughlin-levrone"):
         profile = json.loads(trackwire("athlete", typed, "--json", db=db_path).stdout)
         assert profile["athlete"]["name"] == "Sydney McLaughlin-Levrone"
@@ -181,9 +182,6 @@ def test_registry_aliases_are_one_athlete(db_path, tmp_path):
 
 
 def test_registry_alias_finds_the_athlete_under_another_name(db_path, tmp_path):
-    story = tmp_path / "farah.txt"
-    story.write_text("Farah returns\n\nMo Farah won the 10,000m in 27:30.42 in London.\n", encoding="utf-8")
-    trackwire("ingest", str(story), db=db_path)
-    trackwire("tag", db=db_path)
+    ingest_and_tag(db_path, tmp_path, farah="Farah returns\n\nMo Farah won the 10,000m in 27:30.42 in London.\n")
     profile = json.loads(trackwire("athlete", "Mohamed Farah", "--json", db=db_path).stdout)
     assert profile["athlete"]["name"] == "Mo Farah"
