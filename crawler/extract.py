@@ -74,18 +74,32 @@ def extract(html: str | bytes, url: str) -> Extracted:
     if len(body.split()) < MIN_BODY_WORDS:
         raise NotAnArticle("no_body", f"{url}: no article text found")
     canonical = tree.xpath("string(//link[@rel='canonical']/@href)").strip()
-    title = _clean(ld.get("headline") or meta.get("og:title") or tree.xpath("string(//h1)")
-                   or tree.xpath("string(//title)"))
+    author = _author(ld) or meta.get("author") or meta.get("article:author") or None
+    published = parse_date(ld.get("datePublished") or meta.get("article:published_time") or meta.get("date")
+                           or meta.get("pubdate") or tree.xpath("string(//time/@datetime)"))
+    fallback = trafilatura.extract_metadata(tree, default_url=url)
     return Extracted(
         url=canonical_url(urljoin(url, canonical) if canonical else url),
-        title=title,
+        title=_title(tree, ld, meta, fallback),
         body=body,
-        author=_author(ld) or meta.get("author") or meta.get("article:author") or None,
-        published_at=parse_date(ld.get("datePublished") or meta.get("article:published_time")
-                                or meta.get("date") or meta.get("pubdate")
-                                or tree.xpath("string(//time/@datetime)")),
+        author=author or (_plain_author(fallback.author) if fallback else None),
+        published_at=published or (parse_date(fallback.date) if fallback else None),
         language=(ld.get("inLanguage") or tree.xpath("string(/html/@lang)") or None),
     )
+
+
+def _title(tree, ld: dict, meta: dict, fallback) -> str:
+    """The headline as readers see it. trafilatura's title heuristics (kickers split off <h1>, site
+    names cut from og:title) score best on the real pages in bench/extraction.py; JSON-LD often
+    carries an SEO variant. Then og:title, JSON-LD, <h1>, <title>."""
+    found = fallback.title if fallback else None
+    return _clean(found or meta.get("og:title") or ld.get("headline") or tree.xpath("string(//h1)")
+                  or tree.xpath("string(//title)"))
+
+
+def _plain_author(author: str | None) -> str | None:
+    """trafilatura joins several authors with "; "; we use ", " like JSON-LD lists."""
+    return ", ".join(a.strip() for a in author.split(";") if a.strip()) if author else None
 
 
 def decode(raw: bytes) -> str:

@@ -42,10 +42,16 @@ def test_empty_page(raw):
         extract(raw, "https://example.org/")
 
 
-def test_malformed_date_is_dropped_not_fatal():
+def test_malformed_date_falls_back_to_the_date_shown_on_the_page():
     article = load_articles()[0]
     html = render_article(article).replace(article.published.isoformat(), "last Tuesday")
-    assert extract(html, "https://x.test/a").published_at is None
+    assert extract(html, "https://x.test/a").published_at.date() == article.published.date()
+
+
+def test_no_date_anywhere_is_none_not_fatal():
+    body = " ".join(["The squad trained at altitude for three weeks before the indoor season began."] * 6)
+    got = extract(f"<html><body><article><h1>Camp</h1><p>{body}</p></article></body></html>", "https://x.test/a")
+    assert got.published_at is None
 
 
 def test_decode_honours_declared_charset():
