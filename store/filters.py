@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import or_
 from sqlmodel import col, select
 
 from store.models import Mention, Quote, Story
@@ -19,6 +20,7 @@ class StoryFilter:
     until: datetime | None = None
     has_quotes: bool = False
     tagged_only: bool = False
+    one_per_cluster: bool = False  # leave out near-duplicates of an earlier story
     described: dict = field(default_factory=dict, compare=False)  # the filters as the user gave them
 
     def apply(self, query):
@@ -38,4 +40,6 @@ class StoryFilter:
             query = query.where(col(Story.id).in_(select(Quote.story_id)))
         if self.tagged_only:
             query = query.where(col(Story.tagged_at).is_not(None))
+        if self.one_per_cluster:
+            query = query.where(or_(col(Story.cluster_id).is_(None), Story.cluster_id == Story.id))
         return query

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import JSON, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, TypeDecorator
+from sqlalchemy import JSON, BigInteger, Column, DateTime, ForeignKey, Index, Integer, LargeBinary, TypeDecorator
 from sqlmodel import Field, SQLModel
 
 
@@ -70,6 +70,19 @@ class Story(SQLModel, table=True):
     raw_html: bytes | None = Field(default=None, sa_type=LargeBinary)  # zlib-compressed page
     tagged_at: datetime | None = Field(default=None, sa_type=UTCDateTime, index=True)
     tagger_version: str | None = None
+    simhash: int | None = Field(default=None, sa_type=BigInteger)  # store.dedupe fingerprint, signed
+    cluster_id: int | None = Field(default=None, index=True)  # the first story of its near-duplicate cluster
+
+
+class StoryBand(SQLModel, table=True):
+    """One 16-bit band of a story's SimHash, for finding near-duplicate candidates by index."""
+
+    __table_args__ = (Index("ix_storyband_band_value", "band", "value"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    story_id: int = Field(sa_column=_story_fk())
+    band: int
+    value: int
 
 
 class Athlete(SQLModel, table=True):

@@ -12,6 +12,7 @@ from sqlalchemy import delete, func, or_
 from sqlmodel import Session, col, select
 
 from nlp.text import fold
+from store.dedupe import assign_cluster
 from store.models import Athlete, Mark, Mention, Performance, Quote, Story, utcnow
 
 def content_hash(text: str) -> str:
@@ -61,6 +62,7 @@ def upsert_story(session: Session, story: StoryIn) -> str:
     _refresh_metadata(row, story)
     session.add(row)
     session.flush()
+    assign_cluster(session, row)
     return status
 
 

@@ -37,16 +37,18 @@ def resolve_athlete(session, name: str):
 
 
 def build_filters(session, *, athletes: list[str], event: Optional[str], source: Optional[str],
-                  since: Optional[str], until: Optional[str], has_quotes: bool, tagged_only: bool = False):
+                  since: Optional[str], until: Optional[str], has_quotes: bool, tagged_only: bool = False,
+                  one_per_cluster: bool = False):
     from store.filters import StoryFilter
 
     ids = tuple(resolve_athlete(session, name)[0].id for name in athletes)
     described = {k: v for k, v in {"athlete": athletes or None, "event": event, "source": source, "since": since,
                                    "until": until, "has_quotes": has_quotes or None,
-                                   "tagged_only": tagged_only or None}.items() if v}
+                                   "tagged_only": tagged_only or None,
+                                   "one_per_cluster": one_per_cluster or None}.items() if v}
     return StoryFilter(athlete_ids=ids, event=event, source=source, since=parse_day(since, "--since"),
                        until=parse_day(until, "--until"), has_quotes=has_quotes, tagged_only=tagged_only,
-                       described=described)
+                       one_per_cluster=one_per_cluster, described=described)
 
 
 Athletes = Annotated[Optional[list[str]], typer.Option("--athlete", help="only stories about this athlete (repeatable)")]
@@ -55,13 +57,14 @@ Source = Annotated[Optional[str], typer.Option(help="only stories from this sour
 Since = Annotated[Optional[str], typer.Option(help="published on or after YYYY-MM-DD")]
 Until = Annotated[Optional[str], typer.Option(help="published before YYYY-MM-DD")]
 HasQuotes = Annotated[bool, typer.Option("--has-quotes", help="only stories with quotes")]
+OnePerCluster = Annotated[bool, typer.Option("--one-per-cluster", help="leave out near-duplicates of an earlier story")]
 
 
 @app.command()
 def search(
     query: Annotated[str, typer.Argument(help="words to find, e.g. 'world record'")],
     athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
-    until: Until = None, has_quotes: HasQuotes = False,
+    until: Until = None, has_quotes: HasQuotes = False, one_per_cluster: OnePerCluster = False,
     limit: Annotated[int, typer.Option(min=1, help="at most N stories")] = 20,
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
@@ -71,7 +74,7 @@ def search(
 
     with read_session(engine()) as session:
         filters = build_filters(session, athletes=athlete or [], event=event, source=source, since=since,
-                                until=until, has_quotes=has_quotes)
+                                until=until, has_quotes=has_quotes, one_per_cluster=one_per_cluster)
         hits = run_search(session, query, filters=filters, limit=limit)
     if as_json:
         console.print_json(json.dumps([hit_json(h) for h in hits]))
@@ -123,7 +126,7 @@ def export(
     format: Annotated[str, typer.Option("--format", help="jsonl, spacy, iob, csv, parquet, doccano or labelstudio")] = "jsonl",
     out: Annotated[Path, typer.Option(help="output file (a folder for csv and parquet)")] = Path("trackwire.jsonl"),
     athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
-    until: Until = None, has_quotes: HasQuotes = False,
+    until: Until = None, has_quotes: HasQuotes = False, one_per_cluster: OnePerCluster = False,
     tagged_only: Annotated[bool, typer.Option(help="leave out stories not tagged yet")] = False,
 ) -> None:
     """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
@@ -135,7 +138,8 @@ def export(
     eng = engine()
     with read_session(eng) as session:
         filters = build_filters(session, athletes=athlete or [], event=event, source=source, since=since,
-                                until=until, has_quotes=has_quotes, tagged_only=tagged_only)
+                                until=until, has_quotes=has_quotes, tagged_only=tagged_only,
+                                one_per_cluster=one_per_cluster)
         total = count_stories(session, filters)
     columns = (TextColumn(f"exporting {format}"), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
