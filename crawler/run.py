@@ -78,7 +78,7 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
     for source in sources:
         prefix = f"source/{source.name}/"
         errors, entries = tw.get(prefix + "errors", 0), tw.get(prefix + "entries", 0)
-        if errors and not entries:
+        if errors and not entries and not tw.get(prefix + "not_modified", 0):
             report.failing[source.name] = str(tw.get(prefix + "last_error", "every entry point failed"))
     reason = stats.get("finish_reason")
     if reason == "shutdown":

@@ -6,6 +6,7 @@ from sqlalchemy import Engine
 
 from crawler.extract import Extracted
 from store.db import init_db, make_engine, read_session, write_session
+from store.models import FetchState, utcnow
 from store.stories import StoryIn, known_urls, upsert_story
 
 
@@ -24,6 +25,25 @@ class Storage:
                         language=article.language, raw_html=html)
         with write_session(self.engine) as session:
             return upsert_story(session, story)
+
+    def validators(self, url: str) -> dict[str, str]:
+        """Conditional-request headers for an entry point fetched before."""
+        with read_session(self.engine) as session:
+            state = session.get(FetchState, url)
+        headers = {}
+        if state and state.etag:
+            headers["If-None-Match"] = state.etag
+        if state and state.last_modified:
+            headers["If-Modified-Since"] = state.last_modified
+        return headers
+
+    def remember(self, url: str, etag: str | None, last_modified: str | None) -> None:
+        if not (etag or last_modified):
+            return
+        with write_session(self.engine) as session:
+            state = session.get(FetchState, url) or FetchState(url=url)
+            state.etag, state.last_modified, state.fetched_at = etag, last_modified, utcnow()
+            session.add(state)
 
     def close(self) -> None:
         self.engine.dispose()

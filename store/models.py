@@ -150,6 +150,15 @@ class Performance(SQLModel, table=True):
     unit: str
 
 
+class FetchState(SQLModel, table=True):
+    """Validators of a feed or sitemap, sent back next time so an unchanged one answers 304."""
+
+    url: str = Field(primary_key=True)
+    etag: str | None = None
+    last_modified: str | None = None
+    fetched_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
 class CrawlRun(SQLModel, table=True):
     """One crawl (or nightly run). `stats` holds Scrapy's counters and drop reasons."""
 

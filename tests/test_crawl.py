@@ -61,7 +61,9 @@ def test_second_crawl_fetches_no_stored_article(site, db_path, tmp_path):
     articles = {a.path for a in site.articles}
     assert all(site.hits[p] == first[p] for p in articles), "an article page was fetched twice"
     assert site.hits["/feed.xml"] == 2 and site.hits["/sitemap.xml"] == 2
+    assert site.not_modified == {"/feed.xml": 1, "/sitemap.xml": 1}, "feed and sitemap were not asked conditionally"
     assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
+    assert "failing" not in trackwire("stats", db=db_path).stdout
 
 
 def test_max_articles_limits_the_pages_fetched(site, db_path, tmp_path):
@@ -170,3 +172,11 @@ def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(db_path, tmp_pat
         result = trackwire("crawl", "--sources", str(sources), db=db_path)
         assert result.returncode == 0, result.stderr
         assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
+
+
+def test_a_cut_short_crawl_does_not_make_the_next_one_skip_articles(site, db_path, tmp_path):
+    sources = write_sources(tmp_path, site.sources_toml())
+    trackwire("crawl", "--sources", str(sources), "--max-articles", "3", db=db_path)
+    trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert site.not_modified == {}
+    assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)

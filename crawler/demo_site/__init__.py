@@ -9,6 +9,7 @@ Google News sitemap and robots.txt.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import threading
@@ -123,6 +124,7 @@ class DemoSite:
         self.delay = delay  # seconds each article page takes, to test interruptions
         self.extra = dict(extra or {})
         self.hits: dict[str, int] = {}
+        self.not_modified: dict[str, int] = {}  # 304 answers per path
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -158,8 +160,17 @@ class DemoSite:
                 path = self.path.split("?")[0]
                 site.hits[path] = site.hits.get(path, 0) + 1
                 status, ctype, body = site.route(path)
+                etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
+                if status == 200 and self.headers.get("If-None-Match") == etag:
+                    site.not_modified[path] = site.not_modified.get(path, 0) + 1
+                    self.send_response(304)
+                    self.send_header("ETag", etag)
+                    self.end_headers()
+                    return
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                if status == 200:
+                    self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 self.wfile.write(body)

@@ -29,6 +29,7 @@ class NewsSpider(scrapy.Spider):
         self.max_articles = max_articles
         self.scheduled: set[str] = set()
         self.sitemaps_seen: set[str] = set()
+        self.validators: dict[str, tuple[str, str | None, str | None]] = {}
         self.storage: Storage | None = None
 
     def count(self, key: str, n: int = 1) -> None:
@@ -44,15 +45,39 @@ class NewsSpider(scrapy.Spider):
                 yield self._entry_request(url, source, self.parse_sitemap, depth=0)
 
     def closed(self, reason: str) -> None:
-        if self.storage is not None:
-            self.storage.close()
+        """Save feed and sitemap validators only when nothing they led to was left undone: after an
+        interrupted run, a --max-articles cut or a failed page, a 304 next time would hide those
+        articles for good."""
+        if self.storage is None:
+            return
+        stats = self.crawler.stats
+        complete = reason == "finished" and not stats.get_value("trackwire/skipped/max_articles")
+        for url, (source, etag, last_modified) in self.validators.items():
+            if complete and not stats.get_value(f"trackwire/source/{source}/errors"):
+                self.storage.remember(url, etag, last_modified)
+        self.storage.close()
 
     def _entry_request(self, url: str, source: Source, callback, **kwargs) -> scrapy.Request:
+        """Feeds and sitemaps: fetched every run, conditionally (ETag / Last-Modified)."""
         self.count(f"source/{source.name}/entry_points")
         return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True,
-                              cb_kwargs={"source": source, **kwargs}, meta={"source": source.name})
+                              headers=self.storage.validators(url), cb_kwargs={"source": source, **kwargs},
+                              meta={"source": source.name, "handle_httpstatus_list": [304]})
+
+    def _unchanged(self, response, source: Source) -> bool:
+        """True for a 304; otherwise keep the validators, saved only if the whole run goes well."""
+        if response.status == 304:
+            self.count("skipped/not_modified")
+            self.count(f"source/{source.name}/not_modified")
+            return True
+        header = response.headers.get
+        self.validators[response.url] = (source.name, (header("ETag") or b"").decode() or None,
+                                         (header("Last-Modified") or b"").decode() or None)
+        return False
 
     def parse_feed(self, response, source: Source):
+        if self._unchanged(response, source):
+            return
         try:
             entries = feed_entries(response.body)
         except NotXML as exc:
@@ -63,6 +88,8 @@ class NewsSpider(scrapy.Spider):
         yield from self._articles(entries, source)
 
     def parse_sitemap(self, response, source: Source, depth: int):
+        if self._unchanged(response, source):
+            return
         try:
             pages, children = sitemap_entries(response.body)
         except NotXML as exc:
@@ -74,8 +101,8 @@ class NewsSpider(scrapy.Spider):
                 self.count("dropped/sitemap_loop")
                 continue
             self.sitemaps_seen.add(child)
-            yield scrapy.Request(child, callback=self.parse_sitemap, errback=self.failed, dont_filter=True,
-                                 cb_kwargs={"source": source, "depth": depth + 1}, meta={"source": source.name})
+            request = self._entry_request(child, source, self.parse_sitemap, depth=depth + 1)
+            yield request
         self.count(f"source/{source.name}/entries", len(pages))
         yield from self._articles(pages, source)
 
