@@ -154,11 +154,11 @@ def nightly_job(db: str, run_args: list[str], timeout: int) -> str:
         with run_lock(db) as locked:
             if not locked:
                 log.warning("skipped: another nightly run is still going")
-                _record(engine, None, "skipped", ["another nightly run was still going"], None)
+                _close_run(engine, _open_run(engine), "skipped", ["another nightly run was still going"])
                 return "skipped"
-            run_id = _record(engine, None, "running", [], None)
+            run_id = _open_run(engine)
             status, reason = _run_child(db, run_args, timeout)
-            _record(engine, run_id, status, [reason] if reason else [], run_id)
+            _close_run(engine, run_id, status, [reason] if reason else [])
             log.info("nightly run %s: %s%s", run_id, status, f" ({reason})" if reason else "")
             return status
     finally:
@@ -229,25 +229,30 @@ def run_lock(db: str) -> Iterator[bool]:
             fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def _record(engine, run_id: int | None, status: str, errors: list[str], since: int | None) -> int:
+def _open_run(engine) -> int:
     from store.db import write_session
-    from store.runs import finish_run, start_run, summarise_crawls
+    from store.runs import start_run
 
     with write_session(engine) as session:
-        if run_id is None:
-            run_id = start_run(session, "nightly")
-            if status == "running":
-                return run_id
-        crawl = summarise_crawls(session, after=since or run_id)
+        return start_run(session, "nightly")
+
+
+def _close_run(engine, run_id: int, status: str, errors: list[str]) -> None:
+    """Finish the nightly record with the figures of the crawl runs it started."""
+    from store.db import write_session
+    from store.runs import finish_run, summarise_crawls
+
+    with write_session(engine) as session:
+        crawl = summarise_crawls(session, after=run_id)
         finish_run(session, run_id, status=status, errors=errors + crawl["errors"], stats=crawl["stats"],
                    new=crawl["new"], updated=crawl["updated"], dropped=crawl["dropped"])
-    return run_id
 
 
 def _on_missed(engine, event) -> None:
     when = event.scheduled_run_time
     log.warning("missed the run due at %s: the service was not running within the grace time", when)
-    _record(engine, None, "missed", [f"run due at {when:%Y-%m-%d %H:%M %Z} was missed: the service was down"], None)
+    _close_run(engine, _open_run(engine), "missed",
+               [f"run due at {when:%Y-%m-%d %H:%M %Z} was missed: the service was down"])
 
 
 def show(engine) -> list[tuple[str, str, datetime | None]]:

@@ -77,7 +77,7 @@ def story(rng: random.Random, i: int, athletes: list, cum: list[float]) -> tuple
     title = f"{names[0].name.split()[-1]} wins {event} in a season's best"
     parts, mentions, marks, quotes, perfs = [title, ""], [], [], [], []
     offset = len(title) + 2
-    for p in range(rng.randint(6, 14)):
+    for _ in range(rng.randint(6, 14)):
         a = rng.choice(names)
         mark = f"{rng.uniform(9.5, 300):.2f}"
         lead = f"{a.name} ran the {event} in {mark} seconds."
@@ -130,7 +130,7 @@ def build(db: str, n: int, seed: int = 7, batch: int = 1000) -> None:
                     ids[row.name] = row.id
             first = session.execute(insert(Story).returning(Story.id), [m[0] for m in made]).scalars().all()
             mention_rows, mark_rows, quote_rows, perf_rows = [], [], [], []
-            for sid, (row, mentions, marks, quotes, perfs, _) in zip(first, made):
+            for sid, (_, mentions, marks, quotes, perfs, _) in zip(first, made, strict=True):
                 for label, what, s, e in mentions:
                     name = what.name if label == "ATHLETE" else what
                     mention_rows.append({"story_id": sid, "start": s, "end": e, "label": label, "text": name,

@@ -41,9 +41,10 @@ def query_terms(session, n: int, rng: random.Random) -> list[str]:
     return FIXED + vocab
 
 
-def timed(fn, runs: list[float]):
+def timed(runs: list[float], fn, *args, **kwargs):
+    """Call fn(*args, **kwargs), appending its duration in ms to `runs`."""
     start = time.perf_counter()
-    result = fn()
+    result = fn(*args, **kwargs)
     runs.append((time.perf_counter() - start) * 1000)
     return result
 
@@ -66,19 +67,19 @@ def queries(db: str, n: int) -> None:
                  + [rng.choice(names) for _ in range(n // 2)])
         profile_ms, full_ms, surname_ms = [], [], []
         for name in typed:
-            athlete = timed(lambda: find_athletes(session, name), full_ms)[0]
-            timed(lambda: athlete_profile(session, athlete), profile_ms)
-            timed(lambda: find_athletes(session, name.split()[-1].lower()), surname_ms)
+            athlete = timed(full_ms, find_athletes, session, name)[0]
+            timed(profile_ms, athlete_profile, session, athlete)
+            timed(surname_ms, find_athletes, session, name.split()[-1].lower())
         session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.story_fts_vocab "
                              "USING fts5vocab(main, story_fts, row)"))
         terms = query_terms(session, n, rng)
         search_ms, filtered_ms = [], []
         for q in terms:
-            timed(lambda: search(session, q, limit=20), search_ms)
+            timed(search_ms, search, session, q, limit=20)
         athletes = [find_athletes(session, rng.choice(names[:200]))[0].id for _ in range(n // 2)]
         for aid in athletes:
             f = StoryFilter(athlete_ids=(aid,), has_quotes=True)
-            timed(lambda: search(session, rng.choice(terms), filters=f, limit=20), filtered_ms)
+            timed(filtered_ms, search, session, rng.choice(terms), filters=f, limit=20)
     size = Path(db).stat().st_size / 1e6
     print(f"\n## Queries on {stories:,} stories, {len(names):,} athletes ({size:,.0f} MB SQLite file)")
     print("| query | median ms | p95 ms |")

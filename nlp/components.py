@@ -63,7 +63,7 @@ def load_words(name: str) -> set[str]:
 UNITS = {"m", "metres", "meters", "metre", "meter"}
 SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "boys": "men", "girls": "women",
              "mens": "men", "womens": "women"}
-SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another", "opening"}
+SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another"}
 SEGMENT_AFTER = re.compile(r"^\s*(?:to go|from home|from the (?:line|finish)|left|mark\b|split|splits|reps?\b|intervals?)",
                            re.I)
 RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|lap|clocked|miler)\b",
@@ -311,7 +311,7 @@ class QuoteTagger:
         names.sort(key=lambda n: n.start)
         speakers = attribute(text, quotes, names)
         out["quotes"] = [{"text": q.text(text), "start": q.start, "end": q.end, "speaker": who}
-                         for q, who in zip(quotes, speakers)]
+                         for q, who in zip(quotes, speakers, strict=True)]
         spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q in quotes]
         doc.spans["quotes"] = [s for s in spans if s is not None]
         return doc
@@ -364,8 +364,9 @@ class PerformanceTagger:
                 continue
             if NOT_ACHIEVED.search(text[max(0, mark["start"] - 25):mark["start"]]):
                 continue
-            athlete = self._athlete(text, mark, athletes)
-            event = self._event(text, mark, events)
+            bounds = _sentence_bounds(text, mark["start"])
+            athlete = self._athlete(text, mark, athletes, bounds)
+            event = self._event(text, mark, events, bounds)
             if athlete is None or event is None:
                 continue
             row = {"athlete": athlete, "event": event, "mark": mark["text"], "value": mark["value"],
@@ -380,8 +381,8 @@ class PerformanceTagger:
         return unit == mark["unit"] and low <= mark["value"] <= high
 
     @staticmethod
-    def _athlete(text: str, mark: dict, athletes: list) -> str | None:
-        lo, hi = _sentence_bounds(text, mark["start"])
+    def _athlete(text: str, mark: dict, athletes: list, bounds: tuple[int, int]) -> str | None:
+        lo, hi = bounds
         after = [a for a in athletes if mark["end"] <= a[0] < hi and SET_BY.match(text[mark["end"]:a[0]])]
         if after:
             return after[0][2]
@@ -394,8 +395,8 @@ class PerformanceTagger:
             return earlier[0][2] if earlier else None
         return None
 
-    def _event(self, text: str, mark: dict, events: list) -> str | None:
-        lo, hi = _sentence_bounds(text, mark["start"])
+    def _event(self, text: str, mark: dict, events: list, bounds: tuple[int, int]) -> str | None:
+        lo, hi = bounds
         here = [ev for ev in events if lo <= ev[0] < hi and self.fits(ev[2], mark)]
         if here:
             return min(here, key=lambda ev: abs(ev[0] - mark["start"]))[2]

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 
 from store.db import is_sqlite
 from store.filters import StoryFilter
-from store.models import Athlete, Mark, Mention, Performance, Quote, Story
+from store.models import Athlete, Mention, Performance, Quote, Story
 from nlp.text import fold, fold_letters
 
 
@@ -114,14 +114,9 @@ def find_athletes(session: Session, name: str) -> list[Athlete]:
 def _fuzzy(session: Session, key: str) -> list[Athlete]:
     if len(key.replace(" ", "")) < 5:
         return []
-    rows = list(session.exec(select(Athlete.id, Athlete.fold)))
-    folds = {r[0]: r[1] for r in rows}
-    hits = set()
-    for aid, f in folds.items():
-        parts = [f, f.split()[-1]] if " " in key else [f.split()[-1], f]
-        if any(DamerauLevenshtein.distance(key, p) <= 2 for p in parts):
-            hits.add(aid)
-    return [session.get(Athlete, a) for a in sorted(hits)]
+    hits = [aid for aid, f in session.exec(select(Athlete.id, Athlete.fold))
+            if min(DamerauLevenshtein.distance(key, f), DamerauLevenshtein.distance(key, f.split()[-1])) <= 2]
+    return list(session.exec(select(Athlete).where(col(Athlete.id).in_(hits)).order_by(Athlete.id)))
 
 
 def suggest(session: Session, name: str, limit: int = 5) -> list[str]:
@@ -207,6 +202,3 @@ def co_mentioned(session: Session, athlete_id: int, story_ids: list[int], limit:
         .group_by(Mention.name).order_by(text("n DESC"), Mention.name).limit(limit)).all()
     return [(r[0], r[1]) for r in rows]
 
-
-def marks_of(session: Session, story_id: int) -> list[Mark]:
-    return list(session.exec(select(Mark).where(Mark.story_id == story_id).order_by(Mark.start)))

@@ -180,3 +180,22 @@ def test_a_cut_short_crawl_does_not_make_the_next_one_skip_articles(site, db_pat
     trackwire("crawl", "--sources", str(sources), db=db_path)
     assert site.not_modified == {}
     assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
+
+
+def test_the_raw_page_is_kept_compressed_for_re_extraction(site, db_path, tmp_path):
+    from sqlmodel import select
+
+    from crawler.demo_site import render_article
+    from store.db import make_engine, read_session
+    from store.models import Story
+    from store.stories import raw_html
+
+    trackwire("crawl", "--sources", str(write_sources(tmp_path, site.sources_toml())), "--max-articles", "1",
+              db=db_path)
+    engine = make_engine(str(db_path))
+    with read_session(engine) as session:
+        (story,) = session.exec(select(Story)).all()
+        page = raw_html(story)
+    engine.dispose()
+    article = next(a for a in site.articles if story.key.endswith(a.path))
+    assert page == render_article(article).encode() and len(story.raw_html) < len(page)

@@ -1,7 +1,5 @@
 """Extraction is a pure function of HTML and URL."""
 
-import json
-
 import pytest
 
 from conftest import shared

@@ -16,7 +16,6 @@ def cands(text, names):
 
 
 def test_surname_and_possessive_map_to_the_full_name():
-    text = "Josh Kerr won. Kerr said so. Kerr's coach agreed."
     c = [clean_candidate(t, s, e) for t, s, e in [("Josh Kerr", 0, 9), ("Kerr", 15, 19), ("Kerr's", 29, 35)]]
     (kerr,) = group_people(c)
     assert kerr.name == "Josh Kerr" and kerr.mentions == [(0, 9), (15, 19), (29, 33)]

@@ -72,7 +72,7 @@ def normalise(raw: str, surname_first: bool | None = None) -> tuple[str, bool] |
     words = name.split()
     upper = [w for w in words if w.isupper() and len(w.strip(".-'")) > 1]
     if not upper or len(upper) == len(words):
-        mixed = not (len(upper) == len(words))
+        mixed = len(upper) != len(words)
         return (name if mixed else " ".join(recase(w) for w in words)), mixed
     given = [w for w in words if w not in upper]
     surname = [w.lower() if w.lower() in PARTICLES else recase(w) for w in upper]
@@ -87,25 +87,30 @@ def year(value: str) -> int | None:
     return int(m.group(0)) if m else None
 
 
+def read_csv(path: Path) -> list[dict]:
+    with path.open(encoding="utf-8") as fh:
+        return list(csv.DictReader(fh))
+
+
 def rows(shared: Path):
     """(raw name, country, sex, birth year, event text, recency) from every list."""
     a = shared / "athletes"
-    for r in csv.DictReader(open(a / "olympics_1896_2016_athletics_athlete_events.csv", encoding="utf-8")):
+    for r in read_csv(a / "olympics_1896_2016_athletics_athlete_events.csv"):
         yield r["name"], None, r["sex"], None, r["event"], int(r["year"])
-    for r in csv.DictReader(open(a / "wa_toplists_athletes_gazetteer.csv", encoding="utf-8")):
+    for r in read_csv(a / "wa_toplists_athletes_gazetteer.csv"):
         for ev in r["events"].split(";"):
             yield r["competitor"], r["nat"], r["sex"], year(r["birth_year"]), ev, int(r["last_mark_date"][:4] or 0)
-    for r in csv.DictReader(open(a / "rio2016_athletics_athletes.csv", encoding="utf-8")):
+    for r in read_csv(a / "rio2016_athletics_athletes.csv"):
         yield r["name"], r["nationality"], r["sex"], year(r["date_of_birth"]), "", 2016
-    for r in csv.DictReader(open(a / "tokyo2020_athletics_athletes_results.csv", encoding="utf-8")):
+    for r in read_csv(a / "tokyo2020_athletics_athletes_results.csv"):
         yield r["name"], None, r["gender"], year(r["birth_date"]), r["event_name"], 2021
-    for r in csv.DictReader(open(a / "rome2024_european_champs_athletes.csv", encoding="utf-8")):
+    for r in read_csv(a / "rome2024_european_champs_athletes.csv"):
         for ev in (r["events"] or "").split(";"):
             yield r["athlete"], r["nation"], r["gender"], year(r["birth_year"]), ev, 2024
-    for r in csv.DictReader(open(a / "paris2024_athletics_participants.csv", encoding="utf-8")):
+    for r in read_csv(a / "paris2024_athletics_participants.csv"):
         for ev in (r["events"] or "").split(";"):
             yield r["participant_name"], r["country_code"], r["gender"], None, ev, 2024
-    for r in csv.DictReader(open(a / "paris2024_athletics_medallists.csv", encoding="utf-8")):
+    for r in read_csv(a / "paris2024_athletics_medallists.csv"):
         yield r["name"], r["country_code"], r["gender"], year(r["birth_date"]), r["event"], 2024
 
 
@@ -182,10 +187,9 @@ def main() -> None:
     shared = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared"
     out = ROOT / "nlp" / "data" / "athletes.tsv.gz"
     table = build(shared)
-    with gzip.open(out, "wt", encoding="utf-8", compresslevel=9) as fh:
-        fh.write("name\tcountry\tsex\tbirth_year\tevents\taliases\n")
-        for row in table:
-            fh.write("\t".join(row) + "\n")
+    lines = ["name\tcountry\tsex\tbirth_year\tevents\taliases"] + ["\t".join(row) for row in table]
+    # mtime=0: the same lists always give the same bytes, so a rebuild shows no spurious change
+    out.write_bytes(gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), compresslevel=9, mtime=0))
     print(f"{len(table)} athletes written to {out.relative_to(ROOT)}")
 
 

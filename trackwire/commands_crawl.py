@@ -11,6 +11,7 @@ from rich.table import Table
 
 from trackwire.cli import STATE, app, console, engine, err
 from trackwire.errors import UserError
+from trackwire.views import run_json
 
 
 def load_nlp():
@@ -51,9 +52,10 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     if report.status == "interrupted":
         err.print("[yellow]crawl interrupted[/yellow]: stored stories are kept; the next crawl picks up the rest")
         raise typer.Exit(130)
-    if report.status in ("failed", "timeout"):
-        raise UserError(f"crawl {report.status}: every source failed; check the URLs with --debug" if report.status ==
-                        "failed" else "crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
+    if report.status == "failed":
+        raise UserError("crawl failed: every source failed; check the URLs with --debug")
+    if report.status == "timeout":
+        raise UserError("crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
     return report.new + report.updated
 
 
@@ -153,8 +155,7 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
     if as_json:
         console.print_json(json.dumps({
             "totals": figures, "dropped_last_run": drops,
-            "runs": [{"id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
-                      "new": r.stories_new, "updated": r.stories_updated} for r in runs],
+            "runs": [run_json(r) for r in runs],
             "last_successful_run": {"id": good.id, "kind": good.kind, "ended_at": good.ended_at.isoformat()}
             if good and good.ended_at else None,
             "failing_sources": [{"name": f.name, "since_runs": f.failing_runs, "error": f.last_error}

@@ -11,6 +11,7 @@ from rich.table import Table
 
 from trackwire.cli import STATE, app, console, engine
 from trackwire.errors import UserError
+from trackwire.views import run_json
 
 
 def plain_logging() -> None:
@@ -65,10 +66,7 @@ def runs(
     with read_session(engine()) as session:
         rows = recent_runs(session, limit)
     if as_json:
-        console.print_json(json.dumps([{
-            "id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
-            "ended_at": r.ended_at.isoformat() if r.ended_at else None, "new": r.stories_new,
-            "updated": r.stories_updated, "dropped": r.pages_dropped, "errors": r.errors} for r in rows]))
+        console.print_json(json.dumps([run_json(r) for r in rows]))
         return
     table = Table(title="runs")
     for col in ("id", "kind", "started", "ended", "status", "new", "updated", "dropped", "reason"):

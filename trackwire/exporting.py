@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from store.db import read_session
-from store.export import count_stories, story_records
+from store.export import story_records
 from store.filters import StoryFilter
 from store import formats
 

@@ -29,6 +29,12 @@ def hit_json(h: Hit) -> dict:
             "snippet": h.snippet, "score": round(h.score, 4)}
 
 
+def run_json(r) -> dict:
+    return {"id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
+            "ended_at": r.ended_at.isoformat() if r.ended_at else None, "new": r.stories_new,
+            "updated": r.stories_updated, "dropped": r.pages_dropped, "errors": r.errors}
+
+
 def print_profile(console: Console, p: Profile) -> None:
     a = p.athlete
     console.print(f"[bold]{a.name}[/bold]" + (f" ({a.country})" if a.country else "")

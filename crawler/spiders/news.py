@@ -101,8 +101,7 @@ class NewsSpider(scrapy.Spider):
                 self.count("dropped/sitemap_loop")
                 continue
             self.sitemaps_seen.add(child)
-            request = self._entry_request(child, source, self.parse_sitemap, depth=depth + 1)
-            yield request
+            yield self._entry_request(child, source, self.parse_sitemap, depth=depth + 1)
         self.count(f"source/{source.name}/entries", len(pages))
         yield from self._articles(pages, source)
 
