@@ -9,6 +9,11 @@ fail with "database is locked" under concurrency whatever the busy timeout.
 The FTS5 index holds a folded copy of title and text (`tw_fold`, registered on
 every connection): unicode61's remove_diacritics folds "Gómez" but not
 "Sørensen", so we fold ø, æ, ł and friends ourselves, on both sides.
+
+PostgreSQL needs nothing per connection: its search column and functions live
+in the schema (store/migrations). To keep several stores in one PostgreSQL
+database, give each its own schema in the URL:
+`postgresql+psycopg://host/db?options=-csearch_path%3Dmystore,public`.
 """
 
 from __future__ import annotations
@@ -19,31 +24,12 @@ from pathlib import Path
 
 from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session, SQLModel, create_engine
+from sqlmodel import Session, create_engine
 
 from nlp.text import fold_letters
 from store import models  # noqa: F401  (registers the tables)
 
 _WRITE = "trackwire_write"
-
-FTS_DDL = [
-    """CREATE VIRTUAL TABLE IF NOT EXISTS story_fts USING fts5(
-        title, text, content='story', content_rowid='id',
-        tokenize='unicode61 remove_diacritics 2')""",
-    """CREATE TRIGGER IF NOT EXISTS story_fts_ai AFTER INSERT ON story BEGIN
-        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, tw_fold(new.title), tw_fold(new.text));
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS story_fts_ad AFTER DELETE ON story BEGIN
-        INSERT INTO story_fts(story_fts, rowid, title, text)
-        VALUES ('delete', old.id, tw_fold(old.title), tw_fold(old.text));
-    END""",
-    """CREATE TRIGGER IF NOT EXISTS story_fts_au AFTER UPDATE OF title, text ON story BEGIN
-        INSERT INTO story_fts(story_fts, rowid, title, text)
-        VALUES ('delete', old.id, tw_fold(old.title), tw_fold(old.text));
-        INSERT INTO story_fts(rowid, title, text) VALUES (new.id, tw_fold(new.title), tw_fold(new.text));
-    END""",
-]
-
 
 class DatabaseError(RuntimeError):
     """A database that cannot be opened or used; the message says what to do."""
@@ -96,27 +82,10 @@ def is_sqlite(engine: Engine) -> bool:
 
 
 def init_db(engine: Engine) -> None:
-    """Create missing tables, columns and the full-text index. Safe to call every time."""
-    SQLModel.metadata.create_all(engine)
-    if is_sqlite(engine):
-        with engine.begin() as conn:
-            _add_missing_columns(conn)
-            for ddl in FTS_DDL:
-                conn.exec_driver_sql(ddl)
+    """Bring the database to the schema this code needs (store.migrate). Safe to call every time."""
+    from store.migrate import ensure_schema
 
-
-def _add_missing_columns(conn) -> None:
-    """Columns added to the models since a store was created (SQLite; Alembic takes over with issue 7).
-    New columns always have a default, so ADD COLUMN fills existing rows."""
-    for table in SQLModel.metadata.sorted_tables:
-        present = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
-        for column in table.columns:
-            if column.name in present:
-                continue
-            default = column.default.arg if column.default is not None and not callable(column.default.arg) else None
-            kind = column.type.compile(dialect=conn.dialect)
-            clause = f" NOT NULL DEFAULT {default!r}" if default is not None else ""
-            conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}')
+    ensure_schema(engine)
 
 
 @contextmanager

@@ -72,6 +72,10 @@ class Story(SQLModel, table=True):
     tagger_version: str | None = None
     simhash: int | None = Field(default=None, sa_type=BigInteger)  # store.dedupe fingerprint, signed
     cluster_id: int | None = Field(default=None, index=True)  # the first story of its near-duplicate cluster
+    # the tagging queue (store.queue): which worker holds the story and until when; who tagged it
+    claimed_by: str | None = None
+    claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    tagged_by: str | None = None
 
 
 class StoryBand(SQLModel, table=True):

@@ -8,7 +8,7 @@ from datetime import datetime, timezone
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
-from sqlalchemy import column, func, literal_column, table, text
+from sqlalchemy import bindparam, column, func, literal, literal_column, or_, table, text
 from sqlmodel import Session, col, select
 
 from store.db import is_sqlite
@@ -21,16 +21,43 @@ class QueryError(ValueError):
     """User input that cannot become a search; the message says what to type instead."""
 
 
-def fts_query(raw: str) -> str:
-    """An FTS5 MATCH expression from free text: every word quoted, all must match.
+_TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w][\w\'’.-]*)')
 
-    Quoting makes `McLaughlin-Levrone`, `Ingebrigtsen's`, `AND` and `*` plain
-    words instead of syntax.
-    """
-    words = [w for w in re.findall(r"[\w][\w'’.-]*", fold_letters(raw)) if w.strip("'’.-")]
-    if not words:
+
+def parse_query(raw: str) -> list[list[tuple[bool, str]]]:
+    """Web-search syntax, as PostgreSQL's websearch_to_tsquery reads it: words and "quoted phrases"
+    must all match, `or` between them offers alternatives, a leading `-` excludes. Returns OR-groups
+    of (excluded, phrase); every other character is plain text, never syntax."""
+    groups: list[list[tuple[bool, str]]] = [[]]
+    for m in _TOKEN.finditer(fold_letters(raw)):
+        minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
+        phrase = " ".join(re.findall(r"\w+", phrase))
+        if not phrase:
+            continue
+        if not minus and m.group(4) and phrase.lower() == "or" and groups[-1]:
+            groups.append([])
+            continue
+        groups[-1].append((bool(minus), phrase))
+    groups = [g for g in groups if g]
+    if not groups:
         raise QueryError(f"nothing to search for in {raw!r}: give one or more words")
-    return " ".join('"' + w.replace('"', '""') + '"' for w in words)
+    if any(all(excluded for excluded, _ in g) for g in groups):
+        raise QueryError(f"{raw!r} only excludes words: give at least one word to find")
+    return groups
+
+
+def fts_query(raw: str) -> str:
+    """An FTS5 MATCH expression for `raw` (see parse_query). Every phrase is quoted, so
+    `McLaughlin-Levrone`, `Ingebrigtsen's`, `AND` and `*` are words, not FTS5 syntax."""
+    def quoted(phrase: str) -> str:
+        return '"' + phrase.replace('"', '""') + '"'
+
+    parts = []
+    for group in parse_query(raw):
+        wanted = " ".join(quoted(p) for excluded, p in group if not excluded)
+        unwanted = "".join(f" NOT {quoted(p)}" for excluded, p in group if excluded)
+        parts.append(f"({wanted}{unwanted})" if unwanted else wanted)
+    return " OR ".join(parts)
 
 
 @dataclass
@@ -49,18 +76,26 @@ FTS = table("story_fts", column("rowid"))
 
 
 def search(session: Session, query: str, *, filters: StoryFilter | None = None, limit: int = 20) -> list[Hit]:
-    """Stories matching `query` and `filters`, best first (bm25, title weighted 5x), with snippets.
+    """Stories matching `query` (web-search syntax, see parse_query) and `filters`, best first, title
+    weighted 5x, with snippets. SQLite ranks with FTS5's bm25, PostgreSQL with ts_rank over the
+    generated `search_vector` (GIN-indexed); both see accents and letters like ø folded.
 
-    Ranking first, snippets after: snippet() costs a pass over each document's
-    text, so it is computed for the `limit` best rows only, not for every match.
+    Ranking first, snippets after: a snippet costs a pass over a document's text,
+    so it is computed for the `limit` best rows only, not for every match.
     """
     filters = filters or StoryFilter()
-    if not is_sqlite(session.get_bind()):
-        return _search_like(session, query, filters=filters, limit=limit)
+    if is_sqlite(session.get_bind()):
+        return _search_sqlite(session, query, filters, limit)
+    return _search_postgres(session, query, filters, limit)
+
+
+_COLUMNS = (Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at)
+
+
+def _search_sqlite(session: Session, query: str, filters: StoryFilter, limit: int) -> list[Hit]:
     match = fts_query(query)
     score = literal_column("bm25(story_fts, 5.0, 1.0)").label("score")
-    stmt = (select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at, score)
-            .select_from(FTS.join(Story, Story.id == FTS.c.rowid))
+    stmt = (select(*_COLUMNS, score).select_from(FTS.join(Story, Story.id == FTS.c.rowid))
             .where(text("story_fts MATCH :q")))
     rows = session.connection().execute(filters.apply(stmt).order_by(text("score")).limit(limit), {"q": match}).all()
     if not rows:
@@ -72,22 +107,33 @@ def search(session: Session, query: str, *, filters: StoryFilter | None = None, 
             for r in rows]
 
 
+_VECTOR = literal_column("story.search_vector")
+_HEADLINE = "StartSel=[, StopSel=], MinWords=8, MaxWords=20, MaxFragments=1, FragmentDelimiter=\" … \""
+
+
+def _search_postgres(session: Session, query: str, filters: StoryFilter, limit: int) -> list[Hit]:
+    parse_query(query)  # the same checks and messages as on SQLite
+    tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), func.tw_unaccent(bindparam("q")))
+    score = func.ts_rank(literal_column("'{0.1, 0.2, 0.2, 1.0}'::float4[]"), _VECTOR, tsquery, 1).label("score")
+    stmt = select(*_COLUMNS, score).where(_VECTOR.op("@@")(tsquery))
+    rows = session.connection().execute(
+        filters.apply(stmt).order_by(score.desc(), Story.id).limit(limit), {"q": query}).all()
+    if not rows:
+        return []
+    headline = func.ts_headline(literal_column("'simple'::regconfig"), func.tw_unaccent(Story.text), tsquery,
+                                _HEADLINE)
+    snippets = dict(session.connection().execute(
+        select(Story.id, headline).where(col(Story.id).in_([r.id for r in rows])), {"q": query}).all())
+    return [Hit(r.id, r.key, r.title, r.url, r.source, r.published_at, snippets.get(r.id, ""), r.score)
+            for r in rows]
+
+
 def _as_dt(value) -> datetime | None:
     """Raw SQL hands SQLite datetimes back as naive UTC text."""
     if value is None:
         return None
     parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
-
-
-def _search_like(session: Session, query: str, *, filters: StoryFilter, limit: int) -> list[Hit]:
-    """Other databases until they get their own full-text index: every word, anywhere."""
-    words = [w.strip('"') for w in fts_query(query).split()]
-    stmt = select(Story)
-    for w in words:
-        stmt = stmt.where(col(Story.text).ilike(f"%{w}%"))
-    rows = session.exec(filters.apply(stmt).order_by(col(Story.published_at).desc()).limit(limit)).all()
-    return [Hit(s.id, s.key, s.title, s.url, s.source, s.published_at, s.text[:160], 0.0) for s in rows]
 
 
 def find_athletes(session: Session, name: str) -> list[Athlete]:
@@ -112,9 +158,14 @@ def find_athletes(session: Session, name: str) -> list[Athlete]:
 
 
 def _fuzzy(session: Session, key: str) -> list[Athlete]:
+    """Names within Damerau-Levenshtein 2 of `key`, whole or surname. PostgreSQL narrows the
+    candidates with its trigram index first (pg_trgm); SQLite checks every name."""
     if len(key.replace(" ", "")) < 5:
         return []
-    hits = [aid for aid, f in session.exec(select(Athlete.id, Athlete.fold))
+    candidates = select(Athlete.id, Athlete.fold)
+    if not is_sqlite(session.get_bind()):
+        candidates = candidates.where(or_(Athlete.fold.op("%")(key), literal(key).op("<%")(Athlete.fold)))
+    hits = [aid for aid, f in session.exec(candidates)
             if min(DamerauLevenshtein.distance(key, f), DamerauLevenshtein.distance(key, f.split()[-1])) <= 2]
     return list(session.exec(select(Athlete).where(col(Athlete.id).in_(hits)).order_by(Athlete.id)))
 

@@ -56,6 +56,7 @@ def upsert_story(session: Session, story: StoryIn) -> str:
         clear_tags(session, row.id)
         row.tagged_at = None
         row.tagger_version = None
+        row.claimed_by = row.claimed_until = None  # a worker tagging the old text will not write it
     row.text = story.text
     row.title = story.title
     row.content_hash = digest
@@ -94,7 +95,8 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
     return found
 
 
-def _to_tag(query, *, retag: bool, version: str):
+def to_tag(query, *, retag: bool, version: str):
+    """`query` narrowed to the stories still to tag (with `retag`, also those of another tagger version)."""
     if retag:
         return query.where(or_(col(Story.tagger_version).is_(None), Story.tagger_version != version))
     return query.where(col(Story.tagged_at).is_(None))
@@ -103,12 +105,12 @@ def _to_tag(query, *, retag: bool, version: str):
 def stories_to_tag(session: Session, *, retag: bool, version: str, after: int = 0,
                    limit: int = 200) -> list[tuple[int, str]]:
     """The next (id, text) pairs still to tag with ids above `after`, by increasing id."""
-    query = _to_tag(select(Story.id, Story.text).where(Story.id > after), retag=retag, version=version)
+    query = to_tag(select(Story.id, Story.text).where(Story.id > after), retag=retag, version=version)
     return [(r[0], r[1]) for r in session.exec(query.order_by(Story.id).limit(limit))]
 
 
 def count_to_tag(session: Session, *, retag: bool, version: str) -> int:
-    return session.exec(_to_tag(select(func.count()).select_from(Story), retag=retag, version=version)).one()
+    return session.exec(to_tag(select(func.count()).select_from(Story), retag=retag, version=version)).one()
 
 
 def clear_tags(session: Session, story_id: int | None) -> None:

@@ -7,14 +7,18 @@ import pytest
 import typer.main
 
 from crawler.sources import load_sources
-from trackwire import commands_crawl, commands_query, commands_schedule, commands_tools  # noqa: F401
+from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
+                       commands_tools)
 from trackwire.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
 COMMANDS = typer.main.get_command(app).commands
 
 
-@pytest.mark.parametrize("name", sorted(COMMANDS))
+SUBCOMMANDS = sorted(f"{group} {sub}" for group, cmd in COMMANDS.items() for sub in getattr(cmd, "commands", {}))
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS) + SUBCOMMANDS)
 def test_command_is_in_the_readme(name):
     assert f"`trackwire {name}" in README
 

@@ -110,20 +110,27 @@ def test_profile_lists_stories_newest_first_with_performances(engine):
     assert profile.stories[0].marks == [{"event": "3000m", "mark": "7:33.62", "value": 453.62, "unit": "s"}]
 
 
-def test_a_store_from_before_a_new_column_is_brought_up_to_date(tmp_path):
+def test_a_store_from_before_migrations_is_brought_up_to_date_and_stamped(tmp_path):
+    """A trackwire 0.1 SQLite file: no migration history, columns added since missing."""
     import sqlite3
 
     from store.db import init_db, make_engine
+    from store.migrate import current, differences, head
 
     path = tmp_path / "old.db"
     eng = make_engine(str(path))
     init_db(eng)
     eng.dispose()
     with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE alembic_version")
         conn.execute("ALTER TABLE athlete DROP COLUMN aliases")
+        conn.execute("DROP INDEX ix_story_tagged_at")
         conn.execute("INSERT INTO athlete (name, fold) VALUES ('Josh Kerr', 'josh kerr')")
     eng = make_engine(str(path))
     init_db(eng)
     with read_session(eng) as session:
         assert [a.aliases for a in find_athletes(session, "Kerr")] == [""]
+    with eng.connect() as conn:
+        assert current(conn) == head()
+    assert differences(eng) == []
     eng.dispose()

@@ -50,7 +50,8 @@ def engine():
 
 def main() -> None:
     """Entry point: run the app; known failures become one line and a non-zero exit."""
-    from trackwire import commands_crawl, commands_query, commands_schedule, commands_tools  # noqa: F401
+    from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
+                           commands_tools)
 
     try:
         app(standalone_mode=True)

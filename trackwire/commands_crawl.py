@@ -70,19 +70,23 @@ def crawl(
 
 
 def do_tag(retag: bool, workers: int) -> int:
-    from trackwire.tagging import pending, tag_stories
+    from trackwire.tagging import pending, tag_in_processes, work
 
     eng = engine()
     total = pending(eng, retag=retag)
     if not total:
         console.print("nothing to tag: every story is tagged by this tagger version")
         return 0
-    nlp = load_nlp()
+    s = STATE.settings
     columns = (TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("tag", total=total)
-        done = tag_stories(eng, nlp, retag=retag, workers=workers, batch_size=STATE.settings.tag_batch,
-                           on_done=lambda n: progress.update(task, completed=n))
+        if workers == 1:
+            done = work(eng, load_nlp(), retag=retag, batch_size=s.tag_batch,
+                        on_done=lambda r: progress.update(task, completed=r.tagged)).tagged
+        else:
+            done = tag_in_processes(eng, s.db, s.spacy_model, workers=workers, retag=retag, batch_size=s.tag_batch,
+                                    on_progress=lambda n: progress.update(task, completed=n))
     console.print(f"tagged {done} stories")
     return done
 

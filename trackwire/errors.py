@@ -11,9 +11,10 @@ from nlp.components import PatternError
 from nlp.pipeline import ModelError
 from store.db import DatabaseError
 from store.export import ExportError
+from store.migrate import SchemaError
 from store.search import QueryError
 
-KNOWN = (SourcesError, ModelError, DatabaseError, ExportError, QueryError, PatternError)
+KNOWN = (SourcesError, ModelError, DatabaseError, SchemaError, ExportError, QueryError, PatternError)
 
 
 class UserError(RuntimeError):
@@ -32,7 +33,10 @@ def explain(exc: BaseException) -> str | None:
             return "the database is busy with another trackwire process: wait for it to finish and run again"
         if "unable to open" in detail:
             return f"cannot open the database ({detail}): check --db / TRACKWIRE_DB and the folder's permissions"
-        return f"database error: {detail}"
+        if "connection" in detail and ("refused" in detail or "timeout" in detail or "resolve" in detail):
+            return (f"cannot reach the database server ({detail.splitlines()[0]}): check TRACKWIRE_DB "
+                    "and that the server is running")
+        return f"database error: {detail.splitlines()[0]}"
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return "the disk is full: free some space and run again; nothing stored was lost"

@@ -16,7 +16,7 @@ from store.stories import StoryIn, upsert_story
 def trackwire_predictions(rows: list[dict], model: str | None) -> list[dict]:
     """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file."""
     from nlp.pipeline import load_pipeline
-    from trackwire.tagging import tag_stories
+    from trackwire.tagging import work
 
     with tempfile.TemporaryDirectory() as tmp:
         engine = make_engine(str(Path(tmp) / "eval.db"))
@@ -24,7 +24,7 @@ def trackwire_predictions(rows: list[dict], model: str | None) -> list[dict]:
         with write_session(engine) as session:
             for row in rows:
                 upsert_story(session, StoryIn(key=row["id"], text=row["text"], title=row["text"].split("\n")[0]))
-        tag_stories(engine, load_pipeline(model))
+        work(engine, load_pipeline(model))
         with read_session(engine) as session:
             by_key = {r["key"]: r for r in story_records(session)}
         engine.dispose()

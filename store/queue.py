@@ -1,0 +1,108 @@
+"""The tagging queue: stories still to tag, claimed in batches by workers on any machine.
+
+A claim is two columns on the story: `claimed_by` (a worker id) and
+`claimed_until`. Claiming takes the next untagged stories whose claim is
+empty or expired:
+- PostgreSQL: `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED)`, so
+  concurrent workers never wait for or take each other's rows;
+- SQLite: the same statement in a BEGIN IMMEDIATE transaction (store.db),
+  which serialises claims.
+
+A worker writes each story's tags in one short transaction that first locks
+the row and checks the claim is still its own and the text unchanged. A
+worker killed mid-batch loses nothing: its claims expire and another worker
+takes the stories. A slow worker whose claim expired and was taken writes
+nothing, so no story is tagged twice at once. Each write extends the
+worker's remaining claims; that is its heartbeat.
+
+Times are the workers' clocks (UTC): machines sharing a queue need NTP, and
+the claim lifetime (minutes by default) absorbs ordinary drift.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import Engine, and_, func, or_, select, update
+from sqlmodel import col
+
+from store.db import read_session, write_session
+from store.models import Story, utcnow
+from store.stories import save_tags, to_tag
+
+CLAIM_SECONDS = 300
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    id: int
+    text: str
+    content_hash: str
+
+
+def _free(now):
+    return or_(col(Story.claimed_until).is_(None), col(Story.claimed_until) < now)
+
+
+def claim(engine: Engine, worker: str, *, size: int, retag: bool, version: str,
+          seconds: int = CLAIM_SECONDS) -> list[Claimed]:
+    """Claim up to `size` stories to tag, lowest id first; [] when none is free."""
+    now = utcnow()
+    free = to_tag(select(Story.id), retag=retag, version=version).where(_free(now))
+    ids = free.order_by(Story.id).limit(size).with_for_update(skip_locked=True).scalar_subquery()
+    stmt = (update(Story).where(col(Story.id).in_(ids))
+            .values(claimed_by=worker, claimed_until=now + timedelta(seconds=seconds))
+            .returning(Story.id, Story.text, Story.content_hash))
+    with write_session(engine) as session:
+        rows = session.connection().execute(stmt).all()
+    return [Claimed(*row) for row in sorted(rows)]
+
+
+def save_claimed(engine: Engine, worker: str, story: Claimed, tags: dict, version: str, *,
+                 seconds: int = CLAIM_SECONDS) -> bool:
+    """Write a claimed story's tags if the claim is still ours and the text unchanged; False if not
+    (the story changed, was deleted, or went to another worker after our claim expired)."""
+    with write_session(engine) as session:
+        row = session.connection().execute(
+            select(Story.claimed_by, Story.content_hash).where(Story.id == story.id).with_for_update()).first()
+        if row is None or row.claimed_by != worker or row.content_hash != story.content_hash:
+            return False
+        save_tags(session, story.id, tags, version)
+        session.flush()
+        conn = session.connection()
+        conn.execute(update(Story).where(Story.id == story.id)
+                     .values(claimed_by=None, claimed_until=None, tagged_by=worker))
+        conn.execute(update(Story).where(Story.claimed_by == worker)
+                     .values(claimed_until=utcnow() + timedelta(seconds=seconds)))
+    return True
+
+
+def release(engine: Engine, worker: str) -> int:
+    """Give back a worker's unfinished claims (on a clean stop), so others need not wait for expiry."""
+    with write_session(engine) as session:
+        result = session.connection().execute(
+            update(Story).where(Story.claimed_by == worker).values(claimed_by=None, claimed_until=None))
+    return result.rowcount
+
+
+@dataclass(frozen=True, slots=True)
+class QueueState:
+    pending: int  # still to tag, claimed or not
+    claimed: int  # of those, held by a live claim
+    next_expiry_seconds: float | None  # when the first live claim runs out
+
+
+def state(engine: Engine, *, retag: bool, version: str) -> QueueState:
+    now = utcnow()
+    live = and_(col(Story.claimed_until).is_not(None), col(Story.claimed_until) >= now)
+    with read_session(engine) as session:
+        pending = session.execute(to_tag(select(func.count()).select_from(Story), retag=retag,
+                                         version=version)).scalar_one()
+        claimed, first = session.execute(to_tag(select(func.count(), func.min(Story.claimed_until))
+                                                .select_from(Story).where(live), retag=retag,
+                                                version=version)).one()
+    if first is not None and first.tzinfo is None:  # aggregates skip the column type on SQLite
+        first = first.replace(tzinfo=now.tzinfo) if not isinstance(first, str) else None
+    expiry = (first - now).total_seconds() if first is not None else None
+    return QueueState(pending, claimed, expiry)

@@ -1,0 +1,78 @@
+"""worker, db: running trackwire across machines (docs/scale-out.md)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from trackwire.cli import STATE, app, console, engine, err
+
+db_app = typer.Typer(no_args_is_help=True, help="Database schema: status and migrations.")
+app.add_typer(db_app, name="db")
+
+
+@app.command()
+def worker(
+    until_empty: Annotated[bool, typer.Option(help="stop once nothing is left to tag")] = False,
+    poll: Annotated[float, typer.Option(min=0.1, help="seconds between looks for new stories")] = 10.0,
+    batch: Annotated[int, typer.Option(min=1, help="stories claimed at a time [default: TRACKWIRE_TAG_BATCH]")] = 0,
+    claim_seconds: Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's "
+                                                           "last write")] = 300,
+    retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
+) -> None:
+    """Tag stories from the shared queue, on any machine that reaches the database (Ctrl-C stops cleanly)."""
+    from trackwire.commands_crawl import load_nlp
+    from trackwire.tagging import _sigterm_as_interrupt, work, worker_id
+
+    _sigterm_as_interrupt()
+    eng = engine()
+    nlp = load_nlp()
+    name = worker_id()
+    err.print(f"worker {name} started; claims expire {claim_seconds} s after its last write")
+    last = [0.0]
+
+    def progress(report) -> None:
+        import time
+
+        if time.monotonic() - last[0] >= 5:
+            last[0] = time.monotonic()
+            err.print(f"worker {name}: {report.tagged} tagged")
+
+    try:
+        report = work(eng, nlp, worker=name, retag=retag, batch_size=batch or STATE.settings.tag_batch,
+                      claim_seconds=claim_seconds, until_empty=until_empty, poll=poll, on_done=progress)
+    except KeyboardInterrupt:
+        err.print(f"[yellow]worker {name} stopped[/yellow]: its unfinished claims were released")
+        raise typer.Exit(130)
+    console.print(f"worker {name}: tagged {report.tagged} stories"
+                  + (f"; {report.given_up} went to other workers" if report.given_up else ""))
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Migrate the database to this trackwire's schema (back up a shared database first)."""
+    from store.db import make_engine
+    from store.migrate import upgrade
+
+    before, after = upgrade(make_engine(STATE.settings.db))
+    if before == after:
+        console.print(f"the database is already at revision {after}")
+    else:
+        console.print(f"migrated the database from revision {before or '(empty)'} to {after}")
+
+
+@db_app.command("status")
+def db_status() -> None:
+    """Show the database's schema revision, the one this trackwire needs, and any drift from the models."""
+    from store.db import make_engine
+    from store.migrate import current, differences, head
+
+    eng = make_engine(STATE.settings.db)
+    with eng.connect() as conn:
+        found = current(conn)
+    console.print(f"database: {eng.url.render_as_string(hide_password=True)}")
+    console.print(f"revision: {found or '(none: empty or made before migrations)'}; this trackwire needs {head()}")
+    if found:
+        drift = differences(eng)
+        console.print("schema matches the models" if not drift else f"schema differs from the models: {drift}")
