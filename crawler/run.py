@@ -31,16 +31,23 @@ class CrawlReport:
     failing: dict[str, str] = field(default_factory=dict)
 
 
-def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int) -> Settings:
+def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
+                    redis_url: str | None = None, redis_prefix: str = "trackwire") -> Settings:
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("TRACKWIRE_DB", db)
     s.set("USER_AGENT", user_agent)
-    s.set("DOWNLOAD_DELAY", delay)
+    # Scrapy 2.19 enforces CONCURRENT_REQUESTS_PER_DOMAIN only when a delay is set: with 0 its
+    # downloader hands a whole burst to one site (seen: 7 at once). A millisecond keeps one at a time.
+    s.set("DOWNLOAD_DELAY", max(delay, 0.001))
     s.set("AUTOTHROTTLE_ENABLED", delay > 0)
     s.set("AUTOTHROTTLE_START_DELAY", max(delay, 0.01))
     s.set("ROBOTSTXT_OBEY", obey_robots)
     s.set("CLOSESPIDER_TIMEOUT", timeout)
+    if redis_url:  # several crawl processes share one queue and duplicate filter (crawler.frontier)
+        s.set("SCHEDULER", "crawler.frontier.RoundScheduler")
+        s.set("TRACKWIRE_REDIS_URL", redis_url)
+        s.set("TRACKWIRE_REDIS_PREFIX", redis_prefix)
     return s
 
 

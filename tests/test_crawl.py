@@ -199,3 +199,28 @@ def test_the_raw_page_is_kept_compressed_for_re_extraction(site, db_path, tmp_pa
     engine.dispose()
     article = next(a for a in site.articles if story.key.endswith(a.path))
     assert page == render_article(article).encode() and len(story.raw_html) < len(page)
+
+
+def test_one_request_at_a_time_per_site_even_with_no_delay(db_path, tmp_path):
+    """Scrapy 2.19 bursts a site when DOWNLOAD_DELAY is 0 (crawler.run works around it)."""
+    import threading
+
+    lock, inflight, most = threading.Lock(), [0], [0]
+
+    class Counting(DemoSite):
+        def route(self, path):
+            with lock:
+                inflight[0] += 1
+                most[0] = max(most[0], inflight[0])
+            try:
+                return super().route(path)
+            finally:
+                with lock:
+                    inflight[0] -= 1
+
+    with Counting(delay=0.1) as site:
+        sources = write_sources(tmp_path, site.sources_toml())
+        result = trackwire("crawl", "--sources", str(sources), db=db_path)  # TRACKWIRE_DOWNLOAD_DELAY=0
+    assert result.returncode == 0, result.stderr
+    assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
+    assert most[0] == 1

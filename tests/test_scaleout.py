@@ -245,3 +245,51 @@ def test_crawl_tag_search_athlete_export_on_postgresql(pg_url, tmp_path):
     assert export.returncode == 0, export.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == articles and all(r["athletes"] for r in records)
+
+
+# ---------------------------------------------------------------- a shared crawl frontier in Redis
+
+
+def start_crawl(db: str, tmp_path, sources, env: dict) -> subprocess.Popen:
+    full_env = {**os.environ, "TRACKWIRE_DB": db, "TRACKWIRE_DOWNLOAD_DELAY": "0", **env}
+    return subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)], env=full_env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def runs_new(eng) -> list[int]:
+    with read_session(eng) as session:
+        return list(session.execute(text("SELECT stories_new FROM crawlrun ORDER BY id")).scalars())
+
+
+def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_night(pg_url, redis_url, tmp_path):
+    from crawler.demo_site import DemoSite
+
+    url, prefix = redis_url
+    env = {"TRACKWIRE_REDIS_URL": url, "TRACKWIRE_REDIS_PREFIX": prefix}
+    with DemoSite(delay=0.4) as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(site.sources_toml(), encoding="utf-8")
+        articles = {a.path for a in site.articles}
+        crawls = [start_crawl(pg_url, tmp_path, sources, env)]
+        deadline = time.monotonic() + 60
+        while sum(n for p, n in site.hits.items() if p in articles) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)  # the second joins while the first is at work, as on a second machine
+        crawls.append(start_crawl(pg_url, tmp_path, sources, env))
+        outputs = [c.communicate(timeout=240) for c in crawls]
+        assert [c.returncode for c in crawls] == [0, 0], [o[1] for o in outputs]
+        assert {p: n for p, n in site.hits.items() if p in articles} == {p: 1 for p in articles}
+        assert (site.hits["/feed.xml"], site.hits["/sitemap.xml"]) == (1, 1)
+        eng = make_engine(pg_url)
+        first_night = runs_new(eng)
+        assert sum(first_night) == len(articles) and all(first_night), first_night  # both did part of it
+
+        # the next night: a new round fetches the feeds again (304 now) and no stored article
+        again = start_crawl(pg_url, tmp_path, sources, env)
+        out, err = again.communicate(timeout=120)
+        assert again.returncode == 0, err
+        assert (site.hits["/feed.xml"], site.hits["/sitemap.xml"]) == (2, 2)
+        assert site.not_modified == {"/feed.xml": 1, "/sitemap.xml": 1}  # validators kept by the round
+        assert {p: n for p, n in site.hits.items() if p in articles} == {p: 1 for p in articles}
+        with read_session(eng) as session:
+            assert session.execute(text("SELECT count(*) FROM story")).scalar_one() == len(articles)
+        eng.dispose()

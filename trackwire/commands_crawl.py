@@ -30,7 +30,8 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     s = STATE.settings
     sources = select(load_sources(sources_file or (s.sources if s.sources.exists() else None)), names)
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
-                               obey_robots=s.obey_robots, timeout=s.crawl_timeout)
+                               obey_robots=s.obey_robots, timeout=s.crawl_timeout, redis_url=s.redis_url,
+                               redis_prefix=s.redis_prefix)
     if STATE.debug:
         settings.set("LOG_LEVEL", "DEBUG")
     else:

@@ -22,4 +22,6 @@ class Settings(BaseSettings):
     obey_robots: bool = True
     crawl_timeout: int = Field(3600, description="seconds a crawl may take before it is stopped")
     tag_batch: int = Field(32, description="stories per nlp.pipe batch")
+    redis_url: str | None = Field(None, description="Redis URL: crawls share one frontier (queue, dedup)")
+    redis_prefix: str = Field("trackwire", description="prefix of trackwire's Redis keys")
     schedule: str = Field("30 2 * * *", description="nightly crawl, cron syntax")

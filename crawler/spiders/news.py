@@ -32,6 +32,10 @@ class NewsSpider(scrapy.Spider):
         self.validators: dict[str, tuple[str, str | None, str | None]] = {}
         self.storage: Storage | None = None
 
+    @property
+    def shared_frontier(self) -> bool:
+        return bool(self.settings.get("TRACKWIRE_REDIS_URL"))
+
     def count(self, key: str, n: int = 1) -> None:
         self.crawler.stats.inc_value(f"trackwire/{key}", n)
 
@@ -44,23 +48,31 @@ class NewsSpider(scrapy.Spider):
                 self.sitemaps_seen.add(url)
                 yield self._entry_request(url, source, self.parse_sitemap, depth=0)
 
+    def validators_to_save(self, reason: str) -> dict[str, tuple[str | None, str | None]] | None:
+        """Feed and sitemap validators safe to keep, or None when this run was not whole.
+
+        Only a run that finished without a --max-articles cut may keep them, and
+        only for sources without errors: after an interrupted run or a failed
+        page, a 304 next time would hide those articles for good."""
+        stats = self.crawler.stats
+        if reason != "finished" or stats.get_value("trackwire/skipped/max_articles"):
+            return None
+        return {url: (etag, last_modified) for url, (source, etag, last_modified) in self.validators.items()
+                if not stats.get_value(f"trackwire/source/{source}/errors")}
+
     def closed(self, reason: str) -> None:
-        """Save feed and sitemap validators only when nothing they led to was left undone: after an
-        interrupted run, a --max-articles cut or a failed page, a 304 next time would hide those
-        articles for good."""
         if self.storage is None:
             return
-        stats = self.crawler.stats
-        complete = reason == "finished" and not stats.get_value("trackwire/skipped/max_articles")
-        for url, (source, etag, last_modified) in self.validators.items():
-            if complete and not stats.get_value(f"trackwire/source/{source}/errors"):
+        if not self.shared_frontier:  # a shared frontier saves them when its round ends (crawler.frontier)
+            for url, (etag, last_modified) in (self.validators_to_save(reason) or {}).items():
                 self.storage.remember(url, etag, last_modified)
         self.storage.close()
 
     def _entry_request(self, url: str, source: Source, callback, **kwargs) -> scrapy.Request:
-        """Feeds and sitemaps: fetched every run, conditionally (ETag / Last-Modified)."""
+        """Feeds and sitemaps: fetched every run, conditionally (ETag / Last-Modified). With a shared
+        frontier, once per round: its duplicate filter lasts one round (crawler.frontier)."""
         self.count(f"source/{source.name}/entry_points")
-        return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True,
+        return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=not self.shared_frontier,
                               headers=self.storage.validators(url), cb_kwargs={"source": source, **kwargs},
                               meta={"source": source.name, "handle_httpstatus_list": [304]})
 
