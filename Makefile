@@ -24,3 +24,4 @@ bench: $(STAMP)
 	$(VENV)/bin/python -u bench/tagging.py
 	$(VENV)/bin/python -u bench/make_store.py --stories 100000 --db $(BENCH_DB)
 	$(VENV)/bin/python -u bench/store.py --db $(BENCH_DB)
+	$(VENV)/bin/python -u bench/scaleout.py

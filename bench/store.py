@@ -54,7 +54,9 @@ def summary(ms: list[float]) -> str:
     return f"{statistics.median(ms):.1f} | {ms[int(len(ms) * 0.95) - 1]:.1f}"
 
 
-def queries(db: str, n: int) -> None:
+def queries(db: str, n: int, terms: list[str] | None = None) -> dict[str, list[float]]:
+    """Time the queries; `terms` (default: words sampled from SQLite's FTS vocabulary) lets two stores
+    be measured on the same searches. Returns the timings by query kind and prints a table."""
     engine = make_engine(db)
     rng = random.Random(3)
     with read_session(engine) as session:
@@ -70,9 +72,10 @@ def queries(db: str, n: int) -> None:
             athlete = timed(full_ms, find_athletes, session, name)[0]
             timed(profile_ms, athlete_profile, session, athlete)
             timed(surname_ms, find_athletes, session, name.split()[-1].lower())
-        session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.story_fts_vocab "
-                             "USING fts5vocab(main, story_fts, row)"))
-        terms = query_terms(session, n, rng)
+        if terms is None:
+            session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.story_fts_vocab "
+                                 "USING fts5vocab(main, story_fts, row)"))
+            terms = query_terms(session, n, rng)
         search_ms, filtered_ms = [], []
         for q in terms:
             timed(search_ms, search, session, q, limit=20)
@@ -80,8 +83,10 @@ def queries(db: str, n: int) -> None:
         for aid in athletes:
             f = StoryFilter(athlete_ids=(aid,), has_quotes=True)
             timed(filtered_ms, search, session, rng.choice(terms), filters=f, limit=20)
-    size = Path(db).stat().st_size / 1e6
-    print(f"\n## Queries on {stories:,} stories, {len(names):,} athletes ({size:,.0f} MB SQLite file)")
+    where = f"{Path(db).stat().st_size / 1e6:,.0f} MB SQLite file" if engine.dialect.name == "sqlite" \
+        else engine.dialect.name
+    engine.dispose()
+    print(f"\n## Queries on {stories:,} stories, {len(names):,} athletes ({where})")
     print("| query | median ms | p95 ms |")
     print("| --- | ---: | ---: |")
     print(f"| find athlete by full name | {summary(full_ms)} |")
@@ -89,6 +94,9 @@ def queries(db: str, n: int) -> None:
     print(f"| athlete profile (50 newest stories, quotes, marks, co-mentions) | {summary(profile_ms)} |")
     print(f"| full-text search, bm25 top 20 | {summary(search_ms)} |")
     print(f"| full-text search + athlete + has-quotes | {summary(filtered_ms)} |")
+    return {"find athlete by full name": full_ms, "find athlete by surname": surname_ms,
+            "athlete profile": profile_ms, "full-text search, top 20": search_ms,
+            "search + athlete + has-quotes": filtered_ms}
 
 
 def export_run(db: str, fmt: str, extra: list[str]) -> tuple[int, float, float]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -16,7 +16,8 @@ app.add_typer(db_app, name="db")
 def worker(
     until_empty: Annotated[bool, typer.Option(help="stop once nothing is left to tag")] = False,
     poll: Annotated[float, typer.Option(min=0.1, help="seconds between looks for new stories")] = 10.0,
-    batch: Annotated[int, typer.Option(min=1, help="stories claimed at a time [default: TRACKWIRE_TAG_BATCH]")] = 0,
+    batch: Annotated[Optional[int], typer.Option(min=1, help="stories claimed at a time "
+                                                            "[default: TRACKWIRE_TAG_BATCH]")] = None,
     claim_seconds: Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's "
                                                            "last write")] = 300,
     retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
