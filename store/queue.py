@@ -22,7 +22,7 @@ the claim lifetime (minutes by default) absorbs ordinary drift.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlmodel import col
@@ -102,7 +102,9 @@ def state(engine: Engine, *, retag: bool, version: str) -> QueueState:
         claimed, first = session.execute(to_tag(select(func.count(), func.min(Story.claimed_until))
                                                 .select_from(Story).where(live), retag=retag,
                                                 version=version)).one()
-    if first is not None and first.tzinfo is None:  # aggregates skip the column type on SQLite
-        first = first.replace(tzinfo=now.tzinfo) if not isinstance(first, str) else None
+    if isinstance(first, str):  # SQLite hands an aggregate back as text, without the column type
+        first = datetime.fromisoformat(first)
+    if first is not None and first.tzinfo is None:
+        first = first.replace(tzinfo=timezone.utc)
     expiry = (first - now).total_seconds() if first is not None else None
     return QueueState(pending, claimed, expiry)

@@ -151,6 +151,16 @@ def test_a_story_changed_while_claimed_is_not_written_with_old_offsets(engine):
         "Corrected headline\n\nA corrected body."]
 
 
+def test_queue_state_counts_pending_and_live_claims(engine):
+    from store.queue import claim, state
+
+    add_stories(engine, 3)
+    claim(engine, "a", size=2, retag=False, version="v", seconds=100)
+    queue = state(engine, retag=False, version="v")
+    assert (queue.pending, queue.claimed) == (3, 2)
+    assert 90 < queue.next_expiry_seconds <= 100
+
+
 def tag_counts(engine) -> dict[int, tuple[int, int, int, int]]:
     counts: dict[int, list[int]] = {}
     with read_session(engine) as session:
