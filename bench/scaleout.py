@@ -114,9 +114,7 @@ def queries(pg: str, n: int, q: int, sqlite_db: str) -> None:
     bench_store = bench_module("store")
     run_queries = bench_store.queries
 
-    pg_db = pg_schema(pg, "tw_bench_store") if os.environ.get("TW_BENCH_REBUILD", "1") == "1" else \
-        make_engine(pg).url.update_query_dict({"options": "-csearch_path=tw_bench_store,public"}).render_as_string(
-            hide_password=False)
+    pg_db = pg_schema(pg, "tw_bench_store")
     if Path(sqlite_db).exists():
         Path(sqlite_db).unlink()
     start = time.perf_counter()

@@ -102,17 +102,6 @@ def to_tag(query, *, retag: bool, version: str):
     return query.where(col(Story.tagged_at).is_(None))
 
 
-def stories_to_tag(session: Session, *, retag: bool, version: str, after: int = 0,
-                   limit: int = 200) -> list[tuple[int, str]]:
-    """The next (id, text) pairs still to tag with ids above `after`, by increasing id."""
-    query = to_tag(select(Story.id, Story.text).where(Story.id > after), retag=retag, version=version)
-    return [(r[0], r[1]) for r in session.exec(query.order_by(Story.id).limit(limit))]
-
-
-def count_to_tag(session: Session, *, retag: bool, version: str) -> int:
-    return session.exec(to_tag(select(func.count()).select_from(Story), retag=retag, version=version)).one()
-
-
 def clear_tags(session: Session, story_id: int | None) -> None:
     if story_id is None:
         return

@@ -57,10 +57,11 @@ def work(engine: Engine, nlp, *, worker: str | None = None, retag: bool = False,
                 queue = state(engine, retag=retag, version=TAGGER_VERSION)
                 if until_empty and queue.pending == 0:
                     return report
-                if queue.claimed and queue.next_expiry_seconds is not None:
-                    time.sleep(min(poll, 1.0 if until_empty else poll, max(0.2, queue.next_expiry_seconds)))
-                else:
-                    time.sleep(0.2 if queue.pending else poll)
+                if queue.pending and not queue.claimed:
+                    time.sleep(0.2)  # rows locked by a claim in flight: look again at once
+                else:  # nothing new, or only others' claims: wait for new stories or the first expiry
+                    wait = poll if queue.next_expiry_seconds is None else min(poll, queue.next_expiry_seconds)
+                    time.sleep(max(0.2, min(wait, 1.0) if until_empty else wait))
                 continue
             by_id = {c.id: c for c in batch}
             for doc, story_id in nlp.pipe(((c.text, c.id) for c in batch), as_tuples=True, batch_size=batch_size):
