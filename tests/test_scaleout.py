@@ -303,3 +303,17 @@ def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_nig
         with read_session(eng) as session:
             assert session.execute(text("SELECT count(*) FROM story")).scalar_one() == len(articles)
         eng.dispose()
+
+
+def test_an_unreachable_redis_is_one_line_before_any_fetch(db_path, tmp_path):
+    from crawler.demo_site import DemoSite
+
+    with DemoSite() as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(site.sources_toml(), encoding="utf-8")
+        result = trackwire("crawl", "--sources", str(sources), db=db_path,
+                           env={"TRACKWIRE_REDIS_URL": "redis://127.0.0.1:1/0"})
+        assert site.hits == {}
+    assert result.returncode == 1
+    assert "cannot reach Redis at redis://127.0.0.1:1/0" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -21,6 +21,17 @@ def load_nlp():
         return load_pipeline(STATE.settings.spacy_model)
 
 
+def check_redis(url: str) -> None:
+    """Fail before the crawl starts when the shared frontier does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=5).ping()
+    except (redis.exceptions.RedisError, ValueError) as exc:
+        raise UserError(f"cannot reach Redis at {url} ({exc}): check TRACKWIRE_REDIS_URL and that the server "
+                        "is running, or unset it to crawl with this process's own frontier") from None
+
+
 def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optional[int]) -> int:
     import logging
 
@@ -37,6 +48,8 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     else:
         logging.getLogger("scrapy").setLevel(logging.ERROR)
         settings.set("LOG_ENABLED", False)
+    if s.redis_url:
+        check_redis(s.redis_url)
     err.print(f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}")
     report = run_crawl(sources, settings, max_articles=max_articles)
     table = Table(title=f"crawl run {report.run_id}: {report.status}")
