@@ -58,8 +58,12 @@ def canonical_url(url: str) -> str:
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", query, ""))
 
 
-def extract(html: str | bytes, url: str) -> Extracted:
-    """The article in `html`, or NotAnArticle. Touches no network, clock or database."""
+def extract(html: str | bytes, url: str, selectors: dict[str, str] | None = None) -> Extracted:
+    """The article in `html`, or NotAnArticle. Touches no network, clock or database.
+
+    `selectors` (a source's CSS selectors for title, body, date, author) win over the
+    generic rules for their field when they match; they exist for sites whose markup
+    hides a field from JSON-LD, meta tags and trafilatura."""
     if isinstance(html, bytes):
         html = decode(html)
     if not html.strip():
@@ -70,19 +74,20 @@ def extract(html: str | bytes, url: str) -> Extracted:
         raise NotAnArticle("broken_html", f"{url}: HTML could not be parsed ({exc})") from None
     ld = _jsonld_article(tree)
     meta = _meta(tree)
-    body = _body(html, url, ld)
+    picked = _selected(tree, selectors or {})
+    body = picked.get("body") or _body(html, url, ld)
     if len(body.split()) < MIN_BODY_WORDS:
         raise NotAnArticle("no_body", f"{url}: no article text found")
     canonical = tree.xpath("string(//link[@rel='canonical']/@href)").strip()
     author = _author(ld) or meta.get("author") or meta.get("article:author") or None
-    published = parse_date(ld.get("datePublished") or meta.get("article:published_time") or meta.get("date")
+    published = picked.get("date") or parse_date(ld.get("datePublished") or meta.get("article:published_time") or meta.get("date")
                            or meta.get("pubdate") or tree.xpath("string(//time/@datetime)"))
     fallback = trafilatura.extract_metadata(tree, default_url=url)
     return Extracted(
         url=canonical_url(urljoin(url, canonical) if canonical else url),
-        title=_title(tree, ld, meta, fallback),
+        title=picked.get("title") or _title(tree, ld, meta, fallback),
         body=body,
-        author=author or (_plain_author(fallback.author) if fallback else None),
+        author=picked.get("author") or author or (_plain_author(fallback.author) if fallback else None),
         published_at=published or (parse_date(fallback.date) if fallback else None),
         language=(ld.get("inLanguage") or tree.xpath("string(/html/@lang)") or None),
     )
@@ -92,9 +97,63 @@ def _title(tree, ld: dict, meta: dict, fallback) -> str:
     """The headline as readers see it. trafilatura's title heuristics (kickers split off <h1>, site
     names cut from og:title) score best on the real pages in bench/extraction.py; JSON-LD often
     carries an SEO variant. Then og:title, JSON-LD, <h1>, <title>."""
-    found = fallback.title if fallback else None
-    return _clean(found or meta.get("og:title") or ld.get("headline") or tree.xpath("string(//h1)")
-                  or tree.xpath("string(//title)"))
+    h1, headline = _clean(tree.xpath("string(//h1)")), _clean(ld.get("headline"))
+    found = _clean((fallback.title if fallback else None) or meta.get("og:title") or headline or h1
+                   or tree.xpath("string(//title)"))
+    site = _clean(meta.get("og:site_name")).lower()
+    for sep in (" - ", " | ", " – ", " — ", " › ", " » ", " · "):  # "Headline - Site": the site's name is not the headline's
+        head, _, tail = found.rpartition(sep)
+        if head and ((site and tail.lower() == site) or head in (h1, headline)):
+            found = head
+    return found
+
+
+def _selected(tree, selectors: dict[str, str]) -> dict:
+    """The fields a source's CSS selectors find; a selector that matches nothing gives nothing."""
+    found: dict = {}
+    for key, css in selectors.items():
+        elements = tree.cssselect(css)
+        if not elements:
+            continue
+        if key == "body":
+            paragraphs = []
+            for el in elements:
+                parts = el.xpath(".//p") or [el]
+                paragraphs += [_clean(p.text_content()) for p in parts]
+            body = "\n\n".join(p for p in paragraphs if p)
+            if len(body.split()) >= MIN_BODY_WORDS:
+                found["body"] = body
+        elif key == "date":
+            el = elements[0]
+            raw = el.get("datetime") or el.get("content") or el.text_content()
+            found["date"] = parse_date(raw) or parse_human_date(raw)
+        elif key == "author":
+            names = [re.sub(r"^(?:by|words:?)\s+", "", _clean(el.text_content()), flags=re.I) for el in elements]
+            found["author"] = ", ".join(dict.fromkeys(n for n in names if n)) or None
+        else:
+            found[key] = _clean(elements[0].text_content()) or None
+    return {k: v for k, v in found.items() if v}
+
+
+_HUMAN_DATE = re.compile(r"\b(1[89]|20)\d\d\b")
+
+
+def parse_human_date(value: str | None) -> datetime | None:
+    """A date as pages print it ("23 AUG 2023", "August 23, 2023 4:05 pm"), as aware UTC.
+
+    Only strings with a four-digit year are read, so that a bare "Tuesday" never
+    becomes today's date."""
+    from dateutil import parser
+
+    if not value or not _HUMAN_DATE.search(value):
+        return None
+    try:
+        parsed = parser.parse(value, fuzzy=True, dayfirst=True)
+    except (ValueError, OverflowError):
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=timezone.utc)
+    return parsed.astimezone(timezone.utc)
 
 
 def _plain_author(author: str | None) -> str | None:
@@ -159,7 +218,7 @@ def _meta(tree) -> dict:
 
 
 def _body(html: str, url: str, ld: dict) -> str:
-    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=False,
+    text = trafilatura.extract(html, url=url, include_comments=False, include_tables=True,
                                favor_precision=True, deduplicate=False) or ""
     article_body = ld.get("articleBody")
     if isinstance(article_body, str) and len(article_body.split()) > len(text.split()):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +21,7 @@ class Entry:
     url: str
     title: str | None = None
     published: datetime | None = None
+    summary: str | None = None  # the feed's description, for the topic filter of general feeds
 
 
 def _parse(body: bytes):
@@ -42,6 +45,14 @@ def _child_text(node, name: str) -> str | None:
     return None
 
 
+def _plain(markup: str | None) -> str | None:
+    """Feed summaries often carry escaped HTML; the filter wants words."""
+    if not markup:
+        return None
+    text = re.sub(r"<[^>]+>", " ", html.unescape(markup))
+    return " ".join(text.split()) or None
+
+
 def feed_entries(body: bytes) -> list[Entry]:
     """Items of an RSS 2.0 / RSS 1.0 / Atom feed."""
     root = _parse(body)
@@ -53,15 +64,17 @@ def feed_entries(body: bytes) -> list[Entry]:
         if kind == "item":
             url = _child_text(node, "link") or _child_text(node, "guid")
             date = _child_text(node, "pubDate") or _child_text(node, "date")
+            summary = _child_text(node, "description")
         elif kind == "entry":
             links = [c for c in node if _local(c.tag) == "link"]
             alternate = [c for c in links if c.get("rel", "alternate") == "alternate"] or links
             url = alternate[0].get("href") if alternate else None
             date = _child_text(node, "published") or _child_text(node, "updated")
+            summary = _child_text(node, "summary")
         else:
             continue
         if url:
-            entries.append(Entry(url.strip(), _child_text(node, "title"), parse_date(date)))
+            entries.append(Entry(url.strip(), _child_text(node, "title"), parse_date(date), _plain(summary)))
     return entries
 
 

@@ -12,10 +12,22 @@ from twisted.internet.threads import deferToThread
 
 from crawler.extract import NotAnArticle, canonical_url, extract
 from crawler.storage import Storage
+from crawler.topic import classify
 
 
 def count(crawler, key: str, n: int = 1) -> None:
     crawler.stats.inc_value(f"trackwire/{key}", n)
+
+
+def best_date(page, feed):
+    """The page's date, unless it is missing or only a day (printed "11 AUG 2024", read as
+    midnight) and the feed or sitemap gives a time on that day: then the feed's."""
+    if page is None:
+        return feed
+    if feed is not None and (page.hour, page.minute, page.second) == (0, 0, 0) \
+            and abs((feed - page).total_seconds()) < 36 * 3600:
+        return feed
+    return page
 
 
 class ExtractPipeline:
@@ -28,13 +40,16 @@ class ExtractPipeline:
 
     async def process_item(self, item):
         try:
-            article = await deferred_to_future(deferToThread(extract, item.html, item.final_url))
+            article = await deferred_to_future(deferToThread(extract, item.html, item.final_url, item.selectors))
         except NotAnArticle as exc:
             count(self.crawler, f"dropped/{exc.reason}")
             count(self.crawler, f"source/{item.source}/dropped")
             raise DropItem(str(exc)) from None
-        if article.published_at is None and item.feed_date is not None:
-            article.published_at = item.feed_date
+        if item.topic and not classify(article.title, article.body[:1500], item.url).athletics:
+            count(self.crawler, "dropped/non_athletics")
+            count(self.crawler, f"source/{item.source}/dropped")
+            raise DropItem(f"{item.url}: not an athletics story")
+        article.published_at = best_date(article.published_at, item.feed_date)
         if not article.title and item.feed_title:
             article.title = item.feed_title
         item.extracted = article

@@ -24,6 +24,7 @@ class Source:
     article_pattern: str = "."
     exclude_pattern: str | None = None
     language: str | None = None
+    topic: str | None = None  # "athletics": a general feed, filtered by crawler.topic
     selectors: dict = field(default_factory=dict, hash=False, compare=False)
 
     def is_article_url(self, url: str) -> bool:
@@ -67,11 +68,34 @@ def _source(path: Path, index: int, entry: dict) -> Source:
                 re.compile(entry[key])
             except re.error as exc:
                 raise SourcesError(f"{path}: source {name!r} has a bad {key}: {exc}") from None
+    if entry.get("topic") not in (None, "athletics"):
+        raise SourcesError(f"{path}: source {name!r} has topic {entry['topic']!r}; the one topic is \"athletics\"")
+    _check_selectors(path, name, entry.get("selectors", {}))
     known = {f.name for f in Source.__dataclass_fields__.values()}
     unknown = set(entry) - known
     if unknown:
         raise SourcesError(f"{path}: source {name!r} has unknown field(s): {', '.join(sorted(unknown))}")
     return Source(**{**entry, **{k: tuple(entry.get(k, ())) for k in ("feeds", "sitemaps", "allowed_domains")}})
+
+
+SELECTOR_FIELDS = ("title", "body", "date", "author")
+
+
+def _check_selectors(path: Path, name: str, selectors) -> None:
+    """Site-specific CSS selectors: only the four fields, each a valid selector."""
+    from cssselect import SelectorError
+    from lxml.cssselect import CSSSelector
+
+    if not isinstance(selectors, dict):
+        raise SourcesError(f"{path}: source {name!r}: selectors must be a table like {{ body = \"div.story p\" }}")
+    for key, css in selectors.items():
+        if key not in SELECTOR_FIELDS:
+            raise SourcesError(f"{path}: source {name!r} has a selector for {key!r}; "
+                               f"known: {', '.join(SELECTOR_FIELDS)}")
+        try:
+            CSSSelector(css)
+        except (SelectorError, TypeError) as exc:
+            raise SourcesError(f"{path}: source {name!r} has a bad {key} selector {css!r}: {exc}") from None
 
 
 def select(sources: list[Source], names: list[str]) -> list[Source]:

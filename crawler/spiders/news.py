@@ -15,6 +15,7 @@ from crawler.extract import canonical_url
 from crawler.feeds import NotXML, feed_entries, sitemap_entries
 from crawler.items import PageItem
 from crawler.sources import Source
+from crawler.topic import classify
 from crawler.storage import Storage
 
 MAX_SITEMAP_DEPTH = 3
@@ -123,6 +124,9 @@ class NewsSpider(scrapy.Spider):
             url = canonical_url(entry.url)
             if not source.is_article_url(url):
                 self.count("dropped/not_article_url")
+            elif source.topic and entry.title and not classify(entry.title, entry.summary, url).athletics:
+                self.count("dropped/non_athletics")
+                self.count(f"source/{source.name}/dropped")
             elif url in self.scheduled:
                 self.count("skipped/duplicate_link")
             else:
@@ -146,7 +150,8 @@ class NewsSpider(scrapy.Spider):
             return
         yield PageItem(url=canonical_url(entry.url), final_url=response.url, source=source.name,
                        html=response.body, fetched_at=datetime.now(timezone.utc),
-                       feed_title=entry.title, feed_date=entry.published)
+                       feed_title=entry.title, feed_date=entry.published, selectors=source.selectors or None,
+                       topic=source.topic if source.topic and not entry.title else None)
 
     def failed(self, failure):
         request = failure.request
