@@ -115,3 +115,35 @@ def test_topic_filter_on_real_feeds(feed, athletics):
 ])
 def test_topic_filter_rules(title, summary, url, expected):
     assert classify(title, summary, url).athletics is expected
+
+
+def test_sources_check_passes_on_every_publisher(sites, crawled):
+    _, _, sources, db = crawled
+    result = trackwire("sources", "check", "--sources", str(sources), db=db)
+    assert result.returncode == 0, result.stdout + result.stderr
+    lines = {line.split()[1]: line for line in result.stdout.splitlines() if line.startswith("│ ")}
+    for site in sites:
+        assert " ok " in lines[site.publisher.source], lines[site.publisher.source]
+
+
+def test_sources_check_fails_loudly_on_a_redesign(tmp_path):
+    """A moved feed and an article page whose markup lost the story: both sources broken, exit 1."""
+    packaged = packaged_sources()
+    by_name = {p.source: p for p in publishers()}
+    with PublisherSite(by_name["athletics_weekly"], packaged["athletics_weekly"]) as moved, \
+            PublisherSite(by_name["usatf"], packaged["usatf"]) as redesigned, \
+            PublisherSite(by_name["letsrun"], packaged["letsrun"]) as fine:
+        del moved.extra["/feed/"]
+        for path in redesigned.urls:
+            redesigned.extra[path] = (200, "text/html", b"<html><body><div id='app'></div>"
+                                      b"<script src='/bundle.js'></script></body></html>")
+        sources = tmp_path / "sources.toml"
+        sources.write_text(to_toml([relocated(s.source, s.base) for s in (moved, redesigned, fine)]),
+                           encoding="utf-8")
+        result = trackwire("sources", "check", "--sources", str(sources), db=tmp_path / "t.db")
+    assert result.returncode == 1
+    assert "Traceback" not in result.stdout + result.stderr
+    assert "2 source(s) broken: athletics_weekly, usatf" in result.stderr
+    assert "http_404" in result.stderr and "no article" in result.stderr
+    status = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines() if line.startswith("│ ")}
+    assert status == {"athletics_weekly": "broken", "usatf": "broken", "letsrun": "ok"}

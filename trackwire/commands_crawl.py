@@ -32,22 +32,37 @@ def check_redis(url: str) -> None:
                         "is running, or unset it to crawl with this process's own frontier") from None
 
 
-def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optional[int]) -> int:
-    import logging
-
-    from crawler.run import run_crawl, scrapy_settings
+def chosen_sources(sources_file: Optional[Path], names: list[str]):
     from crawler.sources import load_sources, select
 
     s = STATE.settings
-    sources = select(load_sources(sources_file or (s.sources if s.sources.exists() else None)), names)
+    return select(load_sources(sources_file or (s.sources if s.sources.exists() else None)), names)
+
+
+def crawl_settings(redis_url: str | None = None):
+    """Scrapy settings from trackwire's: user agent, delay, robots.txt, timeout, logging."""
+    import logging
+
+    from crawler.run import scrapy_settings
+
+    s = STATE.settings
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
-                               obey_robots=s.obey_robots, timeout=s.crawl_timeout, redis_url=s.redis_url,
+                               obey_robots=s.obey_robots, timeout=s.crawl_timeout, redis_url=redis_url,
                                redis_prefix=s.redis_prefix)
     if STATE.debug:
         settings.set("LOG_LEVEL", "DEBUG")
     else:
         logging.getLogger("scrapy").setLevel(logging.ERROR)
         settings.set("LOG_ENABLED", False)
+    return settings
+
+
+def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optional[int]) -> int:
+    from crawler.run import run_crawl
+
+    s = STATE.settings
+    sources = chosen_sources(sources_file, names)
+    settings = crawl_settings(redis_url=s.redis_url)
     if s.redis_url:
         check_redis(s.redis_url)
     err.print(f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}")
@@ -194,3 +209,61 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
     for f in failing:
         nights = f" [bold]{f.failing_runs} runs in a row[/bold]" if f.failing_runs > 1 else ""
         console.print(f"[red]failing[/red] {f.name}{nights}: {f.last_error}")
+
+
+sources_app = typer.Typer(no_args_is_help=True, help="The publishers trackwire crawls: list them, check them.")
+app.add_typer(sources_app, name="sources")
+
+
+@sources_app.command("list")
+def sources_list(
+    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML) [env: TRACKWIRE_SOURCES]")] = None,
+) -> None:
+    """The sources and their entry points."""
+    table = Table()
+    for col in ("name", "entry points", "notes"):
+        table.add_column(col)
+    for src in chosen_sources(sources, []):
+        notes = [f"topic: {src.topic}"] if src.topic else []
+        notes += [f"selectors: {', '.join(src.selectors)}"] if src.selectors else []
+        table.add_row(src.name, "\n".join(src.feeds + src.sitemaps), "; ".join(notes))
+    console.print(table)
+
+
+@sources_app.command("check")
+def sources_check(
+    names: Annotated[Optional[list[str]], typer.Argument(help="sources to check [default: all]")] = None,
+    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML) [env: TRACKWIRE_SOURCES]")] = None,
+) -> None:
+    """Fetch each source's entry points and one article; exit 1 if a source is broken.
+
+    The canary to run after a site redesign: reachable entry points, article links
+    found, and whether the article's title, date, author and body were extracted.
+    """
+    from crawler.check import check_sources
+
+    chosen = chosen_sources(sources, names or [])
+    err.print(f"checking {len(chosen)} source(s): {', '.join(x.name for x in chosen)}")
+    results = check_sources(chosen, crawl_settings())
+    table = Table(title="sources check")
+    for col, justify in (("source", "left"), ("status", "left"), ("reachable", "right"), ("article links", "right"),
+                         ("article", "left")):
+        table.add_column(col, justify=justify)
+    colour = {"ok": "green", "incomplete": "yellow", "broken": "red"}
+    for r in results:
+        if r.article_url and r.title:
+            article = f"{r.title[:60]} ({r.body_words} words)"
+            if r.missing():
+                article += f"; missing: {', '.join(r.missing())}"
+        else:
+            article = r.article_url or "-"
+        table.add_row(r.name, f"[{colour[r.status]}]{r.status}[/]", f"{r.reachable}/{r.entry_points}",
+                      str(r.links), article)
+    console.print(table)
+    for r in results:
+        for problem in r.problems:
+            err.print(f"[red]{r.name}[/red]: {problem}")
+    broken = [r.name for r in results if r.status == "broken"]
+    if broken:
+        raise UserError(f"{len(broken)} source(s) broken: {', '.join(broken)}; see the problems above, then "
+                        "fix their entry points, patterns or selectors in the sources file")

@@ -156,20 +156,7 @@ class NewsSpider(scrapy.Spider):
     def failed(self, failure):
         request = failure.request
         source = request.meta.get("source", "?")
-        if failure.check(HttpError):
-            reason = f"http_{failure.value.response.status}"
-        elif failure.check(DNSLookupError, CannotResolveHostError):
-            reason = "dns_error"
-        elif failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
-            reason = "timeout"
-        elif failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
-            reason = "connection_refused"
-        elif failure.check(ResponseDataLossError):
-            reason = "truncated_response"
-        elif failure.check(DownloadFailedError):
-            reason = "download_failed"
-        else:
-            reason = type(failure.value).__name__.lower()
+        reason = failure_reason(failure)
         self.count(f"dropped/{reason}")
         self.count(f"source/{source}/errors")
         self.crawler.stats.set_value(f"trackwire/source/{source}/last_error", f"{reason} at {request.url}")
@@ -177,3 +164,20 @@ class NewsSpider(scrapy.Spider):
     def _source_error(self, source: Source, message: str) -> None:
         self.count(f"source/{source.name}/errors")
         self.crawler.stats.set_value(f"trackwire/source/{source.name}/last_error", message)
+
+
+def failure_reason(failure) -> str:
+    """A download failure as a counter name: http_404, dns_error, timeout, …"""
+    if failure.check(HttpError):
+        return f"http_{failure.value.response.status}"
+    if failure.check(DNSLookupError, CannotResolveHostError):
+        return "dns_error"
+    if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
+        return "timeout"
+    if failure.check(ConnectionRefusedError, DownloadConnectionRefusedError):
+        return "connection_refused"
+    if failure.check(ResponseDataLossError):
+        return "truncated_response"
+    if failure.check(DownloadFailedError):
+        return "download_failed"
+    return type(failure.value).__name__.lower()
