@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from store.db import make_engine, read_session  # noqa: E402
+from store.db import make_engine, read_session, write_session  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 
@@ -43,16 +43,17 @@ def bench_module(name: str):
     return module
 
 
-def pg_schema(base: str, schema: str) -> str:
-    """A fresh schema on the server; the URL that uses it."""
+def pg_schema(base: str, schema: str, fresh: bool = True) -> str:
+    """The URL that uses `schema` on the server; with `fresh`, dropped and created first."""
     import psycopg
     from sqlalchemy.engine import make_url
 
     url = make_url(base)
     with psycopg.connect(url.set(drivername="postgresql").render_as_string(hide_password=False),
                          autocommit=True) as conn:
-        conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
-        conn.execute(f"CREATE SCHEMA {schema}")
+        if fresh:
+            conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+        conn.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     return url.update_query_dict({"options": f"-csearch_path={schema},public"}).render_as_string(
         hide_password=False)
 
@@ -98,32 +99,34 @@ def tagging(pg: str, n: int) -> None:
                       flush=True)
 
 
-def build_store(db: str, n: int) -> None:
-    build = bench_module("make_store").build
-    with read_session(make_engine(db)) as session:
-        try:
-            have = session.execute(text("SELECT count(*) FROM story")).scalar_one()
-        except Exception:  # noqa: BLE001  (no table yet)
-            have = 0
-    if have != n:
+def stories_in(db: str) -> int:
+    try:
+        with read_session(make_engine(db)) as session:
+            return session.execute(text("SELECT count(*) FROM story")).scalar_one()
+    except Exception:  # noqa: BLE001  (no table yet)
+        return 0
+
+
+def build_store(db: str, n: int, reset) -> None:
+    """The same generated store (make_store's fixed seed) on either engine; kept when already built."""
+    if stories_in(db) != n:
+        reset()
         print(f"building {n:,} stories in {db.split('?')[0]} …", flush=True)
-        build(db, n)
+        bench_module("make_store").build(db, n)
 
 
 def queries(pg: str, n: int, q: int, sqlite_db: str) -> None:
     bench_store = bench_module("store")
     run_queries = bench_store.queries
 
-    pg_db = pg_schema(pg, "tw_bench_store")
-    if Path(sqlite_db).exists():
-        Path(sqlite_db).unlink()
+    pg_db = pg_schema(pg, "tw_bench_store", fresh=False)
     start = time.perf_counter()
-    build_store(sqlite_db, n)
-    print(f"SQLite store built in {time.perf_counter() - start:,.0f} s", flush=True)
+    build_store(sqlite_db, n, reset=lambda: Path(sqlite_db).unlink(missing_ok=True))
+    print(f"SQLite store ready in {time.perf_counter() - start:,.0f} s", flush=True)
     start = time.perf_counter()
-    build_store(pg_db, n)
-    print(f"PostgreSQL store built in {time.perf_counter() - start:,.0f} s", flush=True)
-    with read_session(make_engine(pg_db)) as session:
+    build_store(pg_db, n, reset=lambda: pg_schema(pg, "tw_bench_store"))
+    print(f"PostgreSQL store ready in {time.perf_counter() - start:,.0f} s", flush=True)
+    with write_session(make_engine(pg_db)) as session:  # committed: a rolled-back ANALYZE leaves no statistics
         session.execute(text("ANALYZE"))
     with read_session(make_engine(sqlite_db)) as session:
         session.execute(text("CREATE VIRTUAL TABLE IF NOT EXISTS temp.story_fts_vocab "

@@ -162,15 +162,47 @@ def _plain_author(author: str | None) -> str | None:
 
 
 def decode(raw: bytes) -> str:
-    """Bytes to text: the declared charset when it decodes, else UTF-8, else cp1252."""
+    """Bytes to text: the declared charset when it decodes, else UTF-8, else cp1252.
+
+    Pages that declare a single-byte charset (latin-1, cp1252) but hold UTF-8 are
+    common after CMS migrations; when the bytes are valid UTF-8 with multi-byte
+    sequences, UTF-8 wins, since latin-1 would "decode" them into mojibake."""
+    if _looks_binary(raw):
+        raise NotAnArticle("binary", "the page is binary data, not HTML")
     head = raw[:2048].decode("ascii", "ignore")
     declared = re.search(r"charset=[\"']?([\w-]+)", head, re.I)
-    for encoding in ([declared.group(1)] if declared else []) + ["utf-8", "cp1252"]:
+    order = [declared.group(1)] if declared else []
+    if order and order[0].lower().replace("_", "-") in _SINGLE_BYTE and _is_utf8(raw):
+        order = ["utf-8"]
+    for encoding in order + ["utf-8", "cp1252"]:
         try:
             return raw.decode(encoding)
         except (UnicodeDecodeError, LookupError):
             continue
     return raw.decode("utf-8", "replace")
+
+
+_SINGLE_BYTE = {"iso-8859-1", "latin-1", "latin1", "l1", "iso8859-1", "cp1252", "windows-1252", "us-ascii", "ascii",
+                "iso-8859-15", "latin-9"}
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return any(b >= 0x80 for b in raw)
+
+
+def _looks_binary(raw: bytes) -> bool:
+    """NUL bytes or mostly control bytes in the first 4 KB: an image or archive served as text/html."""
+    sample = raw[:4096]
+    if not sample:
+        return False
+    if b"\x00" in sample:
+        return True
+    control = sum(1 for b in sample if b < 32 and b not in (9, 10, 12, 13))
+    return control / len(sample) > 0.05
 
 
 def _jsonld_article(tree) -> dict:

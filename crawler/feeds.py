@@ -13,7 +13,17 @@ from crawler.extract import parse_date
 
 
 class NotXML(ValueError):
-    pass
+    """Not a usable feed or sitemap; `reason` names the drop counter: empty, not_xml, malformed."""
+
+    def __init__(self, message: str, reason: str = "not_xml"):
+        super().__init__(message)
+        self.reason = reason
+
+
+class Entries(list):
+    """A list of entries; `repaired` is true when the XML was broken and lxml's recovery read it."""
+
+    repaired = False
 
 
 @dataclass
@@ -24,14 +34,26 @@ class Entry:
     summary: str | None = None  # the feed's description, for the topic filter of general feeds
 
 
-def _parse(body: bytes):
+def _parse(body: bytes, repair: bool = False):
+    """The XML root. With `repair`, a broken document (a bare &, a cut-off end: common in feeds)
+    is read as far as lxml's recovering parser can; HTML served as a feed stays an error."""
     if not body.strip():
-        raise NotXML("empty document")
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
+        raise NotXML("empty document", "empty")
+    strict = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
     try:
-        return etree.fromstring(body.strip(), parser=parser)
+        return etree.fromstring(body.strip(), parser=strict)
     except etree.XMLSyntaxError as exc:
-        raise NotXML(str(exc)) from None
+        if not repair:
+            raise NotXML(f"malformed XML ({exc})", "malformed") from None
+        error = exc
+    lenient = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, huge_tree=False)
+    root = etree.fromstring(body.strip(), parser=lenient)
+    if root is None or _local(root.tag) not in ("rss", "feed", "RDF", "urlset", "sitemapindex"):
+        raise NotXML(f"malformed XML ({error})", "malformed")
+    root.set("{urn:trackwire}repaired", "1")
+    return root
+
+
 
 
 def _local(tag) -> str:
@@ -55,10 +77,11 @@ def _plain(markup: str | None) -> str | None:
 
 def feed_entries(body: bytes) -> list[Entry]:
     """Items of an RSS 2.0 / RSS 1.0 / Atom feed."""
-    root = _parse(body)
+    root = _parse(body, repair=True)
     if _local(root.tag) not in ("rss", "feed", "RDF"):
         raise NotXML(f"<{_local(root.tag)}> is not an RSS or Atom feed")
-    entries = []
+    entries = Entries()
+    entries.repaired = root.get("{urn:trackwire}repaired") == "1"
     for node in root.iter():
         kind = _local(node.tag)
         if kind == "item":
@@ -75,12 +98,14 @@ def feed_entries(body: bytes) -> list[Entry]:
             continue
         if url:
             entries.append(Entry(url.strip(), _child_text(node, "title"), parse_date(date), _plain(summary)))
+    if entries.repaired and not entries:
+        raise NotXML("malformed XML: nothing readable", "malformed")
     return entries
 
 
 def sitemap_entries(body: bytes) -> tuple[list[Entry], list[str]]:
     """(page entries, child sitemaps) of a sitemap, sitemap index or Google News sitemap."""
-    root = _parse(body)
+    root = _parse(body, repair=True)
     if _local(root.tag) not in ("urlset", "sitemapindex"):
         raise NotXML(f"<{_local(root.tag)}> is not a sitemap")
     pages, children = [], []
@@ -99,4 +124,6 @@ def sitemap_entries(body: bytes) -> tuple[list[Entry], list[str]]:
                 elif _local(child.tag) == "title" and child is not node:
                     title = (child.text or "").strip() or None
             pages.append(Entry(loc, title, parse_date(date)))
+    if root.get("{urn:trackwire}repaired") == "1" and not pages and not children:
+        raise NotXML("malformed XML: nothing readable", "malformed")
     return pages, children

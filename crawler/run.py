@@ -29,10 +29,11 @@ class CrawlReport:
     dropped: dict[str, int] = field(default_factory=dict)
     skipped: dict[str, int] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)
+    throttled: dict[str, str] = field(default_factory=dict)  # host -> what it answered and how long we waited
 
 
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
-                    redis_url: str | None = None, redis_prefix: str = "trackwire") -> Settings:
+                    download_timeout: int = 30, redis_url: str | None = None, redis_prefix: str = "trackwire") -> Settings:
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("TRACKWIRE_DB", db)
@@ -44,6 +45,7 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     s.set("AUTOTHROTTLE_START_DELAY", max(delay, 0.01))
     s.set("ROBOTSTXT_OBEY", obey_robots)
     s.set("CLOSESPIDER_TIMEOUT", timeout)
+    s.set("DOWNLOAD_TIMEOUT", download_timeout)
     if redis_url:  # several crawl processes share one queue and duplicate filter (crawler.frontier)
         s.set("SCHEDULER", "crawler.frontier.RoundScheduler")
         s.set("TRACKWIRE_REDIS_URL", redis_url)
@@ -82,11 +84,20 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
                          unchanged=tw.get("stories/unchanged", 0), requested=tw.get("articles_requested", 0))
     report.dropped = {k.split("/", 1)[1]: v for k, v in tw.items() if k.startswith("dropped/")}
     report.skipped = {k.split("/", 1)[1]: v for k, v in tw.items() if k.startswith("skipped/")}
+    for key, times in tw.items():
+        if key.startswith("backoff/"):
+            host = key.split("/", 1)[1]
+            report.throttled[host] = (f"asked to slow down {times} time(s); waited up to "
+                                      f"{tw.get(f'backoff_delay/{host}', 0):.0f} s between requests")
     for source in sources:
         prefix = f"source/{source.name}/"
         errors, entries = tw.get(prefix + "errors", 0), tw.get(prefix + "entries", 0)
-        if errors and not entries and not tw.get(prefix + "not_modified", 0):
-            report.failing[source.name] = str(tw.get(prefix + "last_error", "every entry point failed"))
+        if tw.get(prefix + "blocked"):
+            report.failing[source.name] = (f"blocked: {tw[prefix + 'blocked']}; the site refuses the crawler "
+                                           "(check TRACKWIRE_USER_AGENT and the delay, or ask the publisher)")
+        elif not entries and not tw.get(prefix + "not_modified", 0) and reason_ok(stats):
+            report.failing[source.name] = str(tw.get(prefix + "last_error") if errors else
+                                              "its feeds and sitemaps answered but listed no articles")
     reason = stats.get("finish_reason")
     if reason == "shutdown":
         report.status = "interrupted"
@@ -97,7 +108,12 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
     return report
 
 
+def reason_ok(stats: dict) -> bool:
+    """Whether the run went far enough to judge sources: a crawl stopped by Ctrl-C judges none."""
+    return stats.get("finish_reason") in (None, "finished", "closespider_timeout")
+
+
 def _plain(stats: dict, report: CrawlReport) -> dict:
     simple = {k: v for k, v in stats.items() if isinstance(v, (int, float, str))}
     return {"scrapy": simple, "dropped": report.dropped, "skipped": report.skipped, "requested": report.requested,
-            "unchanged": report.unchanged, "finish_reason": stats.get("finish_reason")}
+            "unchanged": report.unchanged, "throttled": report.throttled, "finish_reason": stats.get("finish_reason")}

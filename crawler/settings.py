@@ -30,6 +30,13 @@ RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
 REDIRECT_MAX_TIMES = 5
 HTTPERROR_ALLOWED_CODES: list[int] = []
 
+# crawler.polite: robots.txt Crawl-delay, and backing off when a site answers 429/503/403.
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.polite.PoliteMiddleware": 560,  # just before RetryMiddleware (550) sees the response
+}
+TRACKWIRE_MAX_BACKOFF = 120.0  # seconds: the longest wait between two requests to one site
+TRACKWIRE_BLOCKED_AFTER = 3  # 403s in a row before a site is left alone for the rest of the run
+
 ITEM_PIPELINES = {
     "crawler.pipelines.ExtractPipeline": 100,
     "crawler.pipelines.StorePipeline": 300,
@@ -37,6 +44,9 @@ ITEM_PIPELINES = {
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,
 }
+# Scrapy 2.19 starts an HTTP server that runs Python code sent to it (token-protected) and writes
+# job files to the user's profile, in every crawl. A nightly crawler has no use for it.
+REMOTE_CONTROL_ENABLED = False
 
 LOG_LEVEL = "WARNING"
 FEED_EXPORT_ENCODING = "utf-8"

@@ -11,6 +11,8 @@ _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", 
 
 def fold_letters(text: str) -> str:
     """Accents and special letters folded, case and spacing kept: "Sørensen" -> "Sorensen"."""
+    if text.isascii():  # nothing to fold; most English text, and the full-text index folds every story
+        return text
     decomposed = unicodedata.normalize("NFKD", text.translate(_FOLD))
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 

@@ -14,6 +14,9 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
+from sqlalchemy import and_, delete, insert, or_
 from sqlmodel import Session, select
 
 from store.models import Story, StoryBand
@@ -29,14 +32,14 @@ def body_of(text: str) -> str:
 
 
 def simhash(text: str, n: int = 3) -> int:
+    """64-bit SimHash of the body's word n-gram shingles (blake2b-64 per shingle, one vote per bit)."""
     words = re.findall(r"\w+", body_of(text).lower())
     shingles = [" ".join(words[i:i + n]) for i in range(max(1, len(words) - n + 1))]
-    weights = [0] * BITS
-    for shingle in shingles:
-        h = int.from_bytes(hashlib.blake2b(shingle.encode(), digest_size=8).digest(), "big")
-        for bit in range(BITS):
-            weights[bit] += 1 if h >> bit & 1 else -1
-    return sum(1 << bit for bit in range(BITS) if weights[bit] > 0)
+    digests = b"".join(hashlib.blake2b(s.encode(), digest_size=8).digest() for s in shingles)
+    # Each digest is a big-endian 64-bit number: unpacked MSB first, column j holds bit 63 - j.
+    bits = np.unpackbits(np.frombuffer(digests, dtype=np.uint8).reshape(len(shingles), 8), axis=1)
+    ones = bits.sum(axis=0, dtype=np.int64)
+    return sum(1 << (BITS - 1 - j) for j in np.flatnonzero(2 * ones > len(shingles)).tolist())
 
 
 def bands(fingerprint: int) -> list[int]:
@@ -57,13 +60,14 @@ def assign_cluster(session: Session, story: Story) -> int:
     """Fingerprint the story, index it, and put it in the cluster of its nearest earlier near-duplicate."""
     fingerprint = simhash(story.text)
     story.simhash = to_signed(fingerprint)
-    for old in session.exec(select(StoryBand).where(StoryBand.story_id == story.id)):
-        session.delete(old)
-    candidates = set()
-    for i, value in enumerate(bands(fingerprint)):
-        candidates.update(session.exec(select(StoryBand.story_id).where(
-            StoryBand.band == i, StoryBand.value == value, StoryBand.story_id != story.id)))
-        session.add(StoryBand(story_id=story.id, band=i, value=value))
+    values = bands(fingerprint)
+    table = StoryBand.__table__
+    session.flush()  # the story row exists (and has its id) before its bands; Core statements from here
+    session.execute(delete(table).where(table.c.story_id == story.id))
+    candidates = set(session.execute(select(table.c.story_id).where(
+        or_(*(and_(table.c.band == i, table.c.value == v) for i, v in enumerate(values))),
+        table.c.story_id != story.id)).scalars())
+    session.execute(insert(table), [{"story_id": story.id, "band": i, "value": v} for i, v in enumerate(values)])
     best = None
     for other in session.exec(select(Story.id, Story.simhash, Story.cluster_id).where(Story.id.in_(candidates))):
         d = distance(fingerprint, other.simhash % (1 << 64))

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import os
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -224,3 +225,97 @@ def test_one_request_at_a_time_per_site_even_with_no_delay(db_path, tmp_path):
     assert result.returncode == 0, result.stderr
     assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
     assert most[0] == 1
+
+
+WRONG_CHARSET = ("<html><head><meta charset='iso-8859-1'><title>Sørensen wins in Tórshavn</title></head><body>"
+                 "<article><h1>Sørensen wins in Tórshavn</h1><p>Alma Sørensen won the 5000m at the island "
+                 "meeting in Tórshavn on a cold evening, pulling clear of Åsa Lindqvist with two laps to go and "
+                 "finishing in 15:32.10, a meeting record by almost four seconds. Lindqvist held on for second "
+                 "place ahead of the Faroese champion, who set a personal best in the wind. The organisers said "
+                 "the crowd was the biggest the stadium has seen for an athletics meeting.</p></article>"
+                 "</body></html>").encode("utf-8")
+
+
+class SlowSite(DemoSite):
+    def route(self, path):
+        if path == "/b/slow":
+            time.sleep(4)
+        return super().route(path)
+
+
+@pytest.fixture
+def battery_site():
+    articles = load_articles()
+    huge = b"<html><body>" + b"<p>lap after lap after lap</p>" * (20 * 1024 * 1024 // 29) + b"</body></html>"
+    extra = {
+        "/b/binary": (200, "text/html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(256)) * 200),
+        "/b/huge": (200, "text/html", huge),
+        "/b/loop": (302, "text/html", b"", {"Location": "/b/loop"}),
+        "/b/wrong-charset": (200, "text/html", WRONG_CHARSET),
+        "/b/slow": (200, "text/html", b"<html><body>too late</body></html>"),
+        "/empty/feed.xml": (200, "application/rss+xml", b""),
+        "/garbled/sitemap.xml": (200, "application/xml", b"<?xml version='1.0'?>\n<urlset><url><lo"),
+    }
+    with SlowSite(extra=extra) as s:
+        b = s.base
+        s.extra["/battery/feed.xml"] = (200, "application/rss+xml", rss(b, [
+            "/b/binary", "/b/huge", "/b/loop", "/b/wrong-charset", "/b/slow"]))
+        # A feed with a bare "&" and its end cut off: the items before the break are still read.
+        s.extra["/broken/feed.xml"] = (200, "application/rss+xml", (
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Results & reports</title>'
+            f'<item><title>Night & day</title><link>{b}{articles[0].path}</link></item><item><title>cut off'
+        ).encode())
+        s.extra["/selfref/sitemap.xml"] = (200, "application/xml", (
+            f'<?xml version="1.0"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f'<sitemap><loc>{b}/selfref/sitemap.xml</loc></sitemap><sitemap><loc>{b}/selfref/child.xml</loc>'
+            f'</sitemap></sitemapindex>').encode())
+        s.extra["/selfref/child.xml"] = (200, "application/xml", (
+            f'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+            f'<url><loc>{b}/selfref/child.xml</loc></url><url><loc>{b}{articles[1].path}</loc></url></urlset>'
+        ).encode())
+        yield s
+
+
+def test_bad_input_battery(battery_site, db_path, tmp_path):
+    """Binary, 20 MB, redirect loop, wrong charset, slow, empty feed, broken XML, a sitemap index
+    that lists itself: the crawl finishes, keeps the good pages, counts the bad by reason."""
+    b = battery_site.base
+    sources = write_sources(tmp_path, f"""
+[[source]]
+name = "battery"
+feeds = ["{b}/battery/feed.xml"]
+article_pattern = "/b/"
+
+[[source]]
+name = "empty"
+feeds = ["{b}/empty/feed.xml"]
+
+[[source]]
+name = "broken"
+feeds = ["{b}/broken/feed.xml"]
+article_pattern = "/news/"
+
+[[source]]
+name = "garbled"
+sitemaps = ["{b}/garbled/sitemap.xml"]
+
+[[source]]
+name = "selfref"
+sitemaps = ["{b}/selfref/sitemap.xml"]
+article_pattern = "/news/"
+""")
+    result = trackwire("crawl", "--sources", str(sources), db=db_path, env={"TRACKWIRE_DOWNLOAD_TIMEOUT": "2"})
+    assert result.returncode == 0, result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    with sqlite3.connect(db_path) as conn:
+        stored = {urlsplit(k).path: t for k, t in conn.execute("SELECT key, text FROM story")}
+        stats = json.loads(conn.execute("SELECT stats FROM crawlrun").fetchone()[0])
+    articles = load_articles()
+    assert set(stored) == {"/b/wrong-charset", articles[0].path, articles[1].path}
+    assert "Alma Sørensen won the 5000m" in stored["/b/wrong-charset"]
+    assert stats["dropped"] == {"binary": 1, "too_large": 1, "redirect_loop": 1, "timeout": 1, "feed_empty": 1,
+                                "sitemap_malformed": 1, "sitemap_loop": 1, "not_article_url": 1}
+    assert stats["scrapy"]["trackwire/feeds_repaired"] == 1
+    report = trackwire("stats", db=db_path).stdout
+    assert "failing empty" in report and "failing garbled" in report
+    assert not any(f"failing {name}" in report for name in ("battery", "broken", "selfref"))

@@ -47,7 +47,8 @@ def crawl_settings(redis_url: str | None = None):
 
     s = STATE.settings
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
-                               obey_robots=s.obey_robots, timeout=s.crawl_timeout, redis_url=redis_url,
+                               obey_robots=s.obey_robots, timeout=s.crawl_timeout, download_timeout=s.download_timeout,
+                               redis_url=redis_url,
                                redis_prefix=s.redis_prefix)
     if STATE.debug:
         settings.set("LOG_LEVEL", "DEBUG")
@@ -76,6 +77,8 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     for label, counts in (("dropped", report.dropped), ("skipped", report.skipped)):
         if counts:
             console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
+    for host, what in report.throttled.items():
+        err.print(f"[yellow]{host} throttled us[/yellow]: {what}")
     for name, why in report.failing.items():
         err.print(f"[red]source {name} failing[/red]: {why}")
     if report.status == "interrupted":

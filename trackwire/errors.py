@@ -6,15 +6,15 @@ import errno
 
 from sqlalchemy.exc import OperationalError
 
-from crawler.sources import SourcesError
-from nlp.components import PatternError
-from nlp.pipeline import ModelError
-from store.db import DatabaseError
-from store.export import ExportError
-from store.migrate import SchemaError
-from store.search import QueryError
+# Errors whose messages already say what to do, named rather than imported: importing them
+# would load spaCy (nlp.components) into every command, a second of start-up for `crawl`.
+KNOWN = {"crawler.sources.SourcesError", "nlp.pipeline.ModelError", "store.db.DatabaseError",
+         "store.migrate.SchemaError", "store.export.ExportError", "store.search.QueryError",
+         "nlp.components.PatternError"}
 
-KNOWN = (SourcesError, ModelError, DatabaseError, SchemaError, ExportError, QueryError, PatternError)
+
+def _known(exc: BaseException) -> bool:
+    return any(f"{c.__module__}.{c.__qualname__}" in KNOWN for c in type(exc).__mro__)
 
 
 class UserError(RuntimeError):
@@ -23,7 +23,7 @@ class UserError(RuntimeError):
 
 def explain(exc: BaseException) -> str | None:
     """One line for a failure we understand, or None for a bug (shown with --debug)."""
-    if isinstance(exc, (UserError, *KNOWN)):
+    if isinstance(exc, UserError) or _known(exc):
         return str(exc)
     if isinstance(exc, OperationalError):
         detail = str(exc.orig) if exc.orig else str(exc)

@@ -20,6 +20,7 @@ class Settings(BaseSettings):
                             description="User-Agent sent by the crawler, with a contact")
     download_delay: float = Field(1.0, description="seconds between requests to one domain")
     obey_robots: bool = True
+    download_timeout: int = Field(30, description="seconds one page may take to download")
     crawl_timeout: int = Field(3600, description="seconds a crawl may take before it is stopped")
     tag_batch: int = Field(32, description="stories per nlp.pipe batch")
     redis_url: str | None = Field(None, description="Redis URL: crawls share one frontier (queue, dedup)")

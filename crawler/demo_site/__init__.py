@@ -111,10 +111,21 @@ def render_sitemap(articles: list[DemoArticle], base: str) -> str:
 ROBOTS = "User-agent: *\nDisallow: /private/\n"
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        """A client that hangs up (a crawler refusing a 20 MB page) is not the server's error."""
+        import sys
+
+        if not isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
+            super().handle_error(request, client_address)
+
+
 class DemoSite:
     """The site on a free port of 127.0.0.1, in a background thread.
 
-    `extra` maps a path to (status, content type, body) for test pages;
+    `extra` maps a path to (status, content type, body[, headers]) for test pages;
     `hits` counts requests per path so tests can see what was fetched.
     """
 
@@ -125,7 +136,7 @@ class DemoSite:
         self.extra = dict(extra or {})
         self.hits: dict[str, int] = {}
         self.not_modified: dict[str, int] = {}  # 304 answers per path
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -159,7 +170,8 @@ class DemoSite:
             def do_GET(self):  # noqa: N802 (http.server's name)
                 path = self.path.split("?")[0]
                 site.hits[path] = site.hits.get(path, 0) + 1
-                status, ctype, body = site.route(path)
+                status, ctype, body, *more = site.route(path)
+                headers = more[0] if more else {}
                 etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
                 if status == 200 and self.headers.get("If-None-Match") == etag:
                     site.not_modified[path] = site.not_modified.get(path, 0) + 1
@@ -169,6 +181,8 @@ class DemoSite:
                     return
                 self.send_response(status)
                 self.send_header("Content-Type", ctype)
+                for name, value in headers.items():
+                    self.send_header(name, value)
                 if status == 200:
                     self.send_header("ETag", etag)
                 self.send_header("Content-Length", str(len(body)))

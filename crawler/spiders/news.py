@@ -7,8 +7,8 @@ from datetime import datetime, timezone
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
-from scrapy.exceptions import (CannotResolveHostError, DownloadConnectionRefusedError, DownloadFailedError,
-                               DownloadTimeoutError, ResponseDataLossError)
+from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, DownloadConnectionRefusedError,
+                               DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
 from crawler.extract import canonical_url
@@ -94,9 +94,11 @@ class NewsSpider(scrapy.Spider):
         try:
             entries = feed_entries(response.body)
         except NotXML as exc:
-            self.count("dropped/feed_not_xml")
-            self._source_error(source, f"feed {response.url} is not XML: {exc}")
+            self.count(f"dropped/feed_{exc.reason}")
+            self._source_error(source, f"feed {response.url}: {exc}")
             return
+        if getattr(entries, "repaired", False):
+            self.count("feeds_repaired")
         self.count(f"source/{source.name}/entries", len(entries))
         yield from self._articles(entries, source)
 
@@ -106,8 +108,8 @@ class NewsSpider(scrapy.Spider):
         try:
             pages, children = sitemap_entries(response.body)
         except NotXML as exc:
-            self.count("dropped/sitemap_not_xml")
-            self._source_error(source, f"sitemap {response.url} is not XML: {exc}")
+            self.count(f"dropped/sitemap_{exc.reason}")
+            self._source_error(source, f"sitemap {response.url}: {exc}")
             return
         for child in children:
             if child in self.sitemaps_seen or depth >= MAX_SITEMAP_DEPTH:
@@ -141,7 +143,10 @@ class NewsSpider(scrapy.Spider):
                 self.count("skipped/max_articles")
                 continue
             self.count("articles_requested")
+            # Not filtered again here (self.scheduled and the store already did): Scrapy's filter would
+            # also swallow a redirect loop without a word, where we want it counted.
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
+                                 dont_filter=not self.shared_frontier,
                                  cb_kwargs={"source": source, "entry": entry}, meta={"source": source.name})
 
     def parse_article(self, response, source: Source, entry):
@@ -170,6 +175,15 @@ def failure_reason(failure) -> str:
     """A download failure as a counter name: http_404, dns_error, timeout, …"""
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
+    if failure.check(IgnoreRequest):
+        message = str(failure.value)
+        if "robots.txt" in message:
+            return "robots_forbidden"
+        if "redirections" in message:
+            return "redirect_loop"
+        return "blocked" if "403" in message else "ignored"
+    if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
+        return "too_large"
     if failure.check(DNSLookupError, CannotResolveHostError):
         return "dns_error"
     if failure.check(TimeoutError, TCPTimedOutError, DownloadTimeoutError):
