@@ -95,9 +95,12 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
         if tw.get(prefix + "blocked"):
             report.failing[source.name] = (f"blocked: {tw[prefix + 'blocked']}; the site refuses the crawler "
                                            "(check TRACKWIRE_USER_AGENT and the delay, or ask the publisher)")
-        elif not entries and not tw.get(prefix + "not_modified", 0) and reason_ok(stats):
-            report.failing[source.name] = str(tw.get(prefix + "last_error") if errors else
-                                              "its feeds and sitemaps answered but listed no articles")
+        elif entries or tw.get(prefix + "not_modified", 0):
+            continue
+        elif errors:
+            report.failing[source.name] = str(tw.get(prefix + "last_error", "every entry point failed"))
+        elif tw.get(prefix + "entry_responses", 0) and reason_ok(stats):  # with a shared frontier, another crawler may have read them
+            report.failing[source.name] = "its feeds and sitemaps answered but listed no articles"
     reason = stats.get("finish_reason")
     if reason == "shutdown":
         report.status = "interrupted"

@@ -79,6 +79,7 @@ class NewsSpider(scrapy.Spider):
 
     def _unchanged(self, response, source: Source) -> bool:
         """True for a 304; otherwise keep the validators, saved only if the whole run goes well."""
+        self.count(f"source/{source.name}/entry_responses")
         if response.status == 304:
             self.count("skipped/not_modified")
             self.count(f"source/{source.name}/not_modified")
