@@ -50,6 +50,10 @@ class ExtractPipeline:
             count(self.crawler, f"source/{item.source}/dropped")
             raise DropItem(f"{item.url}: not an athletics story")
         article.published_at = best_date(article.published_at, item.feed_date)
+        if article.published_at is None:  # neither the page nor its feed entry dates it
+            count(self.crawler, "dropped/no_date")
+            count(self.crawler, f"source/{item.source}/dropped")
+            raise DropItem(f"{item.url}: no publication date on the page or in the feed")
         if not article.title and item.feed_title:
             article.title = item.feed_title
         item.extracted = article

@@ -19,8 +19,9 @@ from crawler.demo_site import DemoSite, load_articles
 PAGES = FIXTURES / "pages"
 
 
-def rss(base: str, paths: list[str]) -> bytes:
-    items = "".join(f"<item><title>t</title><link>{base}{p}</link></item>" for p in paths)
+def rss(base: str, paths: list[str], dated: bool = True) -> bytes:
+    date = "<pubDate>Tue, 01 Apr 2025 09:00:00 GMT</pubDate>" if dated else ""
+    items = "".join(f"<item><title>t</title><link>{base}{p}</link>{date}</item>" for p in paths)
     return f'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>{items}</channel></rss>'.encode()
 
 
@@ -253,6 +254,7 @@ def battery_site():
         "/b/loop": (302, "text/html", b"", {"Location": "/b/loop"}),
         "/b/wrong-charset": (200, "text/html", WRONG_CHARSET),
         "/b/slow": (200, "text/html", b"<html><body>too late</body></html>"),
+        "/b/undated": (200, "text/html", WRONG_CHARSET.replace(b"Alma", b"Else")),
         "/empty/feed.xml": (200, "application/rss+xml", b""),
         "/garbled/sitemap.xml": (200, "application/xml", b"<?xml version='1.0'?>\n<urlset><url><lo"),
     }
@@ -260,6 +262,7 @@ def battery_site():
         b = s.base
         s.extra["/battery/feed.xml"] = (200, "application/rss+xml", rss(b, [
             "/b/binary", "/b/huge", "/b/loop", "/b/wrong-charset", "/b/slow"]))
+        s.extra["/battery/undated.xml"] = (200, "application/rss+xml", rss(b, ["/b/undated"], dated=False))
         # A feed with a bare "&" and its end cut off: the items before the break are still read.
         s.extra["/broken/feed.xml"] = (200, "application/rss+xml", (
             f'<?xml version="1.0"?><rss version="2.0"><channel><title>Results & reports</title>'
@@ -277,13 +280,13 @@ def battery_site():
 
 
 def test_bad_input_battery(battery_site, db_path, tmp_path):
-    """Binary, 20 MB, redirect loop, wrong charset, slow, empty feed, broken XML, a sitemap index
+    """Binary, 20 MB, redirect loop, wrong charset, slow, undated, empty feed, broken XML, a sitemap index
     that lists itself: the crawl finishes, keeps the good pages, counts the bad by reason."""
     b = battery_site.base
     sources = write_sources(tmp_path, f"""
 [[source]]
 name = "battery"
-feeds = ["{b}/battery/feed.xml"]
+feeds = ["{b}/battery/feed.xml", "{b}/battery/undated.xml"]
 article_pattern = "/b/"
 
 [[source]]
@@ -313,7 +316,8 @@ article_pattern = "/news/"
     articles = load_articles()
     assert set(stored) == {"/b/wrong-charset", articles[0].path, articles[1].path}
     assert "Alma Sørensen won the 5000m" in stored["/b/wrong-charset"]
-    assert stats["dropped"] == {"binary": 1, "too_large": 1, "redirect_loop": 1, "timeout": 1, "feed_empty": 1,
+    assert stats["dropped"] == {"binary": 1, "too_large": 1, "redirect_loop": 1, "timeout": 1, "no_date": 1,
+                                "feed_empty": 1,
                                 "sitemap_malformed": 1, "sitemap_loop": 1, "not_article_url": 1}
     assert stats["scrapy"]["trackwire/feeds_repaired"] == 1
     report = trackwire("stats", db=db_path).stdout
