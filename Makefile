@@ -21,6 +21,7 @@ test: $(STAMP)
 BENCH_DB ?= /tmp/trackwire-bench.db
 bench: $(STAMP)
 	$(VENV)/bin/python -u bench/extraction.py
+	$(VENV)/bin/python -u bench/crawl.py
 	$(VENV)/bin/python -u bench/tagging.py
 	$(VENV)/bin/python -u bench/make_store.py --stories 100000 --db $(BENCH_DB)
 	$(VENV)/bin/python -u bench/store.py --db $(BENCH_DB)
