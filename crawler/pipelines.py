@@ -1,4 +1,10 @@
-"""Extract, then store. Both run in worker threads, off Scrapy's reactor thread.
+"""Extract, then store. Both run off Scrapy's reactor thread, in one worker thread of their own.
+
+One thread, not Twisted's pool of ten: extraction and storage are CPU work under
+the GIL, and ten threads fighting for it (and for SQLite's write lock) slowed
+the reactor's downloads more than they helped (bench/crawl.py: 2.9x the time
+of a bare fetch with the pool, 2.3x with one thread). DNS look-ups keep
+Twisted's pool to themselves.
 
 Every page dropped on the way increments `trackwire/dropped/<reason>` in the
 crawl stats; `trackwire stats` shows those counters.
@@ -8,11 +14,34 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_to_future
-from twisted.internet.threads import deferToThread
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from crawler.extract import NotAnArticle, canonical_url, extract
 from crawler.storage import Storage
 from crawler.topic import classify
+
+
+_pool: ThreadPool | None = None
+
+
+def in_worker(fn, *args, **kwargs):
+    """Run `fn` in the pipelines' worker thread; a Deferred of its result."""
+    from twisted.internet import reactor  # here: importing it at module level would install a reactor
+
+    global _pool
+    if _pool is None:
+        _pool = ThreadPool(minthreads=1, maxthreads=1, name="trackwire-pipeline")
+        _pool.start()
+        reactor.addSystemEventTrigger("during", "shutdown", _stop)
+    return deferToThreadPool(reactor, _pool, fn, *args, **kwargs)
+
+
+def _stop() -> None:
+    global _pool
+    if _pool is not None:
+        _pool.stop()
+        _pool = None
 
 
 def count(crawler, key: str, n: int = 1) -> None:
@@ -40,7 +69,7 @@ class ExtractPipeline:
 
     async def process_item(self, item):
         try:
-            article = await deferred_to_future(deferToThread(extract, item.html, item.final_url, item.selectors))
+            article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors))
         except NotAnArticle as exc:
             count(self.crawler, f"dropped/{exc.reason}")
             count(self.crawler, f"source/{item.source}/dropped")
@@ -76,7 +105,7 @@ class StorePipeline:
             count(self.crawler, "dropped/duplicate_in_run")
             raise DropItem(f"{article.url}: already stored in this run")
         self.seen.add(article.url)
-        status = await deferred_to_future(deferToThread(
+        status = await deferred_to_future(in_worker(
             self.storage.save, article, key_url=canonical_url(item.url), source=item.source,
             html=item.html, fetched_at=item.fetched_at))
         count(self.crawler, f"stories/{status}")

@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from sqlalchemy import and_, delete, insert, or_
+from sqlalchemy import text
 from sqlmodel import Session, select
 
 from store.models import Story, StoryBand
@@ -56,18 +56,23 @@ def to_signed(value: int) -> int:
     return value - (1 << 64) if value >= 1 << 63 else value
 
 
+# Built once: composing these as SQLAlchemy expressions per story cost more than running them.
+_DELETE_BANDS = text("DELETE FROM storyband WHERE story_id = :sid")
+_CANDIDATES = text("SELECT story_id FROM storyband WHERE story_id != :sid AND ("
+                   + " OR ".join(f"(band = {i} AND value = :v{i})" for i in range(BANDS)) + ")")
+_INSERT_BAND = text("INSERT INTO storyband (story_id, band, value) VALUES (:sid, :band, :value)")
+
+
 def assign_cluster(session: Session, story: Story) -> int:
     """Fingerprint the story, index it, and put it in the cluster of its nearest earlier near-duplicate."""
     fingerprint = simhash(story.text)
     story.simhash = to_signed(fingerprint)
     values = bands(fingerprint)
-    table = StoryBand.__table__
-    session.flush()  # the story row exists (and has its id) before its bands; Core statements from here
-    session.execute(delete(table).where(table.c.story_id == story.id))
-    candidates = set(session.execute(select(table.c.story_id).where(
-        or_(*(and_(table.c.band == i, table.c.value == v) for i, v in enumerate(values))),
-        table.c.story_id != story.id)).scalars())
-    session.execute(insert(table), [{"story_id": story.id, "band": i, "value": v} for i, v in enumerate(values)])
+    session.flush()  # the story row exists (and has its id) before its bands; plain SQL from here
+    params = {"sid": story.id, **{f"v{i}": v for i, v in enumerate(values)}}
+    session.execute(_DELETE_BANDS, params)
+    candidates = set(session.execute(_CANDIDATES, params).scalars())
+    session.execute(_INSERT_BAND, [{"sid": story.id, "band": i, "value": v} for i, v in enumerate(values)])
     best = None
     for other in session.exec(select(Story.id, Story.simhash, Story.cluster_id).where(Story.id.in_(candidates))):
         d = distance(fingerprint, other.simhash % (1 << 64))

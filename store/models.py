@@ -79,7 +79,7 @@ class Story(SQLModel, table=True):
 
 
 class StoryBand(SQLModel, table=True):
-    """One 16-bit band of a story's SimHash, for finding near-duplicate candidates by index."""
+    """One 8-bit band of a story's SimHash, for finding near-duplicate candidates by index."""
 
     __table_args__ = (Index("ix_storyband_band_value", "band", "value"),)
 
