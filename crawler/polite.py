@@ -19,12 +19,13 @@ source `trackwire/source/<name>/throttled` and `…/blocked`.
 from __future__ import annotations
 
 import logging
-from email.utils import parsedate_to_datetime
 from datetime import datetime, timezone
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
+
+from crawler.extract import parse_date
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +40,9 @@ def retry_after_seconds(value: bytes | str | None, now: datetime | None = None) 
         return max(0.0, float(text))
     except ValueError:
         pass
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+    when = parse_date(text)
+    if when is None:
         return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
     return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
 
 
