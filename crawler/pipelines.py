@@ -48,6 +48,13 @@ def count(crawler, key: str, n: int = 1) -> None:
     crawler.stats.inc_value(f"trackwire/{key}", n)
 
 
+def dropped(crawler, source: str, reason: str) -> None:
+    """A page of `source` not stored, for `reason`: counted overall and for the source."""
+    count(crawler, f"dropped/{reason}")
+    count(crawler, f"source/{source}/dropped")
+    crawler.stats.set_value(f"trackwire/source/{source}/last_drop", reason)
+
+
 def best_date(page, feed):
     """The page's date, unless it is missing or only a day (printed "11 AUG 2024", read as
     midnight) and the feed or sitemap gives a time on that day: then the feed's."""
@@ -71,17 +78,15 @@ class ExtractPipeline:
         try:
             article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors))
         except NotAnArticle as exc:
-            count(self.crawler, f"dropped/{exc.reason}")
-            count(self.crawler, f"source/{item.source}/dropped")
+            dropped(self.crawler, item.source, exc.reason)
             raise DropItem(str(exc)) from None
         if item.topic and not classify(article.title, article.body[:1500], item.url).athletics:
-            count(self.crawler, "dropped/non_athletics")
-            count(self.crawler, f"source/{item.source}/dropped")
+            dropped(self.crawler, item.source, "non_athletics")
+            count(self.crawler, f"source/{item.source}/filtered")  # rightly left out: not a failure
             raise DropItem(f"{item.url}: not an athletics story")
         article.published_at = best_date(article.published_at, item.feed_date)
         if article.published_at is None:  # neither the page nor its feed entry dates it
-            count(self.crawler, "dropped/no_date")
-            count(self.crawler, f"source/{item.source}/dropped")
+            dropped(self.crawler, item.source, "no_date")
             raise DropItem(f"{item.url}: no publication date on the page or in the feed")
         if not article.title and item.feed_title:
             article.title = item.feed_title
@@ -103,6 +108,7 @@ class StorePipeline:
         article = item.extracted
         if article.url in self.seen:
             count(self.crawler, "dropped/duplicate_in_run")
+            count(self.crawler, f"source/{item.source}/filtered")
             raise DropItem(f"{article.url}: already stored in this run")
         self.seen.add(article.url)
         status = await deferred_to_future(in_worker(

@@ -95,6 +95,11 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
         if tw.get(prefix + "blocked"):
             report.failing[source.name] = (f"blocked: {tw[prefix + 'blocked']}; the site refuses the crawler "
                                            "(check TRACKWIRE_USER_AGENT and the delay, or ask the publisher)")
+        elif (tw.get(prefix + "requested", 0) and not tw.get(prefix + "stored", 0)
+              and not tw.get(prefix + "filtered", 0) and reason_ok(stats)):
+            why = tw.get(prefix + "last_error") or tw.get(prefix + "last_drop") or "dropped"
+            report.failing[source.name] = (f"none of its {tw[prefix + 'requested']} new article page(s) could be "
+                                           f"stored (last: {why}); run `trackwire sources check {source.name}`")
         elif entries or tw.get(prefix + "not_modified", 0):
             continue
         elif errors:

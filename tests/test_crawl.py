@@ -323,3 +323,21 @@ article_pattern = "/news/"
     report = trackwire("stats", db=db_path).stdout
     assert "failing empty" in report and "failing garbled" in report
     assert not any(f"failing {name}" in report for name in ("battery", "broken", "selfref"))
+
+
+def test_a_source_whose_every_article_fails_is_failing(db_path, tmp_path):
+    """Its feed answers, but no page it links can be stored: that is a broken source, not a quiet night."""
+    paths = ["/gone/a", "/gone/b", "/gone/c"]
+    with DemoSite(extra={p: (500, "text/html", b"<h1>down</h1>") for p in paths}) as site:
+        site.extra["/gone/feed.xml"] = (200, "application/rss+xml", rss(site.base, paths))
+        sources = write_sources(tmp_path, site.sources_toml() + f"""
+[[source]]
+name = "gone"
+feeds = ["{site.base}/gone/feed.xml"]
+article_pattern = "/gone/"
+""")
+        result = trackwire("crawl", "--sources", str(sources), db=db_path)
+    assert result.returncode == 0, result.stderr  # the demo source still works
+    report = trackwire("stats", db=db_path).stdout
+    assert "failing gone" in report and "none of its 3 new article page(s)" in report and "http_500" in report
+    assert "failing demo" not in report

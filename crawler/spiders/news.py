@@ -144,6 +144,7 @@ class NewsSpider(scrapy.Spider):
                 self.count("skipped/max_articles")
                 continue
             self.count("articles_requested")
+            self.count(f"source/{source.name}/requested")
             # Not filtered again here (self.scheduled and the store already did): Scrapy's filter would
             # also swallow a redirect loop without a word, where we want it counted.
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
