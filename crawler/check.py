@@ -21,8 +21,7 @@ from scrapy.settings import Settings
 from crawler.extract import NotAnArticle, canonical_url, extract
 from crawler.feeds import NotXML, feed_entries, sitemap_entries
 from crawler.sources import Source
-from crawler.spiders.news import failure_reason
-from crawler.topic import classify
+from crawler.spiders.news import failure_reason, unwanted_link
 
 MAX_CHILD_SITEMAPS = 3
 
@@ -103,9 +102,7 @@ class CheckSpider(scrapy.Spider):
         result = self.results[source.name]
         for entry in entries:
             url = canonical_url(entry.url)
-            if not source.is_article_url(url):
-                continue
-            if source.topic and entry.title and not classify(entry.title, entry.summary, url).athletics:
+            if unwanted_link(source, entry, url):
                 continue
             result.links += 1
             if result.article_url is None:

@@ -83,8 +83,9 @@ def extract(html: str | bytes, url: str, selectors: dict[str, str] | None = None
         raise NotAnArticle("no_body", f"{url}: no article text found")
     canonical = tree.xpath("string(//link[@rel='canonical']/@href)").strip()
     author = _author(ld) or meta.get("author") or meta.get("article:author") or None
-    published = picked.get("date") or parse_date(ld.get("datePublished") or meta.get("article:published_time") or meta.get("date")
-                           or meta.get("pubdate") or tree.xpath("string(//time/@datetime)"))
+    published = picked.get("date") or parse_date(
+        ld.get("datePublished") or meta.get("article:published_time") or meta.get("date") or meta.get("pubdate")
+        or tree.xpath("string(//time/@datetime)"))
     fallback = document or trafilatura.extract_metadata(tree, default_url=url)
     return Extracted(
         url=canonical_url(urljoin(url, canonical) if canonical else url),
@@ -104,7 +105,8 @@ def _title(tree, ld: dict, meta: dict, fallback) -> str:
     found = _clean((fallback.title if fallback else None) or meta.get("og:title") or headline or h1
                    or tree.xpath("string(//title)"))
     site = _clean(meta.get("og:site_name")).lower()
-    for sep in (" - ", " | ", " – ", " — ", " › ", " » ", " · "):  # "Headline - Site": the site's name is not the headline's
+    # "Headline - Site": the site's name is not part of the headline.
+    for sep in (" - ", " | ", " – ", " — ", " › ", " » ", " · "):
         head, _, tail = found.rpartition(sep)
         if head and ((site and tail.lower() == site) or head in (h1, headline)):
             found = head
@@ -151,12 +153,14 @@ def parse_human_date(value: str | None) -> datetime | None:
     if not value or not _HUMAN_DATE.search(value):
         return None
     try:
-        parsed = parser.parse(value, fuzzy=True, dayfirst=True)
+        return _utc(parser.parse(value, fuzzy=True, dayfirst=True))
     except (ValueError, OverflowError):
         return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+
+
+def _utc(parsed: datetime) -> datetime:
+    """Aware UTC; a naive time is taken to be UTC already."""
+    return (parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
 
 
 def _plain_author(author: str | None) -> str | None:
@@ -292,6 +296,4 @@ def parse_date(value: str | None) -> datetime | None:
             parsed = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=timezone.utc)
-    return parsed.astimezone(timezone.utc)
+    return _utc(parsed)

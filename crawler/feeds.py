@@ -35,13 +35,14 @@ class Entry:
 
 
 def _parse(body: bytes, repair: bool = False):
-    """The XML root. With `repair`, a broken document (a bare &, a cut-off end: common in feeds)
-    is read as far as lxml's recovering parser can; HTML served as a feed stays an error."""
+    """(XML root, whether it was repaired). With `repair`, a broken document (a bare &, a cut-off
+    end: common in feeds) is read as far as lxml's recovering parser can; HTML served as a feed
+    stays an error."""
     if not body.strip():
         raise NotXML("empty document", "empty")
     strict = etree.XMLParser(resolve_entities=False, no_network=True, recover=False, huge_tree=False)
     try:
-        return etree.fromstring(body.strip(), parser=strict)
+        return etree.fromstring(body.strip(), parser=strict), False
     except etree.XMLSyntaxError as exc:
         if not repair:
             raise NotXML(f"malformed XML ({exc})", "malformed") from None
@@ -50,11 +51,7 @@ def _parse(body: bytes, repair: bool = False):
     root = etree.fromstring(body.strip(), parser=lenient)
     if root is None or _local(root.tag) not in ("rss", "feed", "RDF", "urlset", "sitemapindex"):
         raise NotXML(f"malformed XML ({error})", "malformed")
-    root.set("{urn:trackwire}repaired", "1")
-    return root
-
-
-
+    return root, True
 
 def _local(tag) -> str:
     return etree.QName(tag).localname if isinstance(tag, str) else ""
@@ -75,13 +72,13 @@ def _plain(markup: str | None) -> str | None:
     return " ".join(text.split()) or None
 
 
-def feed_entries(body: bytes) -> list[Entry]:
+def feed_entries(body: bytes) -> Entries:
     """Items of an RSS 2.0 / RSS 1.0 / Atom feed."""
-    root = _parse(body, repair=True)
+    root, repaired = _parse(body, repair=True)
     if _local(root.tag) not in ("rss", "feed", "RDF"):
         raise NotXML(f"<{_local(root.tag)}> is not an RSS or Atom feed")
     entries = Entries()
-    entries.repaired = root.get("{urn:trackwire}repaired") == "1"
+    entries.repaired = repaired
     for node in root.iter():
         kind = _local(node.tag)
         if kind == "item":
@@ -105,7 +102,7 @@ def feed_entries(body: bytes) -> list[Entry]:
 
 def sitemap_entries(body: bytes) -> tuple[list[Entry], list[str]]:
     """(page entries, child sitemaps) of a sitemap, sitemap index or Google News sitemap."""
-    root = _parse(body, repair=True)
+    root, repaired = _parse(body, repair=True)
     if _local(root.tag) not in ("urlset", "sitemapindex"):
         raise NotXML(f"<{_local(root.tag)}> is not a sitemap")
     pages, children = [], []
@@ -124,6 +121,6 @@ def sitemap_entries(body: bytes) -> tuple[list[Entry], list[str]]:
                 elif _local(child.tag) == "title" and child is not node:
                     title = (child.text or "").strip() or None
             pages.append(Entry(loc, title, parse_date(date)))
-    if root.get("{urn:trackwire}repaired") == "1" and not pages and not children:
+    if repaired and not pages and not children:
         raise NotXML("malformed XML: nothing readable", "malformed")
     return pages, children

@@ -66,7 +66,7 @@ class PoliteMiddleware:
         self.max_backoff = settings.getfloat("TRACKWIRE_MAX_BACKOFF", 120.0)
         self.blocked_after = settings.getint("TRACKWIRE_BLOCKED_AFTER", 3)
         self.crawl_delay: dict[str, float] = {}  # host -> seconds, from robots.txt
-        self.floor: dict[str, float] = {}  # slot key -> the delay a back-off set
+        self.floor: dict[str, float] = {}  # host -> the delay a back-off set
         self.forbidden_in_a_row: dict[str, int] = {}
         self.blocked: set[str] = set()
         crawler.signals.connect(self.robots_parsed, signal=signals.robots_parsed)

@@ -33,7 +33,8 @@ class CrawlReport:
 
 
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
-                    download_timeout: int = 30, redis_url: str | None = None, redis_prefix: str = "trackwire") -> Settings:
+                    download_timeout: int = 30, redis_url: str | None = None,
+                    redis_prefix: str = "trackwire") -> Settings:
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("TRACKWIRE_DB", db)
@@ -104,7 +105,9 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
             continue
         elif errors:
             report.failing[source.name] = str(tw.get(prefix + "last_error", "every entry point failed"))
-        elif tw.get(prefix + "entry_responses", 0) and reason_ok(stats):  # with a shared frontier, another crawler may have read them
+        elif tw.get(prefix + "entry_responses", 0) and reason_ok(stats):
+            # Only a crawler that read the entry points judges: with a shared frontier, another
+            # crawler of the round may have fetched them and found the articles.
             report.failing[source.name] = "its feeds and sitemaps answered but listed no articles"
     reason = stats.get("finish_reason")
     if reason == "shutdown":

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import threading
-
 from sqlalchemy import Engine
 
 from crawler.extract import Extracted
-from store.db import init_db, is_sqlite, make_engine, read_session, write_session
+from store.db import init_db, make_engine, read_session, write_session
 from store.models import FetchState, utcnow
 from store.stories import StoryIn, known_urls, upsert_story
 
@@ -17,10 +14,6 @@ class Storage:
     def __init__(self, db: str):
         self.engine: Engine = make_engine(db)
         init_db(self.engine)
-        # SQLite takes one writer at a time, and a thread that finds the file locked sleeps in
-        # SQLite's busy handler (milliseconds at a time). The pipeline saves from Twisted's thread
-        # pool, so its threads queue here instead and each write starts the moment the last ends.
-        self._one_writer = threading.Lock() if is_sqlite(self.engine) else contextlib.nullcontext()
 
     def known(self, urls: list[str]) -> set[str]:
         with read_session(self.engine) as session:
@@ -30,7 +23,7 @@ class Storage:
         story = StoryIn(key=article.url, url=key_url, source=source, title=article.title, text=article.text,
                         author=article.author, published_at=article.published_at, fetched_at=fetched_at,
                         language=article.language, raw_html=html)
-        with self._one_writer, write_session(self.engine) as session:
+        with write_session(self.engine) as session:
             return upsert_story(session, story)
 
     def validators(self, url: str) -> dict[str, str]:

@@ -14,9 +14,10 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 from crawler.extract import canonical_url
 from crawler.feeds import NotXML, feed_entries, sitemap_entries
 from crawler.items import PageItem
+from crawler.pipelines import dropped
 from crawler.sources import Source
-from crawler.topic import classify
 from crawler.storage import Storage
+from crawler.topic import classify
 
 MAX_SITEMAP_DEPTH = 3
 
@@ -125,11 +126,11 @@ class NewsSpider(scrapy.Spider):
         wanted = []
         for entry in entries:
             url = canonical_url(entry.url)
-            if not source.is_article_url(url):
+            unwanted = unwanted_link(source, entry, url)
+            if unwanted == "not_article_url":
                 self.count("dropped/not_article_url")
-            elif source.topic and entry.title and not classify(entry.title, entry.summary, url).athletics:
-                self.count("dropped/non_athletics")
-                self.count(f"source/{source.name}/dropped")
+            elif unwanted:
+                dropped(self.crawler, source.name, unwanted)
             elif url in self.scheduled:
                 self.count("skipped/duplicate_link")
             else:
@@ -171,6 +172,18 @@ class NewsSpider(scrapy.Spider):
     def _source_error(self, source: Source, message: str) -> None:
         self.count(f"source/{source.name}/errors")
         self.crawler.stats.set_value(f"trackwire/source/{source.name}/last_error", message)
+
+
+def unwanted_link(source: Source, entry, url: str) -> str | None:
+    """Why a feed or sitemap link is not one of the source's articles, or None when it is.
+
+    A link of a general feed (`topic`) is judged on its headline and summary here; one
+    without a headline is judged after extraction (crawler.pipelines)."""
+    if not source.is_article_url(url):
+        return "not_article_url"
+    if source.topic and entry.title and not classify(entry.title, entry.summary, url).athletics:
+        return "non_athletics"
+    return None
 
 
 def failure_reason(failure) -> str:
