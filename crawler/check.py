@@ -128,12 +128,19 @@ class CheckSpider(scrapy.Spider):
         result.problems.append(f"{failure_reason(failure)} at {failure.request.url}")
 
 
+class Interrupted(Exception):
+    """Ctrl-C (or SIGTERM) stopped the check: no source may be judged on half a check."""
+
+
 def check_sources(sources: list[Source], settings: Settings) -> list[SourceCheck]:
     """Run the canary over `sources` in this process (Scrapy's reactor: once per process)."""
     results: dict[str, SourceCheck] = {}
     settings.set("ITEM_PIPELINES", {})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(settings)
-    process.crawl(CheckSpider, sources=sources, results=results)
+    crawler = process.create_crawler(CheckSpider)
+    process.crawl(crawler, sources=sources, results=results)
     process.start()
+    if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+        raise Interrupted
     return [results.get(s.name, SourceCheck(s.name)) for s in sources]

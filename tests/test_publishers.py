@@ -147,3 +147,28 @@ def test_sources_check_fails_loudly_on_a_redesign(tmp_path):
     assert "http_404" in result.stderr and "no article" in result.stderr
     status = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines() if line.startswith("│ ")}
     assert status == {"athletics_weekly": "broken", "usatf": "broken", "letsrun": "ok"}
+
+
+def test_sources_check_interrupted_judges_nothing(tmp_path):
+    """Ctrl-C while the article is still downloading: exit 130, and no source called broken."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from crawler.demo_site import DemoSite
+
+    with DemoSite(delay=5) as site:
+        sources = tmp_path / "sources.toml"
+        sources.write_text(site.sources_toml(), encoding="utf-8")
+        proc = subprocess.Popen([sys.executable, "-m", "trackwire", "--db", str(tmp_path / "t.db"), "sources", "check",
+                                 "--sources", str(sources)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                env={**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0"})
+        deadline = time.monotonic() + 30
+        while not any(p.startswith("/news/") for p in site.hits) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "check interrupted" in err and "broken" not in out + err and "Traceback" not in err

@@ -243,11 +243,15 @@ def sources_check(
     The canary to run after a site redesign: reachable entry points, article links
     found, and whether the article's title, date, author and body were extracted.
     """
-    from crawler.check import check_sources
+    from crawler.check import Interrupted, check_sources
 
     chosen = chosen_sources(sources, names or [])
     err.print(f"checking {len(chosen)} source(s): {', '.join(x.name for x in chosen)}")
-    results = check_sources(chosen, crawl_settings())
+    try:
+        results = check_sources(chosen, crawl_settings())
+    except Interrupted:
+        err.print("[yellow]check interrupted[/yellow]: no source judged; run it again to the end")
+        raise typer.Exit(130) from None
     table = Table(title="sources check")
     for col, justify in (("source", "left"), ("status", "left"), ("reachable", "right"), ("article links", "right"),
                          ("article", "left")):
