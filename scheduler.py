@@ -146,7 +146,7 @@ def interrupt_child() -> None:
 
 def nightly_job(db: str, run_args: list[str], timeout: int) -> str:
     """One nightly run (`trackwire run` in a child process), recorded with its outcome."""
-    from store.db import init_db, make_engine
+    from trackwire.store.db import init_db, make_engine
 
     engine = make_engine(db)
     init_db(engine)
@@ -230,8 +230,8 @@ def run_lock(db: str) -> Iterator[bool]:
 
 
 def _open_run(engine) -> int:
-    from store.db import write_session
-    from store.runs import start_run
+    from trackwire.store.db import write_session
+    from trackwire.store.runs import start_run
 
     with write_session(engine) as session:
         return start_run(session, "nightly")
@@ -239,8 +239,8 @@ def _open_run(engine) -> int:
 
 def _close_run(engine, run_id: int, status: str, errors: list[str]) -> None:
     """Finish the nightly record with the figures of the crawl runs it started."""
-    from store.db import write_session
-    from store.runs import finish_run, summarise_crawls
+    from trackwire.store.db import write_session
+    from trackwire.store.runs import finish_run, summarise_crawls
 
     with write_session(engine) as session:
         crawl = summarise_crawls(session, after=run_id)

@@ -24,16 +24,15 @@ from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
-from crawler.demo_site import DemoSite, load_articles  # noqa: E402
+from trackwire.crawler.demo_site import DemoSite, load_articles  # noqa: E402
 
 BARE = textwrap.dedent('''
     import sys
     import scrapy
     from scrapy.crawler import CrawlerProcess
-    from crawler.feeds import feed_entries
-    from crawler.run import scrapy_settings
+    from trackwire.crawler.feeds import feed_entries
+    from trackwire.crawler.run import scrapy_settings
 
     class Bare(scrapy.Spider):
         name = "bare"
@@ -88,7 +87,7 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=1000)
     args = parser.parse_args()
     articles = site_articles(args.pages)
-    env = {**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0", "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0"}
     rows = []
     with DemoSite(articles=articles) as site, tempfile.TemporaryDirectory() as tmp:
         sources = Path(tmp) / "sources.toml"

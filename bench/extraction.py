@@ -18,17 +18,15 @@ import gzip
 import json
 import re
 import statistics
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 import trafilatura  # noqa: E402
 
-from crawler.extract import NotAnArticle, extract  # noqa: E402
-from nlp.text import fold  # noqa: E402
+from trackwire.crawler.extract import NotAnArticle, extract  # noqa: E402
+from trackwire.nlp.text import fold  # noqa: E402
 
 
 @dataclass

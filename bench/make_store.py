@@ -13,20 +13,18 @@ from __future__ import annotations
 
 import argparse
 import random
-import sys
 import time
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import insert  # noqa: E402
 
-from nlp.registry import load_registry  # noqa: E402
-from nlp.text import fold  # noqa: E402
-from store.db import init_db, make_engine, write_session  # noqa: E402
-from store.models import Athlete, Mark, Mention, Performance, Quote, Story  # noqa: E402
+from trackwire.nlp.registry import load_registry  # noqa: E402
+from trackwire.nlp.text import fold  # noqa: E402
+from trackwire.store.db import init_db, make_engine, write_session  # noqa: E402
+from trackwire.store.models import Athlete, Mark, Mention, Performance, Quote, Story  # noqa: E402
 
 EVENTS = ["100m", "200m", "400m", "800m", "1500m", "5000m", "10000m", "marathon", "110m hurdles", "long jump",
           "high jump", "pole vault", "triple jump", "javelin throw", "heptathlon", "3000m steeplechase"]

@@ -24,11 +24,10 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import text  # noqa: E402
 
-from store.db import make_engine, read_session, write_session  # noqa: E402
+from trackwire.store.db import make_engine, read_session, write_session  # noqa: E402
 
 PG = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
 

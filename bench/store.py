@@ -21,14 +21,13 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import func, select, text  # noqa: E402
 
-from store.db import make_engine, read_session  # noqa: E402
-from store.models import Mention, Story  # noqa: E402
-from store.search import athlete_profile, find_athletes, search  # noqa: E402
-from store.filters import StoryFilter  # noqa: E402
+from trackwire.store.db import make_engine, read_session  # noqa: E402
+from trackwire.store.models import Mention, Story  # noqa: E402
+from trackwire.store.search import athlete_profile, find_athletes, search  # noqa: E402
+from trackwire.store.filters import StoryFilter  # noqa: E402
 
 FIXED = ["world record", "marathon", "hurdles", "season's best", "McLaughlin-Levrone", "Ingebrigtsen's", "AND",
          "indoor championships", "injury", "doping ban"]

@@ -22,7 +22,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
 
 
 def texts(n: int) -> list[str]:
@@ -30,7 +29,7 @@ def texts(n: int) -> list[str]:
     if corpus.is_dir():
         base = [p.read_text(encoding="utf-8") for p in sorted(corpus.glob("*.txt"))]
     else:
-        from crawler.demo_site import load_articles
+        from trackwire.crawler.demo_site import load_articles
 
         base = [a.text for a in load_articles()]
     return [base[i % len(base)] for i in range(n)]
@@ -51,7 +50,7 @@ def best_of(runs: int, fn) -> float:
 def speed(n: int) -> None:
     import spacy
 
-    from nlp.pipeline import default_model, load_pipeline
+    from trackwire.nlp.pipeline import default_model, load_pipeline
 
     docs = texts(n)
     model = default_model()
@@ -72,7 +71,7 @@ def speed(n: int) -> None:
 
 
 def workers(n: int) -> None:
-    from nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import load_pipeline
 
     docs = texts(n)
     nlp = load_pipeline()

@@ -18,10 +18,10 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler.extract import NotAnArticle, canonical_url, extract
-from crawler.feeds import NotXML, feed_entries, sitemap_entries
-from crawler.sources import Source
-from crawler.spiders.news import failure_reason, unwanted_link
+from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
+from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
+from trackwire.crawler.sources import Source
+from trackwire.crawler.spiders.news import failure_reason, unwanted_link
 
 MAX_CHILD_SITEMAPS = 3
 

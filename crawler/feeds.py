@@ -9,7 +9,7 @@ from datetime import datetime
 
 from lxml import etree
 
-from crawler.extract import parse_date
+from trackwire.crawler.extract import parse_date
 
 
 class NotXML(ValueError):

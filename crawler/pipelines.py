@@ -17,9 +17,9 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
-from crawler.extract import NotAnArticle, canonical_url, extract
-from crawler.storage import Storage
-from crawler.topic import classify
+from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
+from trackwire.crawler.storage import Storage
+from trackwire.crawler.topic import classify
 
 
 _pool: ThreadPool | None = None

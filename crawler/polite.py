@@ -25,7 +25,7 @@ from scrapy import signals
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.httpobj import urlparse_cached
 
-from crawler.extract import parse_date
+from trackwire.crawler.extract import parse_date
 
 log = logging.getLogger(__name__)
 

@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
-from crawler import settings as default_settings
-from crawler.sources import Source
-from crawler.spiders.news import NewsSpider
-from store.db import init_db, make_engine, write_session
-from store.runs import finish_run, record_source, start_run
+from trackwire.crawler import settings as default_settings
+from trackwire.crawler.sources import Source
+from trackwire.crawler.spiders.news import NewsSpider
+from trackwire.store.db import init_db, make_engine, write_session
+from trackwire.store.runs import finish_run, record_source, start_run
 
 
 @dataclass
@@ -48,7 +48,7 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     s.set("CLOSESPIDER_TIMEOUT", timeout)
     s.set("DOWNLOAD_TIMEOUT", download_timeout)
     if redis_url:  # several crawl processes share one queue and duplicate filter (crawler.frontier)
-        s.set("SCHEDULER", "crawler.frontier.RoundScheduler")
+        s.set("SCHEDULER", "trackwire.crawler.frontier.RoundScheduler")
         s.set("TRACKWIRE_REDIS_URL", redis_url)
         s.set("TRACKWIRE_REDIS_PREFIX", redis_prefix)
     return s

@@ -5,8 +5,8 @@ the user agent, the delay, robots.txt, the database.
 """
 
 BOT_NAME = "trackwire"
-SPIDER_MODULES = ["crawler.spiders"]
-NEWSPIDER_MODULE = "crawler.spiders"
+SPIDER_MODULES = ["trackwire.crawler.spiders"]
+NEWSPIDER_MODULE = "trackwire.crawler.spiders"
 
 # Politeness: obey robots.txt, one request at a time per site, a delay between
 # them, adjusted by AutoThrottle to how fast the site answers.
@@ -32,14 +32,14 @@ HTTPERROR_ALLOWED_CODES: list[int] = []
 
 # crawler.polite: robots.txt Crawl-delay, and backing off when a site answers 429/503/403.
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.polite.PoliteMiddleware": 560,  # just before RetryMiddleware (550) sees the response
+    "trackwire.crawler.polite.PoliteMiddleware": 560,  # just before RetryMiddleware (550) sees the response
 }
 TRACKWIRE_MAX_BACKOFF = 120.0  # seconds: the longest wait between two requests to one site
 TRACKWIRE_BLOCKED_AFTER = 3  # 403s in a row before a site is left alone for the rest of the run
 
 ITEM_PIPELINES = {
-    "crawler.pipelines.ExtractPipeline": 100,
-    "crawler.pipelines.StorePipeline": 300,
+    "trackwire.crawler.pipelines.ExtractPipeline": 100,
+    "trackwire.crawler.pipelines.StorePipeline": 300,
 }
 EXTENSIONS = {
     "scrapy.extensions.telnet.TelnetConsole": None,

@@ -37,7 +37,7 @@ class Source:
 
 
 def default_sources_path() -> Path:
-    return Path(str(resources.files("crawler").joinpath("sources.toml")))
+    return Path(str(resources.files("trackwire.crawler").joinpath("sources.toml")))
 
 
 def load_sources(path: Path | None = None) -> list[Source]:

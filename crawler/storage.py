@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from sqlalchemy import Engine
 
-from crawler.extract import Extracted
-from store.db import init_db, make_engine, read_session, write_session
-from store.models import FetchState, utcnow
-from store.stories import StoryIn, known_urls, upsert_story
+from trackwire.crawler.extract import Extracted
+from trackwire.store.db import init_db, make_engine, read_session, write_session
+from trackwire.store.models import FetchState, utcnow
+from trackwire.store.stories import StoryIn, known_urls, upsert_story
 
 
 class Storage:

@@ -22,8 +22,8 @@ from functools import lru_cache
 from importlib import resources
 from urllib.parse import urlsplit
 
-from nlp.registry import load_registry
-from nlp.text import fold
+from trackwire.nlp.registry import load_registry
+from trackwire.nlp.text import fold
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ class _Terms:
 
 @lru_cache(maxsize=1)
 def _terms() -> _Terms:
-    raw = tomllib.loads(resources.files("crawler").joinpath("topic.toml").read_text(encoding="utf-8"))
+    raw = tomllib.loads(resources.files("trackwire.crawler").joinpath("topic.toml").read_text(encoding="utf-8"))
 
     def words(terms: list[str]) -> re.Pattern:
         return re.compile(r"(?<![\w-])(?:" + "|".join(terms) + r")(?![\w-])")

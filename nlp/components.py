@@ -14,11 +14,11 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import registry
 
-from nlp.marks import find_marks
-from nlp.people import PARTICLES, Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
-from nlp.quotes import NameMention, attribute, find_quotes
-from nlp.registry import Entry, Registry, load_registry
-from nlp.text import fold
+from trackwire.nlp.marks import find_marks
+from trackwire.nlp.people import PARTICLES, Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
+from trackwire.nlp.quotes import NameMention, attribute, find_quotes
+from trackwire.nlp.registry import Entry, Registry, load_registry
+from trackwire.nlp.text import fold
 
 if not Doc.has_extension("athletics"):
     Doc.set_extension("athletics", default=None)
@@ -39,7 +39,7 @@ def data(doc: Doc) -> dict:
 def load_jsonl(name: str) -> list[dict]:
     """Patterns from nlp/patterns/NAME, checked line by line."""
     rows = []
-    text = resources.files("nlp").joinpath("patterns").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("trackwire.nlp").joinpath("patterns").joinpath(name).read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip():
             continue
@@ -54,7 +54,7 @@ def load_jsonl(name: str) -> list[dict]:
 
 
 def load_words(name: str) -> set[str]:
-    text = resources.files("nlp").joinpath("data").joinpath(name).read_text(encoding="utf-8")
+    text = resources.files("trackwire.nlp").joinpath("data").joinpath(name).read_text(encoding="utf-8")
     return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
@@ -327,7 +327,7 @@ SET_BY = re.compile(r"^\W{0,3}(?:set|run|clocked|achieved|held)?\s*by\s+(?:[\w'â
 
 def load_ranges() -> dict[str, tuple[str, float, float]]:
     rows = {}
-    text = resources.files("nlp").joinpath("data").joinpath("event_ranges.tsv").read_text(encoding="utf-8")
+    text = resources.files("trackwire.nlp").joinpath("data").joinpath("event_ranges.tsv").read_text(encoding="utf-8")
     for number, line in enumerate(text.splitlines(), 1):
         if not line.strip() or line.startswith("#"):
             continue

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from nlp.text import fold
+from trackwire.nlp.text import fold
 
 UNIT_ALIASES = {"s": "s", "sec": "s", "m": "m", "pts": "pts", "points": "pts", "pt": "pts"}
 FIELDS = ("athletes", "events", "marks", "quotes", "performances")

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 import spacy
 from spacy.language import Language
 
-import nlp.components  # noqa: F401  (registers the athletics_* factories)
-from nlp.components import KEYS, data
+import trackwire.nlp.components  # noqa: F401  (registers the athletics_* factories)
+from trackwire.nlp.components import KEYS, data
 
 TAGGER_VERSION = "0.1.0"
 ATHLETICS_PIPES = ("athletics_events", "athletics_marks", "athletics_people", "athletics_quotes",

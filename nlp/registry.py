@@ -15,7 +15,7 @@ from importlib import resources
 
 from rapidfuzz.distance import DamerauLevenshtein
 
-from nlp.text import fold
+from trackwire.nlp.text import fold
 
 MIN_FUZZY = 8  # a full name shorter than this is never fuzzy-matched
 
@@ -98,6 +98,6 @@ def _entry(line: str) -> Entry:
 @lru_cache(maxsize=1)
 def load_registry() -> Registry:
     """The packaged registry, parsed once per process."""
-    raw = resources.files("nlp").joinpath("data").joinpath("athletes.tsv.gz").read_bytes()
+    raw = resources.files("trackwire.nlp").joinpath("data").joinpath("athletes.tsv.gz").read_bytes()
     lines = gzip.decompress(raw).decode("utf-8").splitlines()[1:]
     return Registry([_entry(line) for line in lines if line])

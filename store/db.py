@@ -26,8 +26,8 @@ from sqlalchemy import Engine, event
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, create_engine
 
-from nlp.text import fold_letters
-from store import models  # noqa: F401  (registers the tables)
+from trackwire.nlp.text import fold_letters
+from trackwire.store import models  # noqa: F401  (registers the tables)
 
 _WRITE = "trackwire_write"
 
@@ -83,7 +83,7 @@ def is_sqlite(engine: Engine) -> bool:
 
 def init_db(engine: Engine) -> None:
     """Bring the database to the schema this code needs (store.migrate). Safe to call every time."""
-    from store.migrate import ensure_schema
+    from trackwire.store.migrate import ensure_schema
 
     ensure_schema(engine)
 

@@ -19,7 +19,7 @@ import numpy as np
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from store.models import Story, StoryBand
+from trackwire.store.models import Story
 
 BITS = 64
 MAX_DISTANCE = 6

@@ -10,9 +10,9 @@ from pathlib import Path
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.filters import StoryFilter
+from trackwire.store.filters import StoryFilter
 
-from store.models import Athlete, Mark, Mention, Performance, Quote, Story
+from trackwire.store.models import Athlete, Mark, Mention, Performance, Quote, Story
 
 FORMATS = ("jsonl", "spacy", "iob", "csv", "parquet", "doccano", "labelstudio")
 FOLDER_FORMATS = ("csv", "parquet", "spacy")  # these write a folder: one file per table, or DocBin shards

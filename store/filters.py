@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import or_
 from sqlmodel import col, select
 
-from store.models import Mention, Quote, Story
+from trackwire.store.models import Mention, Quote, Story
 
 
 @dataclass(frozen=True)

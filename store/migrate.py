@@ -25,7 +25,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect
 from sqlmodel import SQLModel
 
-from store import models  # noqa: F401  (registers the tables)
+from trackwire.store import models  # noqa: F401  (registers the tables)
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _LOCK_ID = 0x7472_6B77  # "trkw": one migration at a time on a shared PostgreSQL

@@ -27,9 +27,9 @@ from datetime import datetime, timedelta, timezone
 from sqlalchemy import Engine, and_, func, or_, select, update
 from sqlmodel import col
 
-from store.db import read_session, write_session
-from store.models import Story, utcnow
-from store.stories import save_tags, to_tag
+from trackwire.store.db import read_session, write_session
+from trackwire.store.models import Story, utcnow
+from trackwire.store.stories import save_tags, to_tag
 
 CLAIM_SECONDS = 300
 

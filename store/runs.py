@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from store.models import Athlete, CrawlRun, Mark, Mention, Quote, Source, Story, utcnow
+from trackwire.store.models import Athlete, CrawlRun, Mark, Mention, Quote, Source, Story, utcnow
 
 
 def start_run(session: Session, kind: str = "crawl") -> int:

@@ -11,10 +11,10 @@ from rapidfuzz.distance import DamerauLevenshtein
 from sqlalchemy import bindparam, column, func, literal, literal_column, or_, table, text
 from sqlmodel import Session, col, select
 
-from store.db import is_sqlite
-from store.filters import StoryFilter
-from store.models import Athlete, Mention, Performance, Quote, Story
-from nlp.text import fold, fold_letters
+from trackwire.store.db import is_sqlite
+from trackwire.store.filters import StoryFilter
+from trackwire.store.models import Athlete, Mention, Performance, Quote, Story
+from trackwire.nlp.text import fold, fold_letters
 
 
 class QueryError(ValueError):

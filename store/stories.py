@@ -8,12 +8,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, func, or_
+from sqlalchemy import delete, or_
 from sqlmodel import Session, col, select
 
-from nlp.text import fold
-from store.dedupe import assign_cluster
-from store.models import Athlete, Mark, Mention, Performance, Quote, Story, utcnow
+from trackwire.nlp.text import fold
+from trackwire.store.dedupe import assign_cluster
+from trackwire.store.models import Athlete, Mark, Mention, Performance, Quote, Story, utcnow
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()

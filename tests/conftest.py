@@ -25,7 +25,7 @@ def shared(*parts: str) -> Path:
 
 @pytest.fixture(scope="session")
 def nlp():
-    from nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import load_pipeline
 
     return load_pipeline()
 
@@ -97,7 +97,7 @@ def db_url(request, db_path) -> str:
 
 @pytest.fixture
 def engine(db_url):
-    from store.db import init_db, make_engine
+    from trackwire.store.db import init_db, make_engine
 
     eng = make_engine(db_url)
     init_db(eng)

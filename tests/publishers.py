@@ -16,14 +16,13 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from dataclasses import dataclass, field, replace
 from email.utils import format_datetime
 from string import Template
 from urllib.parse import urlsplit
 
-from crawler.demo_site import DemoArticle, DemoSite, load_articles
-from crawler.sources import Source, load_sources
+from trackwire.crawler.demo_site import DemoArticle, DemoSite, load_articles
+from trackwire.crawler.sources import Source, load_sources
 
 FOOTER = "<footer><p>Site map</p><p>Privacy notice</p><p>Cookie settings</p></footer>"
 

@@ -123,7 +123,7 @@ def test_eval_on_the_dev_gold_prints_scores(db_path):
 
 
 def test_ingest_html_goes_through_the_crawler_extraction(db_path, tmp_path):
-    from crawler.demo_site import load_articles, render_article
+    from trackwire.crawler.demo_site import load_articles, render_article
 
     article = load_articles()[0]
     page = tmp_path / "page.html"

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from conftest import FIXTURES, trackwire
-from crawler.demo_site import DemoSite, load_articles
+from trackwire.crawler.demo_site import DemoSite, load_articles
 
 PAGES = FIXTURES / "pages"
 
@@ -187,10 +187,10 @@ def test_a_cut_short_crawl_does_not_make_the_next_one_skip_articles(site, db_pat
 def test_the_raw_page_is_kept_compressed_for_re_extraction(site, db_path, tmp_path):
     from sqlmodel import select
 
-    from crawler.demo_site import render_article
-    from store.db import make_engine, read_session
-    from store.models import Story
-    from store.stories import raw_html
+    from trackwire.crawler.demo_site import render_article
+    from trackwire.store.db import make_engine, read_session
+    from trackwire.store.models import Story
+    from trackwire.store.stories import raw_html
 
     trackwire("crawl", "--sources", str(write_sources(tmp_path, site.sources_toml())), "--max-articles", "1",
               db=db_path)

@@ -3,12 +3,12 @@
 from sqlmodel import select
 
 from conftest import shared
-from store.db import read_session, write_session
-from store.dedupe import distance, simhash
-from store.export import story_records
-from store.filters import StoryFilter
-from store.models import Story
-from store.stories import StoryIn, upsert_story
+from trackwire.store.db import read_session, write_session
+from trackwire.store.dedupe import distance, simhash
+from trackwire.store.export import story_records
+from trackwire.store.filters import StoryFilter
+from trackwire.store.models import Story
+from trackwire.store.stories import StoryIn, upsert_story
 
 ORIGINAL = ("Kerr takes indoor title\n\nJosh Kerr won the British indoor 3000m title in Birmingham on Sunday, "
             "kicking clear of the field over the final lap to win in 7:42.10. The Scot had sat behind the leaders "

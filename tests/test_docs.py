@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 import typer.main
 
-from crawler.sources import load_sources
+from trackwire.crawler.sources import load_sources
 from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
                        commands_tools)
 from trackwire.cli import app

@@ -3,7 +3,7 @@
 import pytest
 import spacy
 
-from nlp.components import data, load_jsonl
+from trackwire.nlp.components import data, load_jsonl
 
 
 @pytest.fixture(scope="module")

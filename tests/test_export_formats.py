@@ -101,8 +101,8 @@ def test_folder_format_to_a_file_is_refused_before_work(tagged, tmp_path):
 
 
 def test_spacy_export_shards_by_a_thousand(tmp_path):
-    from store.formats import staging_dir  # noqa: F401  (the writer's helpers exist)
-    from nlp.formats import docbin
+    from trackwire.store.formats import staging_dir  # noqa: F401  (the writer's helpers exist)
+    from trackwire.nlp.formats import docbin
 
     records = [{"key": f"k{i}", "text": "Kerr won.", "spans": [{"start": 0, "end": 4, "label": "ATHLETE"}],
                 "quotes": []} for i in range(2500)]
@@ -110,7 +110,7 @@ def test_spacy_export_shards_by_a_thousand(tmp_path):
 
 
 def test_interrupted_write_leaves_nothing_under_the_final_name(tmp_path):
-    from store.formats import write_lines
+    from trackwire.store.formats import write_lines
 
     def lines():
         yield "one\n"
@@ -132,7 +132,7 @@ def test_jsonl_export_round_trips_through_ingest(tagged, tmp_path):
 
 @pytest.mark.parametrize("writer", ["write_csv", "write_parquet"])
 def test_interrupted_folder_export_leaves_nothing(tmp_path, writer):
-    from store import formats
+    from trackwire.store import formats
 
     def records():
         yield {"key": "k", "url": None, "title": "t", "source": None, "published_at": None, "text": "Kerr won.",

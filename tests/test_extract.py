@@ -3,9 +3,9 @@
 import pytest
 
 from conftest import shared
-from crawler.demo_site import load_articles, render_article
-from crawler.extract import NotAnArticle, canonical_url, decode, extract
-from crawler.feeds import NotXML, feed_entries, sitemap_entries
+from trackwire.crawler.demo_site import load_articles, render_article
+from trackwire.crawler.extract import NotAnArticle, canonical_url, decode, extract
+from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
 
 
 def test_jsonld_graph_with_author_reference():

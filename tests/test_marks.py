@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlp.marks import find_marks, parse_mark
+from trackwire.nlp.marks import find_marks, parse_mark
 
 PARSE = [
     ("9.58", 9.58, "s"), ("9.58s", 9.58, "s"), ("43.03sec", 43.03, "s"), ("3:29.05", 209.05, "s"),

@@ -2,8 +2,8 @@
 
 import pytest
 
-from nlp.people import Candidate, Person, assign_roles, clean_candidate, group_people
-from nlp.registry import Entry, Registry, is_typo
+from trackwire.nlp.people import Candidate, Person, assign_roles, clean_candidate, group_people
+from trackwire.nlp.registry import Entry, Registry, is_typo
 
 
 def cands(text, names):

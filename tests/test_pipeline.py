@@ -5,7 +5,7 @@ import json
 import pytest
 
 from conftest import FIXTURES, shared
-from nlp.pipeline import TAGGER_VERSION, tag_texts
+from trackwire.nlp.pipeline import TAGGER_VERSION, tag_texts
 
 STORY = (FIXTURES / "ingest" / "glasgow-3000m.txt").read_text(encoding="utf-8")
 
@@ -53,7 +53,7 @@ FLOORS = {"athletes": 0.95, "events": 0.95, "marks": 0.95, "quotes": 0.93, "perf
 
 
 def test_dev_gold_meets_the_floors(nlp):
-    from nlp.evaluate import evaluate
+    from trackwire.nlp.evaluate import evaluate
 
     rows = [json.loads(line) for line in shared("gold", "dev.jsonl").read_text(encoding="utf-8").splitlines()]
     scores, speaker = evaluate(rows, list(tag_texts(nlp, [r["text"] for r in rows])))

@@ -7,8 +7,8 @@ import sqlite3
 import time
 
 from conftest import trackwire
-from crawler.demo_site import DemoSite, load_articles
-from crawler.polite import retry_after_seconds
+from trackwire.crawler.demo_site import DemoSite, load_articles
+from trackwire.crawler.polite import retry_after_seconds
 
 
 class TimedSite(DemoSite):

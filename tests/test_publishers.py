@@ -14,8 +14,8 @@ from datetime import datetime, timezone
 import pytest
 
 from conftest import shared, trackwire
-from crawler.feeds import feed_entries
-from crawler.topic import classify
+from trackwire.crawler.feeds import feed_entries
+from trackwire.crawler.topic import classify
 from publishers import PublisherSite, packaged_sources, publishers, relocated, to_toml
 
 BOILERPLATE = ["Privacy notice", "Leave a Reply", "Most read", "Related", "Get the newsletter", "Latest news",
@@ -157,7 +157,7 @@ def test_sources_check_interrupted_judges_nothing(tmp_path):
     import sys
     import time
 
-    from crawler.demo_site import DemoSite
+    from trackwire.crawler.demo_site import DemoSite
 
     with DemoSite(delay=5) as site:
         sources = tmp_path / "sources.toml"

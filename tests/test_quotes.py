@@ -2,7 +2,7 @@
 
 import pytest
 
-from nlp.quotes import NameMention, attribute, find_quotes
+from trackwire.nlp.quotes import NameMention, attribute, find_quotes
 
 
 def quotes_of(text):

@@ -18,16 +18,16 @@ import pytest
 from sqlalchemy import func, select, text
 
 from conftest import trackwire
-from store.db import init_db, make_engine, read_session, write_session
-from store.models import Mark, Mention, Performance, Quote, Story, utcnow
-from store.stories import StoryIn, upsert_story
+from trackwire.store.db import init_db, make_engine, read_session, write_session
+from trackwire.store.models import Mark, Mention, Performance, Quote, Story, utcnow
+from trackwire.store.stories import StoryIn, upsert_story
 
 
 # ---------------------------------------------------------------- migrations
 
 
 def test_migrations_bring_an_empty_database_to_the_models(db_url):
-    from store.migrate import current, differences, head, upgrade
+    from trackwire.store.migrate import current, differences, head, upgrade
 
     eng = make_engine(db_url)
     before, after = upgrade(eng)
@@ -42,7 +42,7 @@ def test_migrations_bring_an_empty_database_to_the_models(db_url):
 def test_postgres_tables_without_migration_history_are_refused(pg_url):
     from sqlmodel import SQLModel
 
-    from store.migrate import SchemaError
+    from trackwire.store.migrate import SchemaError
 
     eng = make_engine(pg_url)
     SQLModel.metadata.create_all(eng)
@@ -81,7 +81,7 @@ SEARCH_STORIES = {
     ("SØRENSEN", {"sorensen"}),
 ], ids=["words", "phrase-order", "phrase-minus", "or", "and-before-or", "folded", "folded-upper"])
 def test_web_search_syntax_means_the_same_on_both_engines(engine, query, keys):
-    from store.search import search
+    from trackwire.store.search import search
 
     with write_session(engine) as session:
         for key, body in SEARCH_STORIES.items():
@@ -91,7 +91,7 @@ def test_web_search_syntax_means_the_same_on_both_engines(engine, query, keys):
 
 
 def test_search_of_only_exclusions_is_a_clear_error(engine):
-    from store.search import QueryError, search
+    from trackwire.store.search import QueryError, search
 
     with read_session(engine) as session, pytest.raises(QueryError, match="only excludes words"):
         search(session, "-mile")
@@ -118,7 +118,7 @@ def add_stories(engine, n: int) -> None:
 
 
 def test_an_expired_claim_goes_to_another_worker_and_the_first_writes_nothing(engine):
-    from store.queue import claim, save_claimed
+    from trackwire.store.queue import claim, save_claimed
 
     add_stories(engine, 3)
     first = claim(engine, "a", size=2, retag=False, version="v")
@@ -138,7 +138,7 @@ def test_an_expired_claim_goes_to_another_worker_and_the_first_writes_nothing(en
 
 
 def test_a_story_changed_while_claimed_is_not_written_with_old_offsets(engine):
-    from store.queue import claim, save_claimed
+    from trackwire.store.queue import claim, save_claimed
 
     add_stories(engine, 1)
     (claimed,) = claim(engine, "a", size=1, retag=False, version="v")
@@ -152,7 +152,7 @@ def test_a_story_changed_while_claimed_is_not_written_with_old_offsets(engine):
 
 
 def test_queue_state_counts_pending_and_live_claims(engine):
-    from store.queue import claim, state
+    from trackwire.store.queue import claim, state
 
     add_stories(engine, 3)
     claim(engine, "a", size=2, retag=False, version="v", seconds=100)
@@ -172,7 +172,7 @@ def tag_counts(engine) -> dict[int, tuple[int, int, int, int]]:
 
 def expected_counts(nlp, engine) -> dict[int, tuple[int, int, int, int]]:
     """What tagging each story once gives, from the pipeline itself in this process."""
-    from nlp.pipeline import doc_tags
+    from trackwire.nlp.pipeline import doc_tags
 
     with read_session(engine) as session:
         rows = session.execute(select(Story.id, Story.text).order_by(Story.id)).all()
@@ -231,7 +231,7 @@ def test_three_workers_tag_500_stories_none_lost_or_doubled_one_killed_mid_batch
 
 
 def test_crawl_tag_search_athlete_export_on_postgresql(pg_url, tmp_path):
-    from crawler.demo_site import DemoSite
+    from trackwire.crawler.demo_site import DemoSite
 
     with DemoSite() as site:
         sources = tmp_path / "sources.toml"
@@ -272,7 +272,7 @@ def runs_new(eng) -> list[int]:
 
 
 def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_night(pg_url, redis_url, tmp_path):
-    from crawler.demo_site import DemoSite
+    from trackwire.crawler.demo_site import DemoSite
 
     url, prefix = redis_url
     env = {"TRACKWIRE_REDIS_URL": url, "TRACKWIRE_REDIS_PREFIX": prefix}
@@ -306,7 +306,7 @@ def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_nig
 
 
 def test_an_unreachable_redis_is_one_line_before_any_fetch(db_path, tmp_path):
-    from crawler.demo_site import DemoSite
+    from trackwire.crawler.demo_site import DemoSite
 
     with DemoSite() as site:
         sources = tmp_path / "sources.toml"

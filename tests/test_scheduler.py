@@ -13,9 +13,9 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
-import scheduler as nightly
-from crawler.demo_site import DemoSite
-from store.db import init_db, make_engine
+from trackwire import scheduler as nightly
+from trackwire.crawler.demo_site import DemoSite
+from trackwire.store.db import init_db, make_engine
 
 UNREACHABLE = '[[source]]\nname = "gone"\nfeeds = ["http://127.0.0.1:9/rss"]\n'
 

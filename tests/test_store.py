@@ -5,11 +5,11 @@ from datetime import datetime, timezone
 import pytest
 from sqlmodel import select
 
-from store.db import read_session, write_session
-from store.export import story_records
-from store.models import Story
-from store.search import QueryError, athlete_profile, find_athletes, fts_query, search
-from store.stories import StoryIn, save_tags, upsert_story
+from trackwire.store.db import read_session, write_session
+from trackwire.store.export import story_records
+from trackwire.store.models import Story
+from trackwire.store.search import QueryError, athlete_profile, find_athletes, fts_query, search
+from trackwire.store.stories import StoryIn, save_tags, upsert_story
 
 TEXT = "Kerr wins in Glasgow\n\nJosh Kerr won the 3000m in 7:33.62 on Sunday.\n"
 
@@ -114,8 +114,8 @@ def test_a_store_from_before_migrations_is_brought_up_to_date_and_stamped(tmp_pa
     """A trackwire 0.1 SQLite file: no migration history, columns added since missing."""
     import sqlite3
 
-    from store.db import init_db, make_engine
-    from store.migrate import current, differences, head
+    from trackwire.store.db import init_db, make_engine
+    from trackwire.store.migrate import current, differences, head
 
     path = tmp_path / "old.db"
     eng = make_engine(str(path))

@@ -6,7 +6,7 @@ from collections import Counter
 import pytest
 
 from conftest import shared
-from nlp.marks import parse_mark
+from trackwire.nlp.marks import parse_mark
 
 FIELD = ("jump", "vault", "put", "throw", "discus", "hammer", "javelin")
 POINTS = ("athlon",)

@@ -19,7 +19,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from nlp.text import fold  # noqa: E402
+from trackwire.nlp.text import fold  # noqa: E402
 
 PARTICLES = {"van", "de", "der", "den", "da", "di", "von", "le", "la", "du", "dos", "das", "del", "ter", "el", "bin"}
 EVENT_RULES = [

@@ -41,7 +41,7 @@ def main_options(
 
 
 def engine():
-    from store.db import init_db, make_engine
+    from trackwire.store.db import init_db, make_engine
 
     eng = make_engine(STATE.settings.db)
     init_db(eng)

@@ -15,7 +15,7 @@ from trackwire.views import run_json
 
 
 def load_nlp():
-    from nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import load_pipeline
 
     with console.status(f"loading spaCy model {STATE.settings.spacy_model or 'en_core_web_sm'}…"):
         return load_pipeline(STATE.settings.spacy_model)
@@ -33,7 +33,7 @@ def check_redis(url: str) -> None:
 
 
 def chosen_sources(sources_file: Optional[Path], names: list[str]):
-    from crawler.sources import load_sources, select
+    from trackwire.crawler.sources import load_sources, select
 
     s = STATE.settings
     return select(load_sources(sources_file or (s.sources if s.sources.exists() else None)), names)
@@ -43,7 +43,7 @@ def crawl_settings(redis_url: str | None = None):
     """Scrapy settings from trackwire's: user agent, delay, robots.txt, timeout, logging."""
     import logging
 
-    from crawler.run import scrapy_settings
+    from trackwire.crawler.run import scrapy_settings
 
     s = STATE.settings
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
@@ -59,7 +59,7 @@ def crawl_settings(redis_url: str | None = None):
 
 
 def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optional[int]) -> int:
-    from crawler.run import run_crawl
+    from trackwire.crawler.run import run_crawl
 
     s = STATE.settings
     sources = chosen_sources(sources_file, names)
@@ -152,9 +152,9 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .jsonl or .ht
     """
     from sqlmodel import select
 
-    from store.db import write_session
-    from store.models import Story
-    from store.stories import StoryIn, save_tags, upsert_story
+    from trackwire.store.db import write_session
+    from trackwire.store.models import Story
+    from trackwire.store.stories import StoryIn, save_tags, upsert_story
     from trackwire.ingest import IMPORTED, read_paths
 
     eng = engine()
@@ -181,8 +181,8 @@ def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = 
     """What the store holds, the last runs, and what was dropped and why."""
     import json
 
-    from store.db import read_session
-    from store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
+    from trackwire.store.db import read_session
+    from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
 
     with read_session(engine()) as session:
         figures, runs = totals(session), recent_runs(session, 5)
@@ -243,7 +243,7 @@ def sources_check(
     The canary to run after a site redesign: reachable entry points, article links
     found, and whether the article's title, date, author and body were extracted.
     """
-    from crawler.check import Interrupted, check_sources
+    from trackwire.crawler.check import Interrupted, check_sources
 
     chosen = chosen_sources(sources, names or [])
     err.print(f"checking {len(chosen)} source(s): {', '.join(x.name for x in chosen)}")

@@ -26,7 +26,7 @@ def parse_day(value: Optional[str], option: str) -> Optional[datetime]:
 
 
 def resolve_athlete(session, name: str):
-    from store.search import find_athletes, suggest
+    from trackwire.store.search import find_athletes, suggest
 
     found = find_athletes(session, name)
     if not found:
@@ -39,7 +39,7 @@ def resolve_athlete(session, name: str):
 def build_filters(session, *, athletes: list[str], event: Optional[str], source: Optional[str],
                   since: Optional[str], until: Optional[str], has_quotes: bool, tagged_only: bool = False,
                   one_per_cluster: bool = False):
-    from store.filters import StoryFilter
+    from trackwire.store.filters import StoryFilter
 
     ids = tuple(resolve_athlete(session, name)[0].id for name in athletes)
     described = {k: v for k, v in {"athlete": athletes or None, "event": event, "source": source, "since": since,
@@ -69,8 +69,8 @@ def search(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Full-text search over titles and texts, best matches first, with the structured filters."""
-    from store.db import read_session
-    from store.search import search as run_search
+    from trackwire.store.db import read_session
+    from trackwire.store.search import search as run_search
 
     with read_session(engine()) as session:
         filters = build_filters(session, athletes=athlete or [], event=event, source=source, since=since,
@@ -89,8 +89,8 @@ def athlete(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Stories about an athlete, newest first, with what they said and what they ran."""
-    from store.db import read_session
-    from store.search import athlete_profile
+    from trackwire.store.db import read_session
+    from trackwire.store.search import athlete_profile
 
     with read_session(engine()) as session:
         found = resolve_athlete(session, name)
@@ -130,8 +130,8 @@ def export(
     tagged_only: Annotated[bool, typer.Option(help="leave out stories not tagged yet")] = False,
 ) -> None:
     """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
-    from store.db import read_session
-    from store.export import check_target, count_stories
+    from trackwire.store.db import read_session
+    from trackwire.store.export import check_target, count_stories
     from trackwire.exporting import export as run_export
 
     check_target(format, out)

@@ -53,8 +53,8 @@ def worker(
 @db_app.command("upgrade")
 def db_upgrade() -> None:
     """Migrate the database to this trackwire's schema (back up a shared database first)."""
-    from store.db import make_engine
-    from store.migrate import upgrade
+    from trackwire.store.db import make_engine
+    from trackwire.store.migrate import upgrade
 
     before, after = upgrade(make_engine(STATE.settings.db))
     if before == after:
@@ -66,8 +66,8 @@ def db_upgrade() -> None:
 @db_app.command("status")
 def db_status() -> None:
     """Show the database's schema revision, the one this trackwire needs, and any drift from the models."""
-    from store.db import make_engine
-    from store.migrate import current, differences, head
+    from trackwire.store.db import make_engine
+    from trackwire.store.migrate import current, differences, head
 
     eng = make_engine(STATE.settings.db)
     with eng.connect() as conn:

@@ -29,7 +29,7 @@ def schedule(
     source: Annotated[Optional[list[str]], typer.Option(help="crawl only this source (repeatable)")] = None,
 ) -> None:
     """Run `trackwire run` every night, in the foreground (see docs/scheduler.md for systemd and cron)."""
-    import scheduler as nightly
+    from trackwire import scheduler as nightly
 
     plain_logging()
     s = STATE.settings
@@ -60,8 +60,8 @@ def runs(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Crawl and nightly runs, newest first, with their outcome and reason."""
-    from store.db import read_session
-    from store.runs import recent_runs
+    from trackwire.store.db import read_session
+    from trackwire.store.runs import recent_runs
 
     with read_session(engine()) as session:
         rows = recent_runs(session, limit)

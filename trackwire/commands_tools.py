@@ -17,10 +17,10 @@ from trackwire.errors import UserError
 @app.command()
 def demo() -> None:
     """The whole job offline: serve the bundled news site, crawl it, tag it, show what came out."""
-    from crawler.demo_site import DemoSite
-    from store.db import read_session
-    from store.export import story_records
-    from store.filters import StoryFilter
+    from trackwire.crawler.demo_site import DemoSite
+    from trackwire.store.db import read_session
+    from trackwire.store.export import story_records
+    from trackwire.store.filters import StoryFilter
     from trackwire.cli import engine
     from trackwire.commands_crawl import do_crawl, do_tag
 

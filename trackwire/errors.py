@@ -8,9 +8,9 @@ from sqlalchemy.exc import OperationalError
 
 # Errors whose messages already say what to do, named rather than imported: importing them
 # would load spaCy (nlp.components) into every command, a second of start-up for `crawl`.
-KNOWN = {"crawler.sources.SourcesError", "nlp.pipeline.ModelError", "store.db.DatabaseError",
-         "store.migrate.SchemaError", "store.export.ExportError", "store.search.QueryError",
-         "nlp.components.PatternError"}
+KNOWN = {"trackwire.crawler.sources.SourcesError", "trackwire.nlp.pipeline.ModelError", "trackwire.store.db.DatabaseError",
+         "trackwire.store.migrate.SchemaError", "trackwire.store.export.ExportError", "trackwire.store.search.QueryError",
+         "trackwire.nlp.components.PatternError"}
 
 
 def _known(exc: BaseException) -> bool:

@@ -7,15 +7,15 @@ from pathlib import Path
 
 from rich.table import Table
 
-from nlp.evaluate import FIELDS, evaluate
-from store.db import init_db, make_engine, read_session, write_session
-from store.export import story_records
-from store.stories import StoryIn, upsert_story
+from trackwire.nlp.evaluate import FIELDS, evaluate
+from trackwire.store.db import init_db, make_engine, read_session, write_session
+from trackwire.store.export import story_records
+from trackwire.store.stories import StoryIn, upsert_story
 
 
 def trackwire_predictions(rows: list[dict], model: str | None) -> list[dict]:
     """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file."""
-    from nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import load_pipeline
     from trackwire.tagging import work
 
     with tempfile.TemporaryDirectory() as tmp:
@@ -35,7 +35,7 @@ def baseline_predictions(rows: list[dict], model: str | None) -> list[dict]:
     """The stock model alone: its PERSON entities as athletes; no events, marks, quotes."""
     import spacy
 
-    from nlp.pipeline import default_model
+    from trackwire.nlp.pipeline import default_model
 
     nlp = spacy.load(model or default_model())
     preds = []

@@ -9,16 +9,16 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
-from store.db import read_session
-from store.export import story_records
-from store.filters import StoryFilter
-from store import formats
+from trackwire.store.db import read_session
+from trackwire.store.export import story_records
+from trackwire.store.filters import StoryFilter
+from trackwire.store import formats
 
 
 def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
            on_record: Callable[[], None] = lambda: None) -> int:
     """Write the stories passing `filters` to `out` in `fmt`; returns how many were written."""
-    from nlp.pipeline import TAGGER_VERSION
+    from trackwire.nlp.pipeline import TAGGER_VERSION
 
     with read_session(engine) as session:
         def records() -> Iterator[dict]:
@@ -40,7 +40,7 @@ def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
         elif fmt == "spacy":
             count = _write_spacy(records(), out)
         else:  # iob
-            from nlp.formats import iob_lines
+            from trackwire.nlp.formats import iob_lines
 
             counted = _Counter(records())
             formats.write_lines(iob_lines(counted), out)
@@ -62,7 +62,7 @@ class _Counter:
 def _write_spacy(records, out: Path) -> int:
     """A folder of DocBin shards of 1,000 docs: serialising one DocBin takes memory in proportion
     to its size, so shards keep the export flat; `spacy train` and `Corpus` read the folder whole."""
-    from nlp.formats import docbin
+    from trackwire.nlp.formats import docbin
 
     count = 0
     with formats.staged_folder(out) as (tmp, _):

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from crawler.extract import NotAnArticle, extract, parse_date
-from store.stories import StoryIn
+from trackwire.crawler.extract import NotAnArticle, extract, parse_date
+from trackwire.store.stories import StoryIn
 
 
 TAG_FIELDS = ("athletes", "people", "events", "marks", "quotes", "performances")

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine
 
-from nlp.pipeline import TAGGER_VERSION, doc_tags
-from store.queue import CLAIM_SECONDS, claim, release, save_claimed, state
+from trackwire.nlp.pipeline import TAGGER_VERSION, doc_tags
+from trackwire.store.queue import CLAIM_SECONDS, claim, release, save_claimed, state
 
 
 def worker_id() -> str:
@@ -88,8 +88,8 @@ def _sigterm_as_interrupt() -> None:
 
 def _process_main(db: str, model: str | None, retag: bool, batch_size: int, claim_seconds: int) -> None:
     """One tagging process of `trackwire tag --workers N` (spawned: its own engine and model)."""
-    from nlp.pipeline import load_pipeline
-    from store.db import make_engine
+    from trackwire.nlp.pipeline import load_pipeline
+    from trackwire.store.db import make_engine
 
     _sigterm_as_interrupt()
     engine = make_engine(db)

@@ -7,7 +7,7 @@ from datetime import datetime
 from rich.console import Console
 from rich.table import Table
 
-from store.search import Hit, Profile
+from trackwire.store.search import Hit, Profile
 
 
 def day(value: datetime | None) -> str:

@@ -39,7 +39,7 @@ class DemoArticle:
 
 
 def load_articles() -> list[DemoArticle]:
-    folder = resources.files("crawler.demo_site").joinpath("articles")
+    folder = resources.files("trackwire.crawler.demo_site").joinpath("articles")
     found = []
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
         if not entry.name.endswith(".md"):

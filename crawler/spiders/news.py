@@ -11,13 +11,13 @@ from scrapy.exceptions import (CannotResolveHostError, DownloadCancelledError, D
                                DownloadFailedError, DownloadTimeoutError, IgnoreRequest, ResponseDataLossError)
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError
 
-from crawler.extract import canonical_url
-from crawler.feeds import NotXML, feed_entries, sitemap_entries
-from crawler.items import PageItem
-from crawler.pipelines import dropped
-from crawler.sources import Source
-from crawler.storage import Storage
-from crawler.topic import classify
+from trackwire.crawler.extract import canonical_url
+from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
+from trackwire.crawler.items import PageItem
+from trackwire.crawler.pipelines import dropped
+from trackwire.crawler.sources import Source
+from trackwire.crawler.storage import Storage
+from trackwire.crawler.topic import classify
 
 MAX_SITEMAP_DEPTH = 3
 

@@ -4,8 +4,8 @@ connection, so the same code migrates SQLite and PostgreSQL and nothing reads an
 from alembic import context
 from sqlmodel import SQLModel
 
-from store import models  # noqa: F401  (registers the tables)
-from store.migrate import include_object
+from trackwire.store import models  # noqa: F401  (registers the tables)
+from trackwire.store.migrate import include_object
 
 connection = context.config.attributes["connection"]
 context.configure(
