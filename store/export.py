@@ -57,6 +57,12 @@ def story_records(session: Session, *, filters: StoryFilter | None = None, batch
         yield from _records(session, stories)
 
 
+def story_record_by_key(session: Session, key: str) -> dict | None:
+    """The contract dict of the story with this key, or None."""
+    stories = session.execute(select(*STORY_COLUMNS).where(Story.key == key)).all()
+    return next(_records(session, stories), None)
+
+
 def _by_story(session: Session, model, ids: list[int]) -> dict[int, list]:
     grouped: dict[int, list] = defaultdict(list)
     table = model.__table__

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
-from trackwire.store.models import Athlete, CrawlRun, Mark, Mention, Quote, Source, Story, utcnow
+from trackwire.store.models import CrawlRun, Mark, Mention, Quote, Source, Story, utcnow
 
 
 def start_run(session: Session, kind: str = "crawl") -> int:
@@ -55,7 +55,6 @@ def totals(session: Session) -> dict[str, int]:
         "tagged": count(Story, col(Story.tagged_at).is_not(None)),
         "athletes": session.exec(select(func.count(func.distinct(Mention.athlete_id)))
                                  .where(col(Mention.athlete_id).is_not(None))).one(),
-        "registry": count(Athlete),
         "quotes": count(Quote),
         "marks": count(Mark),
     }

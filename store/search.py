@@ -68,14 +68,38 @@ class Hit:
     url: str | None
     source: str | None
     published_at: datetime | None
-    snippet: str
+    snippet: str  # plain text
     score: float
+    highlights: list[tuple[int, int]] = field(default_factory=list)  # matched words, offsets into snippet
+
+
+# Snippet markers: control characters that never occur in stored text (brackets do).
+START, STOP = "\x02", "\x03"
+
+
+def unmark(marked: str) -> tuple[str, list[tuple[int, int]]]:
+    """A snippet with START/STOP markers as plain text and the [start, end) offsets of the marked words."""
+    plain: list[str] = []
+    spans: list[tuple[int, int]] = []
+    size, opened = 0, None
+    for part in re.split(f"([{START}{STOP}])", marked):
+        if part == START:
+            opened = size
+        elif part == STOP:
+            if opened is not None and size > opened:
+                spans.append((opened, size))
+            opened = None
+        else:
+            plain.append(part)
+            size += len(part)
+    return "".join(plain), spans
 
 
 FTS = table("story_fts", column("rowid"))
 
 
-def search(session: Session, query: str, *, filters: StoryFilter | None = None, limit: int = 20) -> list[Hit]:
+def search(session: Session, query: str, *, filters: StoryFilter | None = None, limit: int = 20,
+           offset: int = 0) -> list[Hit]:
     """Stories matching `query` (web-search syntax, see parse_query) and `filters`, best first, title
     weighted 5x, with snippets. SQLite ranks with FTS5's bm25, PostgreSQL with ts_rank over the
     generated `search_vector` (GIN-indexed); both see accents and letters like ø folded.
@@ -85,47 +109,54 @@ def search(session: Session, query: str, *, filters: StoryFilter | None = None, 
     """
     filters = filters or StoryFilter()
     if is_sqlite(session.get_bind()):
-        return _search_sqlite(session, query, filters, limit)
-    return _search_postgres(session, query, filters, limit)
+        return _search_sqlite(session, query, filters, limit, offset)
+    return _search_postgres(session, query, filters, limit, offset)
 
 
 _COLUMNS = (Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at)
 
 
-def _search_sqlite(session: Session, query: str, filters: StoryFilter, limit: int) -> list[Hit]:
+def _hits(rows, snippets: dict[int, str], score) -> list[Hit]:
+    hits = []
+    for r in rows:
+        snippet, spans = unmark(snippets.get(r.id, ""))
+        hits.append(Hit(r.id, r.key, r.title, r.url, r.source, _as_dt(r.published_at), snippet, score(r), spans))
+    return hits
+
+
+def _search_sqlite(session: Session, query: str, filters: StoryFilter, limit: int, offset: int) -> list[Hit]:
     match = fts_query(query)
     score = literal_column("bm25(story_fts, 5.0, 1.0)").label("score")
     stmt = (select(*_COLUMNS, score).select_from(FTS.join(Story, Story.id == FTS.c.rowid))
             .where(text("story_fts MATCH :q")))
-    rows = session.connection().execute(filters.apply(stmt).order_by(text("score")).limit(limit), {"q": match}).all()
+    rows = session.connection().execute(
+        filters.apply(stmt).order_by(text("score"), Story.id).limit(limit).offset(offset), {"q": match}).all()
     if not rows:
         return []
     snippets = dict(session.connection().execute(
-        select(FTS.c.rowid, literal_column("snippet(story_fts, 1, '[', ']', ' … ', 12)"))
+        select(FTS.c.rowid, func.snippet(literal_column("story_fts"), 1, START, STOP, " … ", 12))
         .where(text("story_fts MATCH :q"), FTS.c.rowid.in_([r.id for r in rows])), {"q": match}).all())
-    return [Hit(r.id, r.key, r.title, r.url, r.source, _as_dt(r.published_at), snippets.get(r.id, ""), -r.score)
-            for r in rows]
+    return _hits(rows, snippets, lambda r: -r.score)
 
 
 _VECTOR = literal_column("story.search_vector")
-_HEADLINE = "StartSel=[, StopSel=], MinWords=8, MaxWords=20, MaxFragments=1, FragmentDelimiter=\" … \""
+_HEADLINE = f"StartSel={START}, StopSel={STOP}, MinWords=8, MaxWords=20, MaxFragments=1, FragmentDelimiter=\" … \""
 
 
-def _search_postgres(session: Session, query: str, filters: StoryFilter, limit: int) -> list[Hit]:
+def _search_postgres(session: Session, query: str, filters: StoryFilter, limit: int, offset: int) -> list[Hit]:
     parse_query(query)  # the same checks and messages as on SQLite
     tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), func.tw_unaccent(bindparam("q")))
     score = func.ts_rank(literal_column("'{0.1, 0.2, 0.2, 1.0}'::float4[]"), _VECTOR, tsquery, 1).label("score")
     stmt = select(*_COLUMNS, score).where(_VECTOR.op("@@")(tsquery))
     rows = session.connection().execute(
-        filters.apply(stmt).order_by(score.desc(), Story.id).limit(limit), {"q": query}).all()
+        filters.apply(stmt).order_by(score.desc(), Story.id).limit(limit).offset(offset), {"q": query}).all()
     if not rows:
         return []
     headline = func.ts_headline(literal_column("'simple'::regconfig"), func.tw_unaccent(Story.text), tsquery,
                                 _HEADLINE)
     snippets = dict(session.connection().execute(
         select(Story.id, headline).where(col(Story.id).in_([r.id for r in rows])), {"q": query}).all())
-    return [Hit(r.id, r.key, r.title, r.url, r.source, r.published_at, snippets.get(r.id, ""), r.score)
-            for r in rows]
+    return _hits(rows, snippets, lambda r: r.score)
 
 
 def _as_dt(value) -> datetime | None:
@@ -177,9 +208,7 @@ def suggest(session: Session, name: str, limit: int = 5) -> list[str]:
 
 
 def _with_stories_first(session: Session, athletes: list[Athlete]) -> list[Athlete]:
-    counts = dict(session.exec(select(Mention.athlete_id, func.count(func.distinct(Mention.story_id)))
-                               .where(col(Mention.athlete_id).in_([a.id for a in athletes]))
-                               .group_by(Mention.athlete_id)).all())
+    counts = story_counts(session, [a.id for a in athletes])
     with_stories = [a for a in athletes if counts.get(a.id)]
     return sorted(with_stories or athletes, key=lambda a: (-counts.get(a.id, 0), a.name))
 
@@ -216,31 +245,45 @@ class Profile:
 
 def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | None = None,
                     until: datetime | None = None, limit: int = 50) -> Profile:
-    """Stories about an athlete, newest first, with what they said and what they ran."""
+    """Stories about an athlete, newest first (at most `limit`), with what they said and what they ran;
+    `performances` covers every story in the window, for progressions, each with its story's key and date."""
     story_ids = select(Mention.story_id).where(Mention.athlete_id == athlete.id)
-    stmt = select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at).where(
-        col(Story.id).in_(story_ids))
+    window = [col(Story.id).in_(story_ids)]
     if since:
-        stmt = stmt.where(Story.published_at >= since)
+        window.append(Story.published_at >= since)
     if until:
-        stmt = stmt.where(Story.published_at < until)
-    stories = session.execute(stmt.order_by(col(Story.published_at).desc().nulls_last(), col(Story.id).desc())
+        window.append(Story.published_at < until)
+    stories = session.execute(select(Story.id, Story.key, Story.title, Story.url, Story.source, Story.published_at)
+                              .where(*window)
+                              .order_by(col(Story.published_at).desc().nulls_last(), col(Story.id).desc())
                               .limit(limit)).all()
     ids = [s.id for s in stories]
     quotes: dict[int, list[str]] = {}
     for story_id, quote in session.execute(select(Quote.story_id, Quote.text).where(
             Quote.athlete_id == athlete.id, col(Quote.story_id).in_(ids)).order_by(Quote.story_id, Quote.start)):
         quotes.setdefault(story_id, []).append(quote)
-    perfs = session.execute(select(Performance.story_id, Performance.event, Performance.mark, Performance.value,
-                                   Performance.unit).where(Performance.athlete_id == athlete.id,
-                                                           col(Performance.story_id).in_(ids))).all()
+    perfs = session.execute(
+        select(Performance.story_id, Performance.event, Performance.mark, Performance.value, Performance.unit,
+               Story.key, Story.published_at)
+        .join(Story, Story.id == Performance.story_id)
+        .where(Performance.athlete_id == athlete.id, *window)
+        .order_by(col(Story.published_at).nulls_last(), Performance.id)).all()
     marks: dict[int, list[dict]] = {}
     for p in perfs:
         marks.setdefault(p.story_id, []).append({"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit})
     views = [StoryView(s.key, s.title, s.url, s.source, s.published_at, quotes.get(s.id, []), marks.get(s.id, []))
              for s in stories]
-    performances = [{"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit} for p in perfs]
+    performances = [{"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit, "story_key": p.key,
+                     "published_at": p.published_at} for p in perfs]
     return Profile(athlete, views, performances, co_mentioned(session, athlete.id, ids))
+
+
+def story_counts(session: Session, athlete_ids: list[int]) -> dict[int, int]:
+    """Stories mentioning each athlete, by athlete id."""
+    if not athlete_ids:
+        return {}
+    return dict(session.exec(select(Mention.athlete_id, func.count(func.distinct(Mention.story_id)))
+                             .where(col(Mention.athlete_id).in_(athlete_ids)).group_by(Mention.athlete_id)).all())
 
 
 def co_mentioned(session: Session, athlete_id: int, story_ids: list[int], limit: int = 5) -> list[tuple[str, int]]:

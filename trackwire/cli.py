@@ -41,11 +41,20 @@ def main_options(
 
 
 def engine():
-    from trackwire.store.db import init_db, make_engine
+    """The engine of the store the command works on (made and migrated once per command)."""
+    return store().engine
 
-    eng = make_engine(STATE.settings.db)
-    init_db(eng)
-    return eng
+
+_STORE: list = []
+
+
+def store():
+    """The `trackwire.api.Store` every command works through, for --db / TRACKWIRE_DB."""
+    from trackwire.api import Store
+
+    if not _STORE or _STORE[0].settings is not STATE.settings:
+        _STORE[:] = [Store(settings=STATE.settings)]
+    return _STORE[0]
 
 
 def main() -> None:

@@ -1,7 +1,8 @@
-"""crawl, tag, run, ingest, stats."""
+"""crawl, tag, run, ingest, stats, sources."""
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -9,9 +10,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from trackwire.cli import STATE, app, console, engine, err
+from rich.text import Text
+
+from trackwire.cli import STATE, app, console, err, store
 from trackwire.errors import UserError
-from trackwire.views import run_json
+from trackwire.views import plural, print_stats
 
 
 def load_nlp():
@@ -102,25 +105,18 @@ def crawl(
 
 
 def do_tag(retag: bool, workers: int) -> int:
-    from trackwire.tagging import pending, tag_in_processes, work
-
-    eng = engine()
-    total = pending(eng, retag=retag)
+    s = store()
+    total = s.pending(retag=retag)
     if not total:
         console.print("nothing to tag: every story is tagged by this tagger version")
         return 0
-    s = STATE.settings
     columns = (TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("tag", total=total)
-        if workers == 1:
-            done = work(eng, load_nlp(), retag=retag, batch_size=s.tag_batch,
-                        on_done=lambda r: progress.update(task, completed=r.tagged)).tagged
-        else:
-            done = tag_in_processes(eng, s.db, s.spacy_model, workers=workers, retag=retag, batch_size=s.tag_batch,
-                                    on_progress=lambda n: progress.update(task, completed=n))
-    console.print(f"tagged {done} stories")
-    return done
+        report = s.tag(retag=retag, workers=workers, nlp=load_nlp() if workers == 1 else None,
+                       on_progress=lambda n: progress.update(task, completed=n))
+    console.print(f"tagged {plural(report.tagged, 'story', 'stories')}")
+    return report.tagged
 
 
 @app.command()
@@ -150,68 +146,21 @@ def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .jsonl or .ht
 
     Lines of trackwire's own JSONL export keep their tags.
     """
-    from sqlmodel import select
-
-    from trackwire.store.db import write_session
-    from trackwire.store.models import Story
-    from trackwire.store.stories import StoryIn, save_tags, upsert_story
-    from trackwire.ingest import IMPORTED, read_paths
-
-    eng = engine()
-    counts: dict[str, int] = {}
-    bad = 0
-    for item in read_paths(paths):
-        if not isinstance(item, StoryIn):
-            err.print(f"[yellow]skipped[/yellow] {item.where}: {item.why}")
-            bad += 1
-            continue
-        with write_session(eng) as session:
-            status = upsert_story(session, item)
-            if "tags" in item.extra:
-                story_id = session.exec(select(Story.id).where(Story.key == item.key)).one()
-                save_tags(session, story_id, item.extra["tags"], IMPORTED)
-        counts[status] = counts.get(status, 0) + 1
-    console.print("stored: " + (", ".join(f"{n} {k}" for k, n in counts.items()) or "nothing"))
-    if bad:
-        raise UserError(f"{bad} input(s) skipped (listed above): fix them and ingest again; the rest is stored")
+    report = store().ingest(paths, on_problem=lambda p: err.print(Text(f"skipped {p.where}: {p.why}")))
+    console.print("stored: " + (", ".join(f"{n} {k}" for k, n in report.stored.items()) or "nothing"))
+    if report.problems:
+        raise UserError(f"{len(report.problems)} input(s) skipped (listed above): fix them and ingest again; "
+                        "the rest is stored")
 
 
 @app.command()
 def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
     """What the store holds, the last runs, and what was dropped and why."""
-    import json
-
-    from trackwire.store.db import read_session
-    from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
-
-    with read_session(engine()) as session:
-        figures, runs = totals(session), recent_runs(session, 5)
-        drops, failing = drop_counts(session, 1), failing_sources(session)
-        good = last_successful(session)
+    figures = store().stats()
     if as_json:
-        console.print_json(json.dumps({
-            "totals": figures, "dropped_last_run": drops,
-            "runs": [run_json(r) for r in runs],
-            "last_successful_run": {"id": good.id, "kind": good.kind, "ended_at": good.ended_at.isoformat()}
-            if good and good.ended_at else None,
-            "failing_sources": [{"name": f.name, "since_runs": f.failing_runs, "error": f.last_error}
-                                for f in failing]}))
+        console.print_json(json.dumps(figures.to_json()))
         return
-    console.print(" · ".join(f"{k}: {v}" for k, v in figures.items()))
-    if good and good.ended_at:
-        console.print(f"last successful run: #{good.id} ({good.kind}) ended {good.ended_at:%Y-%m-%d %H:%M} UTC")
-    table = Table(title="last runs")
-    for col in ("id", "started", "status", "new", "updated", "dropped"):
-        table.add_column(col)
-    for r in runs:
-        table.add_row(str(r.id), f"{r.started_at:%Y-%m-%d %H:%M}", r.status, str(r.stories_new),
-                      str(r.stories_updated), str(r.pages_dropped))
-    console.print(table)
-    if drops:
-        console.print("dropped in the last run: " + ", ".join(f"{k} {v}" for k, v in drops.items()))
-    for f in failing:
-        nights = f" [bold]{f.failing_runs} runs in a row[/bold]" if f.failing_runs > 1 else ""
-        console.print(f"[red]failing[/red] {f.name}{nights}: {f.last_error}")
+    print_stats(console, figures)
 
 
 sources_app = typer.Typer(no_args_is_help=True, help="The publishers trackwire crawls: list them, check them.")

@@ -7,11 +7,9 @@ import logging
 from typing import Annotated, Optional
 
 import typer
-from rich.table import Table
-
-from trackwire.cli import STATE, app, console, engine
+from trackwire.cli import STATE, app, console, engine, store
 from trackwire.errors import UserError
-from trackwire.views import run_json
+from trackwire.views import runs_table
 
 
 def plain_logging() -> None:
@@ -60,19 +58,8 @@ def runs(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
 ) -> None:
     """Crawl and nightly runs, newest first, with their outcome and reason."""
-    from trackwire.store.db import read_session
-    from trackwire.store.runs import recent_runs
-
-    with read_session(engine()) as session:
-        rows = recent_runs(session, limit)
+    rows = store().runs(limit)
     if as_json:
-        console.print_json(json.dumps([run_json(r) for r in rows]))
+        console.print_json(json.dumps([r.to_json() for r in rows]))
         return
-    table = Table(title="runs")
-    for col in ("id", "kind", "started", "ended", "status", "new", "updated", "dropped", "reason"):
-        table.add_column(col, overflow="fold")
-    for r in rows:
-        table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}",
-                      f"{r.ended_at:%H:%M}" if r.ended_at else "", r.status, str(r.stories_new),
-                      str(r.stories_updated), str(r.pages_dropped), "; ".join(r.errors or [])[:200])
-    console.print(table)
+    console.print(runs_table(rows))

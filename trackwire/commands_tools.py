@@ -18,10 +18,7 @@ from trackwire.errors import UserError
 def demo() -> None:
     """The whole job offline: serve the bundled news site, crawl it, tag it, show what came out."""
     from trackwire.crawler.demo_site import DemoSite
-    from trackwire.store.db import read_session
-    from trackwire.store.export import story_records
-    from trackwire.store.filters import StoryFilter
-    from trackwire.cli import engine
+    from trackwire.cli import store
     from trackwire.commands_crawl import do_crawl, do_tag
 
     with DemoSite() as site, tempfile.TemporaryDirectory() as tmp:
@@ -31,9 +28,7 @@ def demo() -> None:
         err.print(f"serving the demo site at {site.base}")
         do_crawl(sources, [], None)
     do_tag(False, 1)
-    with read_session(engine()) as session:
-        records = list(story_records(session, filters=StoryFilter(tagged_only=True)))
-    summarise(records)
+    summarise([s.to_json() for s in store().stories(tagged_only=True)])
 
 
 def summarise(records: list[dict]) -> None:

@@ -8,26 +8,20 @@ from pathlib import Path
 from rich.table import Table
 
 from trackwire.nlp.evaluate import FIELDS, evaluate
-from trackwire.store.db import init_db, make_engine, read_session, write_session
-from trackwire.store.export import story_records
-from trackwire.store.stories import StoryIn, upsert_story
+from trackwire.store.stories import StoryIn
 
 
 def trackwire_predictions(rows: list[dict], model: str | None) -> list[dict]:
     """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file."""
+    from trackwire.api import Store
+    from trackwire.ingest import store_story
     from trackwire.nlp.pipeline import load_pipeline
-    from trackwire.tagging import work
 
-    with tempfile.TemporaryDirectory() as tmp:
-        engine = make_engine(str(Path(tmp) / "eval.db"))
-        init_db(engine)
-        with write_session(engine) as session:
-            for row in rows:
-                upsert_story(session, StoryIn(key=row["id"], text=row["text"], title=row["text"].split("\n")[0]))
-        work(engine, load_pipeline(model))
-        with read_session(engine) as session:
-            by_key = {r["key"]: r for r in story_records(session)}
-        engine.dispose()
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
+        for row in rows:
+            store_story(store.engine, StoryIn(key=row["id"], text=row["text"], title=row["text"].split("\n")[0]))
+        store.tag(nlp=load_pipeline(model))
+        by_key = {s.key: s.to_json() for s in store.stories()}
     return [by_key[row["id"]] for row in rows]
 
 

@@ -7,8 +7,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sqlalchemy import Engine
+from sqlmodel import select
+
 from trackwire.crawler.extract import NotAnArticle, extract, parse_date
-from trackwire.store.stories import StoryIn
+from trackwire.store.db import write_session
+from trackwire.store.models import Story
+from trackwire.store.stories import StoryIn, save_tags, upsert_story
 
 
 TAG_FIELDS = ("athletes", "people", "events", "marks", "quotes", "performances")
@@ -19,6 +24,17 @@ IMPORTED = "imported"  # tagger version of tags read from an export: `tag --reta
 class BadInput:
     where: str  # "file:line"
     why: str
+
+
+def store_story(engine: Engine, story: StoryIn) -> str:
+    """Upsert one story in its own transaction, with the tags it carries from an export;
+    returns "new", "updated" or "unchanged"."""
+    with write_session(engine) as session:
+        status = upsert_story(session, story)
+        if "tags" in story.extra:
+            story_id = session.exec(select(Story.id).where(Story.key == story.key)).one()
+            save_tags(session, story_id, story.extra["tags"], IMPORTED)
+    return status
 
 
 def read_paths(paths: list[Path]) -> Iterator[StoryIn | BadInput]:

@@ -1,4 +1,4 @@
-"""How results look on a terminal (rich) and to scripts (JSON)."""
+"""How records look on a terminal (rich). Story text is never read as rich markup."""
 
 from __future__ import annotations
 
@@ -6,61 +6,97 @@ from datetime import datetime
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
-from trackwire.store.search import Hit, Profile
+from trackwire.records import AthleteProfile, AthleteSummary, Run, SearchHit, StoreStats
 
 
 def day(value: datetime | None) -> str:
     return value.strftime("%Y-%m-%d") if value else "—"
 
 
-def hits_table(hits: list[Hit]) -> Table:
-    table = Table(title=f"{len(hits)} stories", show_lines=False)
+def plural(n: int, word: str, words: str | None = None) -> str:
+    return f"{n} {word if n == 1 else (words or word + 's')}"
+
+
+def highlighted(snippet: str, spans: list[tuple[int, int]]) -> Text:
+    """The snippet as plain text with the matched words in bold: no markup is parsed from it."""
+    text = Text(snippet.replace("\n", " "))
+    for start, end in spans:
+        text.stylize("bold yellow", start, end)
+    return text
+
+
+def print_hits(console: Console, hits: list[SearchHit]) -> None:
+    if not hits:
+        console.print("no stories found")
+        return
+    table = Table(title=plural(len(hits), "story", "stories"), show_lines=False)
     for col in ("date", "title", "source", "snippet"):
         table.add_column(col, overflow="fold")
     for h in hits:
-        table.add_row(day(h.published_at), h.title, h.source or "", h.snippet.replace("\n", " "))
-    return table
-
-
-def hit_json(h: Hit) -> dict:
-    return {"key": h.key, "title": h.title, "url": h.url, "source": h.source,
-            "published_at": h.published_at.isoformat() if h.published_at else None,
-            "snippet": h.snippet, "score": round(h.score, 4)}
-
-
-def run_json(r) -> dict:
-    return {"id": r.id, "kind": r.kind, "status": r.status, "started_at": r.started_at.isoformat(),
-            "ended_at": r.ended_at.isoformat() if r.ended_at else None, "new": r.stories_new,
-            "updated": r.stories_updated, "dropped": r.pages_dropped, "errors": r.errors}
-
-
-def print_profile(console: Console, p: Profile) -> None:
-    a = p.athlete
-    console.print(f"[bold]{a.name}[/bold]" + (f" ({a.country})" if a.country else "")
-                  + f": {len(p.stories)} stories")
-    table = Table(show_lines=True)
-    for col in ("date", "title", "source", "said", "marks"):
-        table.add_column(col, overflow="fold")
-    for s in p.stories:
-        said = "\n".join(f"“{q[:140]}”" for q in s.quotes[:3])
-        marks = ", ".join(f"{m['event']} {m['mark']}" for m in s.marks)
-        table.add_row(day(s.published_at), f"{s.title}\n[dim]{s.url or ''}[/dim]", s.source or "", said, marks)
+        table.add_row(day(h.published_at), Text(h.title), Text(h.source or ""), highlighted(h.snippet, h.highlights))
     console.print(table)
-    for event, rows in p.by_event().items():
-        console.print(f"{event}: " + ", ".join(r["mark"] for r in rows))
-    if p.co_mentioned:
-        console.print("Often mentioned with: " + ", ".join(f"{n} ({c})" for n, c in p.co_mentioned))
 
 
-def profile_json(p: Profile) -> dict:
+def print_profile(console: Console, p: AthleteProfile) -> None:
     a = p.athlete
-    return {
-        "athlete": {"name": a.name, "country": a.country, "sex": a.sex, "birth_year": a.birth_year},
-        "stories": [{"key": s.key, "title": s.title, "url": s.url, "source": s.source,
-                     "published_at": s.published_at.isoformat() if s.published_at else None,
-                     "quotes": s.quotes, "performances": s.marks} for s in p.stories],
-        "performances": p.performances,
-        "by_event": p.by_event(),
-        "co_mentioned": [{"name": n, "stories": c} for n, c in p.co_mentioned],
-    }
+    heading = Text(a.name, style="bold")
+    if a.country:
+        heading.append(f" ({a.country})")
+    heading.append(f": {plural(a.stories, 'story', 'stories')}")
+    if a.stories > len(p.stories):
+        heading.append(f", the {len(p.stories)} newest shown")
+    console.print(heading)
+    if p.stories:
+        table = Table(show_lines=True)
+        for col in ("date", "title", "source", "said", "marks"):
+            table.add_column(col, overflow="fold")
+        for s in p.stories:
+            said = "\n".join(f"“{q[:140]}”" for q in s.quotes[:3])
+            marks = ", ".join(f"{m.event} {m.mark}" for m in s.performances)
+            title = Text(s.title)
+            title.append(f"\n{s.url or ''}", style="dim")
+            table.add_row(day(s.published_at), title, Text(s.source or ""), Text(said), Text(marks))
+        console.print(table)
+    for event, rows in p.by_event.items():
+        console.print(Text(f"{event}: " + ", ".join(r.mark for r in rows)))
+    if p.co_mentioned:
+        console.print(Text("Often mentioned with: " + ", ".join(f"{c.name} ({c.stories})" for c in p.co_mentioned)))
+
+
+def print_candidates(console: Console, name: str, found: list[AthleteSummary]) -> None:
+    table = Table(title=Text(f"{name!r} could be any of these: give the full name"))
+    for col in ("name", "country", "born", "events", "stories"):
+        table.add_column(col)
+    for a in found:
+        table.add_row(Text(a.name), a.country or "", str(a.birth_year or ""), ", ".join(a.events), str(a.stories))
+    console.print(table)
+
+
+def print_stats(console: Console, st: StoreStats) -> None:
+    console.print(" · ".join(f"{k}: {v}" for k, v in st.totals.model_dump().items()))
+    good = st.last_successful_run
+    if good and good.ended_at:
+        console.print(f"last successful run: #{good.id} ({good.kind}) ended {good.ended_at:%Y-%m-%d %H:%M} UTC")
+    if st.runs:
+        console.print(runs_table(st.runs, title="last runs"))
+    if st.dropped_last_run:
+        console.print(Text("dropped in the last run: " + ", ".join(f"{k} {v}" for k, v in st.dropped_last_run.items())))
+    for f in st.failing_sources:
+        line = Text("failing ", style="red")
+        line.append(f.name)
+        if f.since_runs > 1:
+            line.append(f" {f.since_runs} runs in a row", style="bold")
+        line.append(f": {f.error}")
+        console.print(line)
+
+
+def runs_table(runs: list[Run], title: str = "runs") -> Table:
+    table = Table(title=title)
+    for col in ("id", "kind", "started", "ended", "status", "new", "updated", "dropped", "reason"):
+        table.add_column(col, overflow="fold")
+    for r in runs:
+        table.add_row(str(r.id), r.kind, f"{r.started_at:%Y-%m-%d %H:%M}", f"{r.ended_at:%H:%M}" if r.ended_at else "",
+                      r.status, str(r.new), str(r.updated), str(r.dropped), Text("; ".join(r.errors)[:200]))
+    return table

@@ -1,0 +1,350 @@
+"""The Python API: `trackwire.open(db)` gives a `Store`, the one library layer that the CLI and the
+web app call. Every query is written once, here and in `trackwire.store`; results are the typed
+records of `trackwire.records`, in the JSON shapes of docs/json.md and docs/export.md.
+
+    import trackwire
+
+    with trackwire.open("trackwire.db") as store:
+        profile = store.athlete("Kerr")
+        for hit in store.search("world record", athletes=["Duplantis"], since="2024-01-01"):
+            print(hit.title)
+
+Errors a caller can act on are `trackwire.errors.UserError` subclasses with a message that says
+what to do: `AthleteNotFound` (with `.suggestions`), `AmbiguousAthlete` (with `.candidates`),
+`QueryError` (bad query, date or event code), `ExportError`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from datetime import date, datetime, timezone
+from pathlib import Path
+
+from sqlalchemy import Engine
+
+from trackwire.errors import UserError
+from trackwire.records import (AthleteProfile, AthleteStory, AthleteSummary, CoMention, DatedPerformance,
+                               ExportReport, IngestProblem, IngestReport, PerformanceRow, Run, SearchHit,
+                               SourceHealth, StoreStats, TaggedStory, TagReport, Totals)
+from trackwire.settings import Settings
+from trackwire.store.search import QueryError
+
+DateLike = date | datetime | str | None
+
+
+class AthleteNotFound(UserError):
+    """No athlete of that name in the store; `suggestions` are the nearest names."""
+
+    def __init__(self, name: str, suggestions: list[str]):
+        self.name, self.suggestions = name, suggestions
+        hint = (f"; did you mean {', '.join(suggestions)}?" if suggestions
+                else "; check the spelling, or run `trackwire tag` if stories are untagged")
+        super().__init__(f"no athlete called {name!r} in the store{hint}")
+
+
+class AmbiguousAthlete(UserError):
+    """Several athletes answer to that name; `candidates` lists them, give a full name."""
+
+    def __init__(self, name: str, candidates: list[AthleteSummary]):
+        self.name, self.candidates = name, candidates
+        super().__init__(f"{name!r} could be any of {len(candidates)} athletes "
+                         f"({', '.join(c.name for c in candidates[:5])}): give the full name")
+
+
+def open(db: str | Path | None = None, *, settings: Settings | None = None) -> Store:  # noqa: A001
+    """A `Store` over `db` (an SQLite path or an SQLAlchemy URL; default TRACKWIRE_DB or ./trackwire.db).
+
+    The schema is created or migrated on first use, as every command does.
+    """
+    return Store(db, settings=settings)
+
+
+class Store:
+    """A trackwire store: its stories, tags, runs and sources. Close it (or use `with`) when done."""
+
+    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None):
+        self.settings = settings or Settings()
+        if db is not None:
+            self.settings.db = str(db)
+        self._engine: Engine | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    @property
+    def engine(self) -> Engine:
+        """The SQLAlchemy engine, made and migrated on first use."""
+        if self._engine is None:
+            from trackwire.store.db import init_db, make_engine
+
+            engine = make_engine(self.settings.db)
+            init_db(engine)
+            self._engine = engine
+        return self._engine
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _read(self):
+        from trackwire.store.db import read_session
+
+        return read_session(self.engine)
+
+    # ------------------------------------------------------------ athletes
+
+    def find_athletes(self, name: str) -> list[AthleteSummary]:
+        """Athletes answering to `name` as people type it: any case or accents, surname only, a typo.
+        Exact full names first, then surnames, then close spellings; those with stories first."""
+        from trackwire.store.search import find_athletes, story_counts
+
+        with self._read() as session:
+            found = find_athletes(session, name)
+            counts = story_counts(session, [a.id for a in found])
+        return [_summary(a, counts.get(a.id, 0)) for a in found]
+
+    def athlete(self, name: str, *, since: DateLike = None, until: DateLike = None,
+                limit: int = 50) -> AthleteProfile:
+        """An athlete's profile: stories newest first (at most `limit`), their quotes and performances.
+
+        Raises AthleteNotFound (with suggestions) or AmbiguousAthlete (with candidates).
+        """
+        from trackwire.store.search import athlete_profile, find_athletes, story_counts, suggest
+
+        window = _window(since, until)
+        with self._read() as session:
+            found = find_athletes(session, name)
+            if not found:
+                raise AthleteNotFound(name, suggest(session, name))
+            if len(found) > 1:
+                counts = story_counts(session, [a.id for a in found])
+                raise AmbiguousAthlete(name, [_summary(a, counts.get(a.id, 0)) for a in found])
+            p = athlete_profile(session, found[0], since=window[0], until=window[1], limit=limit)
+            total = story_counts(session, [found[0].id]).get(found[0].id, 0)
+        return _profile(p, total)
+
+    # ------------------------------------------------------------ stories
+
+    def search(self, query: str, *, athletes: Sequence[str] = (), event: str | None = None,
+               source: str | None = None, since: DateLike = None, until: DateLike = None,
+               has_quotes: bool = False, one_per_cluster: bool = False, limit: int = 20,
+               offset: int = 0) -> list[SearchHit]:
+        """Stories matching `query` (web-search syntax: words, "phrases", `or`, -exclusion) and the
+        filters, best first, with a snippet and the offsets of the matched words in it."""
+        from trackwire.store.search import search
+
+        with self._read() as session:
+            filters = self._filters(session, athletes=athletes, event=event, source=source, since=since,
+                                    until=until, has_quotes=has_quotes, one_per_cluster=one_per_cluster)
+            hits = search(session, query, filters=filters, limit=limit, offset=offset)
+        return [SearchHit(key=h.key, title=h.title, url=h.url, source=h.source, published_at=h.published_at,
+                          snippet=h.snippet, highlights=h.highlights, score=round(h.score, 4)) for h in hits]
+
+    def stories(self, *, athletes: Sequence[str] = (), event: str | None = None, source: str | None = None,
+                since: DateLike = None, until: DateLike = None, has_quotes: bool = False,
+                one_per_cluster: bool = False, tagged_only: bool = False) -> Iterator[TaggedStory]:
+        """Every story passing the filters, oldest stored first, with its tags (the export contract).
+        Streams from the database 500 at a time; memory stays flat."""
+        from trackwire.store.export import story_records
+
+        with self._read() as session:
+            filters = self._filters(session, athletes=athletes, event=event, source=source, since=since,
+                                    until=until, has_quotes=has_quotes, one_per_cluster=one_per_cluster,
+                                    tagged_only=tagged_only)
+            for record in story_records(session, filters=filters):
+                yield TaggedStory.model_validate(record)
+
+    def story(self, key: str) -> TaggedStory | None:
+        """One story and its tags by key, or None."""
+        from trackwire.store.export import story_record_by_key
+
+        with self._read() as session:
+            record = story_record_by_key(session, key)
+        return TaggedStory.model_validate(record) if record else None
+
+    def count(self, **filters) -> int:
+        """How many stories pass the filters (the keyword arguments of `stories`)."""
+        from trackwire.store.export import count_stories
+
+        with self._read() as session:
+            return count_stories(session, self._filters(session, **filters))
+
+    def export(self, format: str, path: str | Path, *, on_record: Callable[[], None] | None = None,
+               **filters) -> ExportReport:
+        """Write the stories passing `filters` (those of `stories`) to `path` in `format` (jsonl, spacy,
+        iob, csv, parquet, doccano, labelstudio) with a manifest beside it; see docs/export.md.
+        Raises ExportError before any work when the format is unknown or the path unwritable."""
+        from trackwire.exporting import export, manifest_path
+        from trackwire.store.export import check_target
+
+        fmt, out = format.lower(), Path(path)
+        check_target(fmt, out)
+        with self._read() as session:
+            story_filter = self._filters(session, **filters)
+        n = export(self.engine, fmt, out, story_filter, on_record=on_record or (lambda: None))
+        return ExportReport(format=fmt, path=str(out), stories=n, manifest=str(manifest_path(out)))
+
+    # ------------------------------------------------------------ writing
+
+    def ingest(self, paths: Iterable[str | Path], *,
+               on_problem: Callable[[IngestProblem], None] | None = None) -> IngestReport:
+        """Store stories from `.txt` (headline, blank line, body), `.jsonl` and `.html` files or folders.
+        Good inputs are stored whatever the bad ones do; each bad one is reported, not raised."""
+        from trackwire.ingest import BadInput, read_paths, store_story
+
+        stored: dict[str, int] = {}
+        problems: list[IngestProblem] = []
+        for item in read_paths([Path(p) for p in paths]):
+            if isinstance(item, BadInput):
+                problem = IngestProblem(where=item.where, why=item.why)
+                problems.append(problem)
+                if on_problem:
+                    on_problem(problem)
+                continue
+            status = store_story(self.engine, item)
+            stored[status] = stored.get(status, 0) + 1
+        return IngestReport(stored=stored, problems=problems)
+
+    def pending(self, *, retag: bool = False) -> int:
+        """Stories waiting to be tagged (with `retag`, also those tagged by another tagger version)."""
+        from trackwire.tagging import pending
+
+        return pending(self.engine, retag=retag)
+
+    def tag(self, *, retag: bool = False, workers: int = 1, nlp=None,
+            on_progress: Callable[[int], None] | None = None) -> TagReport:
+        """Tag the stories waiting (see `pending`) in this process, or in `workers` processes.
+        `nlp` may be a loaded pipeline (trackwire.nlp.pipeline.load_pipeline) to reuse."""
+        from trackwire.tagging import pending, tag_in_processes, work
+
+        s = self.settings
+        before = pending(self.engine, retag=retag)
+        if not before:
+            return TagReport(tagged=0, pending_before=0)
+        if workers == 1:
+            from trackwire.nlp.pipeline import load_pipeline
+
+            report = work(self.engine, nlp or load_pipeline(s.spacy_model), retag=retag, batch_size=s.tag_batch,
+                          on_done=(lambda r: on_progress(r.tagged)) if on_progress else None)
+            done = report.tagged
+        else:
+            done = tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, retag=retag,
+                                    batch_size=s.tag_batch, on_progress=on_progress)
+        return TagReport(tagged=done, pending_before=before)
+
+    # ------------------------------------------------------------ runs and health
+
+    def runs(self, limit: int = 20) -> list[Run]:
+        """Crawl and nightly runs, newest first."""
+        from trackwire.store.runs import recent_runs
+
+        with self._read() as session:
+            return [_run(r) for r in recent_runs(session, limit)]
+
+    def stats(self) -> StoreStats:
+        """What the store holds, the last five runs, drops by reason in the last run, failing sources."""
+        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
+
+        with self._read() as session:
+            figures = totals(session)
+            runs = [_run(r) for r in recent_runs(session, 5)]
+            good = last_successful(session)
+            return StoreStats(
+                totals=Totals(**figures), dropped_last_run=drop_counts(session, 1), runs=runs,
+                last_successful_run=_run(good) if good else None,
+                failing_sources=[SourceHealth(name=f.name, status=f.last_status, since_runs=f.failing_runs,
+                                              error=f.last_error, last_crawl_at=f.last_crawl_at)
+                                 for f in failing_sources(session)])
+
+    # ------------------------------------------------------------ filters
+
+    def _filters(self, session, *, athletes: Sequence[str] = (), event: str | None = None,
+                 source: str | None = None, since: DateLike = None, until: DateLike = None,
+                 has_quotes: bool = False, one_per_cluster: bool = False, tagged_only: bool = False):
+        from trackwire.store.filters import StoryFilter
+        from trackwire.store.search import find_athletes, suggest
+
+        if isinstance(athletes, str):
+            athletes = [athletes]
+        ids = []
+        for name in athletes:
+            found = find_athletes(session, name)
+            if not found:
+                raise AthleteNotFound(name, suggest(session, name))
+            ids.append(found[0].id)
+        if event is not None:
+            check_event(event)
+        lo, hi = _window(since, until)
+        described = {k: v for k, v in {
+            "athlete": list(athletes) or None, "event": event, "source": source,
+            "since": lo.date().isoformat() if lo else None, "until": hi.date().isoformat() if hi else None,
+            "has_quotes": has_quotes or None, "tagged_only": tagged_only or None,
+            "one_per_cluster": one_per_cluster or None}.items() if v}
+        return StoryFilter(athlete_ids=tuple(ids), event=event, source=source, since=lo, until=hi,
+                           has_quotes=has_quotes, tagged_only=tagged_only, one_per_cluster=one_per_cluster,
+                           described=described)
+
+
+def check_event(code: str) -> None:
+    """Raise QueryError for a code the tagger never gives, naming the closest ones."""
+    from rapidfuzz import process
+
+    from trackwire.nlp.codes import event_codes, is_event_code
+
+    if is_event_code(code):
+        return
+    near = [c for c, score, _ in process.extract(code.lower(), sorted(event_codes()), limit=4) if score >= 50]
+    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    raise QueryError(f"unknown event code {code!r}{hint} (codes are the tagging guide's: 1500m, shot put, "
+                     "marathon, 4x400m relay, ...)")
+
+
+def as_datetime(value: DateLike, name: str) -> datetime | None:
+    """A UTC-aware datetime from a date, a datetime or a YYYY-MM-DD string; QueryError otherwise."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+    if isinstance(value, date):
+        return datetime(value.year, value.month, value.day, tzinfo=timezone.utc)
+    try:
+        parsed = datetime.fromisoformat(str(value))
+    except ValueError:
+        raise QueryError(f"{name} {value!r} is not a date: write it as YYYY-MM-DD") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _window(since: DateLike, until: DateLike) -> tuple[datetime | None, datetime | None]:
+    lo, hi = as_datetime(since, "since"), as_datetime(until, "until")
+    if lo and hi and lo >= hi:
+        raise QueryError(f"since ({lo.date()}) must be before until ({hi.date()}): until is exclusive")
+    return lo, hi
+
+
+def _summary(a, stories: int) -> AthleteSummary:
+    return AthleteSummary(name=a.name, country=a.country, sex=a.sex, birth_year=a.birth_year,
+                          events=a.events.split(",") if a.events else [],
+                          aliases=[x for x in (a.aliases or "").split("|") if x], stories=stories)
+
+
+def _profile(p, total: int) -> AthleteProfile:
+    stories = [AthleteStory(key=s.key, title=s.title, url=s.url, source=s.source, published_at=s.published_at,
+                            quotes=s.quotes, performances=[PerformanceRow(**m) for m in s.marks])
+               for s in p.stories]
+    return AthleteProfile(
+        athlete=_summary(p.athlete, total), stories=stories,
+        performances=[DatedPerformance(**row) for row in p.performances],
+        by_event={event: [PerformanceRow(**{k: r[k] for k in ("event", "mark", "value", "unit")}) for r in rows]
+                  for event, rows in p.by_event().items()},
+        co_mentioned=[CoMention(name=n, stories=c) for n, c in p.co_mentioned])
+
+
+def _run(r) -> Run:
+    return Run(id=r.id, kind=r.kind, status=r.status, started_at=r.started_at, ended_at=r.ended_at,
+               new=r.stories_new, updated=r.stories_updated, dropped=r.pages_dropped, errors=list(r.errors or []))

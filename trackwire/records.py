@@ -1,0 +1,244 @@
+"""What the Python API returns: plain typed records (pydantic models) in the JSON shapes of
+docs/json.md and the export contract of docs/export.md. The CLI prints them with `--json`
+and the web API serves them, so one shape holds everywhere.
+
+Times are timezone-aware UTC datetimes (ISO 8601 strings in JSON); mark values are seconds
+(`s`), metres (`m`) or points (`pts`).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Record(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    def to_json(self) -> dict:
+        """The record as JSON-ready data (datetimes as ISO 8601 strings)."""
+        return self.model_dump(mode="json")
+
+
+class SearchHit(Record):
+    """One story found by `Store.search`, best first."""
+
+    key: str = Field(description="the story's key (canonical URL or ingest key)")
+    title: str
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    snippet: str = Field(description="the best passage of the text, plain")
+    highlights: list[tuple[int, int]] = Field(
+        default_factory=list, description="[start, end) character offsets of the matched words in `snippet`")
+    score: float = Field(description="relevance, higher is better; comparable within one query only")
+
+
+class Facet(Record):
+    """How many stories of a search carry one value of a filter."""
+
+    value: str
+    label: str
+    count: int
+
+
+class SearchPage(Record):
+    """A page of search results with the total and the counts by event, source and athlete."""
+
+    query: str
+    total: int
+    offset: int
+    limit: int
+    hits: list[SearchHit]
+    facets: dict[str, list[Facet]] = Field(default_factory=dict)
+
+
+class AthleteSummary(Record):
+    """An athlete as the store knows them."""
+
+    name: str
+    country: str | None = Field(None, description="IOC country code")
+    sex: str | None = Field(None, description="M or F")
+    birth_year: int | None = None
+    events: list[str] = Field(default_factory=list, description="event codes from the registry")
+    aliases: list[str] = Field(default_factory=list, description="other names they are known by (folded)")
+    stories: int = Field(0, description="stories that mention them")
+
+
+class PerformanceRow(Record):
+    """A performance of one athlete: the event, the mark as written and its value."""
+
+    event: str
+    mark: str
+    value: float
+    unit: str = Field(description="s, m or pts")
+
+
+class DatedPerformance(PerformanceRow):
+    """A performance with the story that states it, for progressions."""
+
+    story_key: str
+    published_at: datetime | None = None
+
+
+class AthleteStory(Record):
+    """A story about an athlete, with what they said and what they ran in it."""
+
+    key: str
+    title: str
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+    quotes: list[str] = Field(default_factory=list)
+    performances: list[PerformanceRow] = Field(default_factory=list)
+
+
+class CoMention(Record):
+    name: str
+    stories: int
+
+
+class AthleteProfile(Record):
+    """`Store.athlete`: the athlete, their stories newest first, performances, who else appears."""
+
+    athlete: AthleteSummary
+    stories: list[AthleteStory]
+    performances: list[DatedPerformance]
+    by_event: dict[str, list[PerformanceRow]] = Field(
+        description="event code to performances, best first (lowest time, highest distance or points), "
+                    "one per distinct value")
+    co_mentioned: list[CoMention]
+
+
+class Mention(Record):
+    name: str
+    mentions: list[tuple[int, int]]
+
+
+class AthleteTag(Mention):
+    country: str | None = None
+
+
+class PersonTag(Mention):
+    role: str | None = None
+
+
+class EventTag(Record):
+    event: str
+    sex: str | None = None
+    indoor: bool | None = None
+    mentions: list[tuple[int, int]]
+
+
+class MarkTag(Record):
+    text: str
+    value: float
+    unit: str
+    start: int
+    end: int
+    flags: list[str] = Field(default_factory=list)
+    wind: str | None = None
+
+
+class QuoteTag(Record):
+    text: str
+    start: int
+    end: int
+    speaker: str | None = None
+
+
+class PerformanceTag(Record):
+    athlete: str
+    event: str
+    mark: str
+    value: float
+    unit: str
+
+
+class Span(Record):
+    start: int
+    end: int
+    label: str
+
+
+class TaggedStory(Record):
+    """A story and its tags: one line of the JSONL export contract (docs/export.md)."""
+
+    key: str
+    url: str | None = None
+    title: str
+    source: str | None = None
+    published_at: datetime | None = None
+    text: str
+    athletes: list[AthleteTag] = Field(default_factory=list)
+    people: list[PersonTag] = Field(default_factory=list)
+    events: list[EventTag] = Field(default_factory=list)
+    marks: list[MarkTag] = Field(default_factory=list)
+    quotes: list[QuoteTag] = Field(default_factory=list)
+    performances: list[PerformanceTag] = Field(default_factory=list)
+    spans: list[Span] = Field(default_factory=list)
+
+
+class Run(Record):
+    """A crawl or nightly run and how it ended."""
+
+    id: int
+    kind: str
+    status: str = Field(description="running, ok, failed, interrupted or timeout")
+    started_at: datetime
+    ended_at: datetime | None = None
+    new: int = 0
+    updated: int = 0
+    dropped: int = 0
+    errors: list[str] = Field(default_factory=list)
+
+
+class SourceHealth(Record):
+    name: str
+    status: str | None = None
+    since_runs: int = 0
+    error: str | None = None
+    last_crawl_at: datetime | None = None
+
+
+class Totals(Record):
+    stories: int
+    tagged: int
+    athletes: int = Field(description="distinct athletes mentioned in stored stories")
+    quotes: int
+    marks: int
+
+
+class StoreStats(Record):
+    """`Store.stats`: what the store holds, its last runs, drops by reason, failing sources."""
+
+    totals: Totals
+    dropped_last_run: dict[str, int]
+    runs: list[Run]
+    last_successful_run: Run | None = None
+    failing_sources: list[SourceHealth]
+
+
+class IngestProblem(Record):
+    where: str = Field(description="file, or file:line")
+    why: str
+
+
+class IngestReport(Record):
+    """`Store.ingest`: stories stored by outcome (new, updated, unchanged) and the inputs refused."""
+
+    stored: dict[str, int]
+    problems: list[IngestProblem]
+
+
+class TagReport(Record):
+    tagged: int
+    pending_before: int
+
+
+class ExportReport(Record):
+    format: str
+    path: str
+    stories: int
+    manifest: str
