@@ -110,15 +110,19 @@ def clear_tags(session: Session, story_id: int | None) -> None:
 
 
 def athlete_id(session: Session, name: str, *, country: str | None = None, sex: str | None = None,
-               birth_year: int | None = None, events: str | None = None, also: tuple[str, ...] = ()) -> int:
-    """The id of the athlete with this canonical name, created when new; `also` are other names it
-    goes by (the spelling a story used, registry aliases), remembered for look-ups."""
-    row = session.exec(select(Athlete).where(Athlete.name == name)).first()
+               birth_year: int | None = None, events: str | None = None, also: tuple[str, ...] = (),
+               canonical: bool = False) -> int:
+    """The id of the athlete called `name`, created when new; `also`: other names it goes by, for look-ups.
+    One row per folded name; it takes `name` as written when that is the registry's (`canonical`: a store
+    tagged with an older registry gets today's spelling) or says more than its own (`richer`)."""
+    row = session.exec(select(Athlete).where(Athlete.name == name)).first() or \
+        session.exec(select(Athlete).where(Athlete.fold == fold(name)).order_by(Athlete.id)).first()
     if row is None:
-        row = Athlete(name=name, fold=fold(name), country=country, sex=sex,
-                      birth_year=birth_year, events=events)
+        row = Athlete(name=name, fold=fold(name), country=country, sex=sex, birth_year=birth_year, events=events)
         session.add(row)
         session.flush()
+    elif row.name != name and (canonical or richer(name, row.name)):
+        row.name = name
     for other in map(fold, also):
         if other != row.fold and f"|{other}|" not in row.aliases:
             row.aliases = (row.aliases or "|") + f"{other}|"
@@ -129,6 +133,16 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
     return row.id
 
 
+def richer(new: str, old: str) -> bool:
+    """Whether spelling `new` of a name says more than `old`: more accents, or mixed case against
+    one case throughout ("JOSH KERR" in a headline)."""
+    def accents(s: str) -> int:
+        return sum(not ch.isascii() for ch in s)
+
+    mixed = not (new.isupper() or new.islower())
+    return accents(new) > accents(old) or (accents(new) == accents(old) and mixed and (old.isupper() or old.islower()))
+
+
 def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None:
     """Replace a story's tags with `tags` (the tagger's plain-data output)."""
     clear_tags(session, story_id)
@@ -136,7 +150,7 @@ def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None
     ids = {a["name"]: athlete_id(session, a.get("identity") or a["name"], country=a.get("country"),
                                  sex=a.get("sex"), birth_year=a.get("birth_year"),
                                  events=",".join(a.get("events") or []) or None,
-                                 also=(a["name"], *a.get("aliases", ())))
+                                 also=(a["name"], *a.get("aliases", ())), canonical=bool(a.get("identity")))
            for a in tags["athletes"]}
     rows: list = []
     for a in tags["athletes"]:

@@ -2,8 +2,9 @@
 
 Facts only (names, country, sex, birth year, events). Names come in three
 shapes ("Keely HODGKINSON", "HODGKINSON Keely", "Keely Hodgkinson"); all are
-normalised to "Given Surname", and the spelling with real mixed case wins
-over a re-cased one. Spellings of one person ("Mo"/"Mohamed" Farah, a married
+normalised to "Given Surname", and of the spellings of one name the one that
+carries the most wins: accents, then capitals inside words, then real mixed case
+over a re-cased one (`spelling_rank`). Spellings of one person ("Mo"/"Mohamed" Farah, a married
 surname) become aliases of one entry. Run: python tools/build_registry.py [SHARED_DIR]
 """
 
@@ -136,7 +137,7 @@ def build(shared: Path) -> list[tuple]:
             e["events"].add(code)
     people = []
     for e in entries.values():
-        name = max(e["names"], key=lambda nm: (nm[1], e["names"][nm]))[0]
+        name = max(e["names"], key=lambda nm: spelling_rank(nm, e["names"][nm]))[0]
         people.append({"name": name, "country": e["country"][1], "sex": e["sex"], "born": e["born"],
                        "events": e["events"], "aliases": []})
     out = []
@@ -144,6 +145,16 @@ def build(shared: Path) -> list[tuple]:
         out.append((p["name"], p["country"] or "", p["sex"] or "", str(p["born"] or ""),
                     ",".join(sorted(p["events"])), "|".join(sorted(p["aliases"]))))
     return sorted(out, key=lambda r: fold(r[0]))
+
+
+def spelling_rank(spelled: tuple[str, bool], times: int) -> tuple[int, int, bool, int]:
+    """Which spelling of one folded name to keep: the one that carries the most, as the person writes
+    it. Accents first ("Špotáková" over a list's "Spotakova"), then capitals inside words
+    ("Sha'Carri", "LaShawn" over "Sha'carri", "Lashawn": re-casing a SURNAME invents none beyond
+    Mc and O'), then a name written in mixed case by its list, then how many lists agree."""
+    name, mixed = spelled
+    inner = sum(ch.isupper() for word in re.split(r"[ -]", name) for ch in word[1:])
+    return sum(not ch.isascii() for ch in name), inner, mixed, times
 
 
 def same_person(a: str, b: str) -> bool:
