@@ -22,6 +22,9 @@ class QueryError(ValueError):
 
 
 _TOKEN = re.compile(r'(-?)"([^"]*)"?|(-?)([\w][\w\'’.-]*)')
+# A possessive, as the index sees it: "Kerr's" is the words kerr and s, and a story saying "Kerr"
+# has no s; so "Kerr's" and "athletes'" are searched as kerr and athletes.
+_POSSESSIVE = re.compile(r"(?<=\w)'s\b|(?<=[sS])'(?!\w)")
 
 
 def parse_query(raw: str) -> list[list[tuple[bool, str]]]:
@@ -31,7 +34,7 @@ def parse_query(raw: str) -> list[list[tuple[bool, str]]]:
     groups: list[list[tuple[bool, str]]] = [[]]
     for m in _TOKEN.finditer(fold_letters(raw)):
         minus, phrase = (m.group(1), m.group(2)) if m.group(2) is not None else (m.group(3), m.group(4))
-        phrase = " ".join(re.findall(r"\w+", phrase))
+        phrase = " ".join(re.findall(r"\w+", _POSSESSIVE.sub("", phrase)))
         if not phrase:
             continue
         if not minus and m.group(4) and phrase.lower() == "or" and groups[-1]:
@@ -44,6 +47,13 @@ def parse_query(raw: str) -> list[list[tuple[bool, str]]]:
     if any(all(excluded for excluded, _ in g) for g in groups):
         raise QueryError(f"{raw!r} only excludes words: give at least one word to find")
     return groups
+
+
+def web_query(raw: str) -> str:
+    """`raw` in PostgreSQL's websearch syntax after parse_query's reading (possessives, stray
+    characters), so both engines search the same words."""
+    return " or ".join(" ".join(("-" if excluded else "") + f'"{phrase}"' for excluded, phrase in group)
+                       for group in parse_query(raw))
 
 
 def fts_query(raw: str) -> str:
@@ -144,7 +154,7 @@ _HEADLINE = f"StartSel={START}, StopSel={STOP}, MinWords=8, MaxWords=20, MaxFrag
 
 
 def _search_postgres(session: Session, query: str, filters: StoryFilter, limit: int, offset: int) -> list[Hit]:
-    parse_query(query)  # the same checks and messages as on SQLite
+    query = web_query(query)  # the same reading, checks and messages as on SQLite
     tsquery = func.websearch_to_tsquery(literal_column("'simple'::regconfig"), func.tw_unaccent(bindparam("q")))
     score = func.ts_rank(literal_column("'{0.1, 0.2, 0.2, 1.0}'::float4[]"), _VECTOR, tsquery, 1).label("score")
     stmt = select(*_COLUMNS, score).where(_VECTOR.op("@@")(tsquery))
@@ -201,10 +211,17 @@ def _fuzzy(session: Session, key: str) -> list[Athlete]:
     return list(session.exec(select(Athlete).where(col(Athlete.id).in_(hits)).order_by(Athlete.id)))
 
 
+SUGGEST_CUTOFF = 70  # fuzz.ratio: "Josh Kirby" ~ Josh Kerr is 74; "nobody" ~ Noor Vidts is 50
+
+
 def suggest(session: Session, name: str, limit: int = 5) -> list[str]:
-    names = [r for r in session.exec(select(Athlete.name))]
-    found = process.extract(fold(name), [fold(n) for n in names], scorer=fuzz.WRatio, limit=limit)
-    return [names[i] for _, score, i in found if score >= 60]
+    """Names close to `name` for a did-you-mean: a whole name against whole names, one word against
+    surnames. Plain edit similarity: a partial-match scorer would offer "Noor Vidts" for "nobody"."""
+    key = fold(name)
+    names = list(session.exec(select(Athlete.name)))
+    keys = [fold(n) if " " in key else fold(n).split()[-1] for n in names]
+    found = process.extract(key, keys, scorer=fuzz.ratio, score_cutoff=SUGGEST_CUTOFF, limit=limit)
+    return [names[i] for _, _, i in found]
 
 
 def _with_stories_first(session: Session, athletes: list[Athlete]) -> list[Athlete]:
