@@ -20,6 +20,7 @@ from scrapy.settings import Settings
 
 from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
 from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
+from trackwire.crawler.health import NoNetwork, check_network, no_network
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import failure_reason, unwanted_link
 
@@ -37,6 +38,7 @@ class SourceCheck:
     published_at: datetime | None = None
     author: str | None = None
     body_words: int = 0
+    body: str = ""  # the extracted body, for the report to show how it starts
     problems: list[str] = field(default_factory=list)
 
     @property
@@ -122,6 +124,7 @@ class CheckSpider(scrapy.Spider):
             return
         result.title, result.published_at, result.author = article.title, article.published_at, article.author
         result.body_words = len(article.body.split())
+        result.body = article.body
 
     def failed(self, failure):
         result = self.results[failure.request.meta["source"]]
@@ -133,7 +136,9 @@ class Interrupted(Exception):
 
 
 def check_sources(sources: list[Source], settings: Settings) -> list[SourceCheck]:
-    """Run the canary over `sources` in this process (Scrapy's reactor: once per process)."""
+    """Run the canary over `sources` in this process (Scrapy's reactor: once per process).
+    Raises NoNetwork rather than judge every source broken when no host resolves."""
+    check_network(url for s in sources for url in (*s.feeds, *s.sitemaps))
     results: dict[str, SourceCheck] = {}
     settings.set("ITEM_PIPELINES", {})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
@@ -143,4 +148,6 @@ def check_sources(sources: list[Source], settings: Settings) -> list[SourceCheck
     process.start()
     if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
         raise Interrupted
+    if crawler.stats and no_network(crawler.stats.get_stats()):
+        raise NoNetwork(())
     return [results.get(s.name, SourceCheck(s.name)) for s in sources]

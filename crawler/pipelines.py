@@ -79,6 +79,7 @@ class ExtractPipeline:
             article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors))
         except NotAnArticle as exc:
             dropped(self.crawler, item.source, exc.reason)
+            count(self.crawler, f"source/{item.source}/failed")
             raise DropItem(str(exc)) from None
         if item.topic and not classify(article.title, article.body[:1500], item.url).athletics:
             dropped(self.crawler, item.source, "non_athletics")
@@ -87,6 +88,7 @@ class ExtractPipeline:
         article.published_at = best_date(article.published_at, item.feed_date)
         if article.published_at is None:  # neither the page nor its feed entry dates it
             dropped(self.crawler, item.source, "no_date")
+            count(self.crawler, f"source/{item.source}/failed")
             raise DropItem(f"{item.url}: no publication date on the page or in the feed")
         if not article.title and item.feed_title:
             article.title = item.feed_title

@@ -12,10 +12,11 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from trackwire.crawler import settings as default_settings
+from trackwire.crawler.health import NIGHTS, NoNetwork, Pages, check_network, judge, no_network, pages
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import NewsSpider
-from trackwire.store.db import init_db, make_engine, write_session
-from trackwire.store.runs import finish_run, record_source, start_run
+from trackwire.store.db import init_db, make_engine, read_session, write_session
+from trackwire.store.runs import finish_run, recent_crawl_counters, record_source, start_run
 
 
 @dataclass
@@ -30,6 +31,8 @@ class CrawlReport:
     skipped: dict[str, int] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)
     throttled: dict[str, str] = field(default_factory=dict)  # host -> what it answered and how long we waited
+    no_network: bool = False  # no host could be resolved: no source was judged
+    reason: str | None = None  # why the crawl failed as a whole, when it did
 
 
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
@@ -59,6 +62,9 @@ def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | 
     init_db(engine)
     with write_session(engine) as session:
         run_id = start_run(session, "crawl")
+    offline = _offline(engine, run_id, sources)
+    if offline:
+        return offline
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
@@ -66,20 +72,47 @@ def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | 
     try:
         process.start()
     finally:
-        stats = crawler.stats.get_stats() if crawler.stats else {}
-        report = _report(run_id, stats, sources)
-        with write_session(engine) as session:
-            for source in sources:
-                record_source(session, source.name, homepage=source.homepage,
-                              ok=source.name not in report.failing, error=report.failing.get(source.name))
-            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=[
-                f"{name}: {why}" for name, why in report.failing.items()], new=report.new,
-                updated=report.updated, dropped=sum(report.dropped.values()))
-        engine.dispose()
+        report = _finish(engine, run_id, crawler.stats.get_stats() if crawler.stats else {}, sources)
     return report
 
 
-def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
+def _finish(engine, run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
+    """Judge the sources, record them and the run; the report."""
+    report = _report(run_id, stats, sources, _history(engine, sources, run_id))
+    with write_session(engine) as session:
+        for source in sources if not report.no_network else ():
+            record_source(session, source.name, homepage=source.homepage,
+                          ok=source.name not in report.failing, error=report.failing.get(source.name))
+        errors = [NO_NETWORK] if report.no_network else [f"{n}: {why}" for n, why in report.failing.items()]
+        finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=errors,
+                   new=report.new, updated=report.updated, dropped=sum(report.dropped.values()))
+    engine.dispose()
+    return report
+
+
+NO_NETWORK = "no network: no host name could be resolved; check this machine's connection, then run again"
+
+
+def _offline(engine, run_id: int, sources: list[Source]) -> CrawlReport | None:
+    """A failed run when no host of the entry points resolves, before Scrapy starts; else None."""
+    try:
+        check_network(url for s in sources for url in (*s.feeds, *s.sitemaps))
+    except NoNetwork as exc:
+        with write_session(engine) as session:
+            finish_run(session, run_id, status="failed", stats={}, errors=[str(exc)], new=0, updated=0, dropped=0)
+        engine.dispose()
+        return CrawlReport(run_id=run_id, status="failed", no_network=True, reason=str(exc))
+    return None
+
+
+def _history(engine, sources: list[Source], run_id: int) -> dict[str, list[Pages]]:
+    """Each source's new-page counts in its crawls before this one, newest first."""
+    with read_session(engine) as session:
+        before = recent_crawl_counters(session, [s.name for s in sources], NIGHTS - 1, before=run_id)
+    return {name: [pages(counters, name) for counters in runs] for name, runs in before.items()}
+
+
+def _report(run_id: int, stats: dict, sources: list[Source], history: dict[str, list[Pages]]) -> CrawlReport:
     tw = {k[len("trackwire/"):]: v for k, v in stats.items() if k.startswith("trackwire/")}
     report = CrawlReport(run_id=run_id, status="ok", new=tw.get("stories/new", 0), updated=tw.get("stories/updated", 0),
                          unchanged=tw.get("stories/unchanged", 0), requested=tw.get("articles_requested", 0))
@@ -90,31 +123,18 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
             host = key.split("/", 1)[1]
             report.throttled[host] = (f"asked to slow down {times} time(s); waited up to "
                                       f"{tw.get(f'backoff_delay/{host}', 0):.0f} s between requests")
-    for source in sources:
-        prefix = f"source/{source.name}/"
-        errors, entries = tw.get(prefix + "errors", 0), tw.get(prefix + "entries", 0)
-        if tw.get(prefix + "blocked"):
-            report.failing[source.name] = (f"blocked: {tw[prefix + 'blocked']}; the site refuses the crawler "
-                                           "(check TRACKWIRE_USER_AGENT and the delay, or ask the publisher)")
-        elif (tw.get(prefix + "requested", 0) and not tw.get(prefix + "stored", 0)
-              and not tw.get(prefix + "filtered", 0) and reason_ok(stats)):
-            why = tw.get(prefix + "last_error") or tw.get(prefix + "last_drop") or "dropped"
-            report.failing[source.name] = (f"none of its {tw[prefix + 'requested']} new article page(s) could be "
-                                           f"stored (last: {why}); run `trackwire sources check {source.name}`")
-        elif entries or tw.get(prefix + "not_modified", 0):
-            continue
-        elif errors:
-            report.failing[source.name] = str(tw.get(prefix + "last_error", "every entry point failed"))
-        elif tw.get(prefix + "entry_responses", 0) and reason_ok(stats):
-            # Only a crawler that read the entry points judges: with a shared frontier, another
-            # crawler of the round may have fetched them and found the articles.
-            report.failing[source.name] = "its feeds and sitemaps answered but listed no articles"
+    report.no_network = no_network(stats)
+    report.reason = NO_NETWORK if report.no_network else None
+    for source in sources if not report.no_network else ():
+        why = judge(tw, source.name, history.get(source.name, ()), judged=reason_ok(stats))
+        if why:
+            report.failing[source.name] = why
     reason = stats.get("finish_reason")
     if reason == "shutdown":
         report.status = "interrupted"
     elif reason == "closespider_timeout":
         report.status = "timeout"
-    elif sources and len(report.failing) == len(sources):
+    elif report.no_network or (sources and len(report.failing) == len(sources)):
         report.status = "failed"
     return report
 

@@ -49,6 +49,8 @@ def load_sources(path: Path | None = None) -> list[Source]:
     except tomllib.TOMLDecodeError as exc:
         raise SourcesError(f"sources file {path} is not valid TOML: {exc}") from None
     sources = [_source(path, i, entry) for i, entry in enumerate(raw.get("source", []), 1)]
+    if not sources:
+        raise SourcesError(f"sources file {path} lists no sources: add [[source]] tables (README, Sources)")
     names = [s.name for s in sources]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:

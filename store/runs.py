@@ -42,6 +42,24 @@ def recent_runs(session: Session, limit: int = 5) -> list[CrawlRun]:
     return list(session.exec(select(CrawlRun).order_by(col(CrawlRun.id).desc()).limit(limit)))
 
 
+def recent_crawl_counters(session: Session, names: list[str], runs: int, *, before: int) -> dict[str, list[dict]]:
+    """For each source, the `trackwire/...` counters (prefix removed) of its last `runs` crawls that
+    ran to their end before run `before`, newest first. A crawl of a source counted its entry points."""
+    found: dict[str, list[dict]] = {name: [] for name in names}
+    if runs <= 0:
+        return found
+    query = (select(CrawlRun.stats).where(CrawlRun.kind == "crawl", CrawlRun.id < before,
+                                          col(CrawlRun.status).in_(("ok", "failed")))
+             .order_by(col(CrawlRun.id).desc()).limit(50 * runs))
+    for stats in session.exec(query):
+        counters = {k[len("trackwire/"):]: v for k, v in ((stats or {}).get("scrapy") or {}).items()
+                    if k.startswith("trackwire/")}
+        for name in names:
+            if len(found[name]) < runs and f"source/{name}/entry_points" in counters:
+                found[name].append(counters)
+    return found
+
+
 def failing_sources(session: Session) -> list[Source]:
     return list(session.exec(select(Source).where(Source.last_status == "failing").order_by(Source.name)))
 

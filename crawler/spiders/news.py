@@ -155,6 +155,7 @@ class NewsSpider(scrapy.Spider):
     def parse_article(self, response, source: Source, entry):
         if not isinstance(response, scrapy.http.TextResponse):
             self.count("dropped/not_html")
+            self.count(f"source/{source.name}/failed")
             return
         yield PageItem(url=canonical_url(entry.url), final_url=response.url, source=source.name,
                        html=response.body, fetched_at=datetime.now(timezone.utc),
@@ -167,6 +168,8 @@ class NewsSpider(scrapy.Spider):
         reason = failure_reason(failure)
         self.count(f"dropped/{reason}")
         self.count(f"source/{source}/errors")
+        if request.callback == self.parse_article:  # an article page this crawler fetched, lost
+            self.count(f"source/{source}/failed")
         self.crawler.stats.set_value(f"trackwire/source/{source}/last_error", f"{reason} at {request.url}")
 
     def _source_error(self, source: Source, message: str) -> None:
