@@ -19,6 +19,7 @@ from email.utils import format_datetime
 from datetime import datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from importlib import resources
+from urllib.parse import urlsplit
 
 
 @dataclass(frozen=True)
@@ -122,22 +123,33 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
+STABLE_HOST = "demo.trackwire.test"
+
+
 class DemoSite:
     """The site on a free port of 127.0.0.1, in a background thread.
 
     `extra` maps a path to (status, content type, body[, headers]) for test pages;
     `hits` counts requests per path so tests can see what was fetched.
+
+    With `stable=True` (`trackwire demo`) the site's address is http://demo.trackwire.test, the
+    same every time, and the server on 127.0.0.1 is the HTTP proxy that answers for it: what a
+    crawl stores keeps an address that never changes, not a temporary port. Crawl it with
+    `proxy` as the HTTP proxy (`http_proxy`).
     """
 
     def __init__(self, extra: dict[str, tuple[int, str, bytes]] | None = None,
-                 articles: list[DemoArticle] | None = None, delay: float = 0.0):
+                 articles: list[DemoArticle] | None = None, delay: float = 0.0, stable: bool = False):
         self.articles = articles if articles is not None else load_articles()
         self.delay = delay  # seconds each article page takes, to test interruptions
         self.extra = dict(extra or {})
         self.hits: dict[str, int] = {}
         self.not_modified: dict[str, int] = {}  # 304 answers per path
         self.server = _QuietServer(("127.0.0.1", 0), self._handler())
-        self.base = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.proxy = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.host = STABLE_HOST if stable else "127.0.0.1"
+        self.base = f"http://{STABLE_HOST}" if stable else self.proxy
+        self.canonical = self.base if stable else CANONICAL_BASE
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> "DemoSite":
@@ -148,13 +160,17 @@ class DemoSite:
         self.server.shutdown()
         self.server.server_close()
 
+    def arrived(self, path: str, headers) -> None:
+        """Called with every request before it is answered, in the request's own thread: a test may
+        hold a request here until something else has happened."""
+
     def route(self, path: str) -> tuple[int, str, bytes]:
         if path in self.extra:
             return self.extra[path]
         pages = {a.path: a for a in self.articles}
         if path in pages:
             time.sleep(self.delay)
-            return 200, "text/html; charset=utf-8", render_article(pages[path]).encode()
+            return 200, "text/html; charset=utf-8", render_article(pages[path], self.canonical).encode()
         if path == "/feed.xml":
             return 200, "application/rss+xml", render_feed(self.articles, self.base).encode()
         if path == "/sitemap.xml":
@@ -168,8 +184,9 @@ class DemoSite:
 
         class Handler(BaseHTTPRequestHandler):
             def do_GET(self):  # noqa: N802 (http.server's name)
-                path = self.path.split("?")[0]
+                path = urlsplit(self.path).path  # "/feed.xml", or "http://host/feed.xml" asked of a proxy
                 site.hits[path] = site.hits.get(path, 0) + 1
+                site.arrived(path, self.headers)
                 status, ctype, body, *more = site.route(path)
                 headers = more[0] if more else {}
                 etag = f'"{hashlib.sha1(body).hexdigest()[:16]}"'
@@ -200,6 +217,6 @@ name = "{name}"
 homepage = "{self.base}/"
 feeds = ["{self.base}/feed.xml"]
 sitemaps = ["{self.base}/sitemap.xml"]
-allowed_domains = ["127.0.0.1"]
+allowed_domains = {json.dumps(sorted({self.host, STABLE_HOST}))}
 article_pattern = "/news/\\\\d{{4}}/\\\\d{{2}}/"
 """
