@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import os
+import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,11 +30,17 @@ def check_target(fmt: str, out: Path) -> None:
         raise ExportError(f"{fmt} writes a folder, but {out} is a file: give a folder name")
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise ExportError(f"{out} is a folder: give a file name for the {fmt} export")
-    parent = out.expanduser().resolve().parent
-    if not parent.is_dir():
+    parent = out.expanduser().absolute().parent
+    existing = next(p for p in (parent, *parent.parents) if p.exists())
+    if not existing.is_dir():
+        raise ExportError(f"cannot write {out}: {existing} is a file, not a folder")
+    if existing != parent:
         raise ExportError(f"cannot write {out}: folder {parent} does not exist")
-    if not os.access(parent, os.W_OK):
-        raise ExportError(f"cannot write {out}: folder {parent} is not writable")
+    try:  # a probe, not the mode bits: root passes those, a read-only mount does not
+        with tempfile.NamedTemporaryFile(dir=parent, prefix=".trackwire-probe-"):
+            pass
+    except OSError as exc:
+        raise ExportError(f"cannot write {out}: folder {parent} is not writable ({exc.strerror})") from None
 
 
 STORY_COLUMNS = (Story.id, Story.key, Story.url, Story.title, Story.source, Story.published_at, Story.text)

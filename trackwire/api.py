@@ -23,6 +23,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from trackwire.errors import UserError
+from trackwire.limits import check_limit
 from trackwire.records import (AthleteProfile, AthleteStory, AthleteSummary, CoMention, DatedPerformance,
                                ExportReport, IngestProblem, IngestReport, PerformanceRow, Run, SearchHit,
                                SourceHealth, StoreStats, TaggedStory, TagReport, Totals)
@@ -139,6 +140,7 @@ class Store:
         filters, best first, with a snippet and the offsets of the matched words in it."""
         from trackwire.store.search import search
 
+        check_limit(limit, offset)
         with self._read() as session:
             filters = self._filters(session, athletes=athletes, event=event, source=source, since=since,
                                     until=until, has_quotes=has_quotes, one_per_cluster=one_per_cluster)
@@ -194,22 +196,12 @@ class Store:
 
     def ingest(self, paths: Iterable[str | Path], *,
                on_problem: Callable[[IngestProblem], None] | None = None) -> IngestReport:
-        """Store stories from `.txt` (headline, blank line, body), `.jsonl` and `.html` files or folders.
-        Good inputs are stored whatever the bad ones do; each bad one is reported, not raised."""
-        from trackwire.ingest import BadInput, read_paths, store_story
+        """Store stories from `.txt` (headline, blank line, body), `.jsonl`, `.html` and `.html.gz` files,
+        or folders of them. Good inputs are stored whatever the bad ones do; each bad one is reported,
+        not raised; files of a folder that hold no story are counted in `left_out`."""
+        from trackwire.ingest import ingest
 
-        stored: dict[str, int] = {}
-        problems: list[IngestProblem] = []
-        for item in read_paths([Path(p) for p in paths]):
-            if isinstance(item, BadInput):
-                problem = IngestProblem(where=item.where, why=item.why)
-                problems.append(problem)
-                if on_problem:
-                    on_problem(problem)
-                continue
-            status = store_story(self.engine, item)
-            stored[status] = stored.get(status, 0) + 1
-        return IngestReport(stored=stored, problems=problems)
+        return ingest(self.engine, [Path(p) for p in paths], on_problem=on_problem)
 
     def pending(self, *, retag: bool = False) -> int:
         """Stories waiting to be tagged (with `retag`, also those tagged by another tagger version)."""
@@ -244,6 +236,7 @@ class Store:
         """Crawl and nightly runs, newest first."""
         from trackwire.store.runs import recent_runs
 
+        check_limit(limit)
         with self._read() as session:
             return [_run(r) for r in recent_runs(session, limit)]
 
@@ -256,8 +249,8 @@ class Store:
             runs = [_run(r) for r in recent_runs(session, 5)]
             good = last_successful(session)
             return StoreStats(
-                totals=Totals(**figures), dropped_last_run=drop_counts(session, 1), runs=runs,
-                last_successful_run=_run(good) if good else None,
+                totals=Totals(**figures, registry=registry_size()), dropped_last_run=drop_counts(session, 1),
+                runs=runs, last_successful_run=_run(good) if good else None,
                 failing_sources=[SourceHealth(name=f.name, status=f.last_status, since_runs=f.failing_runs,
                                               error=f.last_error, last_crawl_at=f.last_crawl_at)
                                  for f in failing_sources(session)])
@@ -289,6 +282,15 @@ class Store:
         return StoryFilter(athlete_ids=tuple(ids), event=event, source=source, since=lo, until=hi,
                            has_quotes=has_quotes, tagged_only=tagged_only, one_per_cluster=one_per_cluster,
                            described=described)
+
+
+def registry_size() -> int:
+    """How many athletes the packaged registry names (its lines, without parsing them)."""
+    import gzip
+    from importlib import resources
+
+    raw = resources.files("trackwire.nlp").joinpath("data").joinpath("athletes.tsv.gz").read_bytes()
+    return gzip.decompress(raw).count(b"\n") - 1  # less the header
 
 
 def check_event(code: str) -> None:

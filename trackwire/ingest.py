@@ -1,29 +1,58 @@
-"""Stories from files: .txt (headline, blank line, body), .jsonl, .html."""
+"""Stories from files: .txt (headline, blank line, body), .jsonl (README, "Ingesting files"),
+.html and .html.gz pages.
+
+Every input is read on its own: a bad file or line is a `BadInput` naming it, with a
+reason to count, and never stops the good ones before or after it. Folders are read
+whole, subfolders too; their files of no story kind, and licence or readme files, are
+left out and counted.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
+import gzip
+import re
+import zlib
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import Engine
 from sqlmodel import select
 
-from trackwire.crawler.extract import NotAnArticle, extract, parse_date
+from trackwire.crawler.extract import NotAnArticle, extract
+from trackwire.ingest_lines import json_story
+from trackwire.records import IngestProblem, IngestReport
 from trackwire.store.db import write_session
 from trackwire.store.models import Story
 from trackwire.store.stories import StoryIn, save_tags, upsert_story
 
-
-TAG_FIELDS = ("athletes", "people", "events", "marks", "quotes", "performances")
 IMPORTED = "imported"  # tagger version of tags read from an export: `tag --retag` redoes them
+KINDS = {".jsonl": "jsonl", ".html.gz": "html.gz", ".htm.gz": "html.gz", ".html": "html", ".htm": "html",
+         ".txt": "txt"}
+NOT_STORIES = re.compile(r"(licen[cs]e|copying|readme|provenance|notice|changelog|authors|contributing)\b", re.I)
+TXT_FORMAT = "a .txt story is its headline, a blank line, then its body"
 
 
 @dataclass
 class BadInput:
-    where: str  # "file:line"
+    where: str  # "file" or "file:line"
     why: str
+    kind: str  # txt, jsonl, html, html.gz, or the file's own suffix
+    reason: str  # a short name to count by: no_body, not_json, not_utf8, binary, ...
+
+
+@dataclass
+class LeftOut:
+    """A file of a folder that holds no story: another kind of file, or a licence or readme."""
+
+    path: Path
+    what: str  # ".json", "licence or readme", ...
+
+
+@dataclass
+class Read:
+    story: StoryIn
+    kind: str
 
 
 def store_story(engine: Engine, story: StoryIn) -> str:
@@ -37,82 +66,133 @@ def store_story(engine: Engine, story: StoryIn) -> str:
     return status
 
 
-def read_paths(paths: list[Path]) -> Iterator[StoryIn | BadInput]:
+def ingest(engine: Engine, paths: list[Path], *,
+           on_problem: Callable[[IngestProblem], None] | None = None) -> IngestReport:
+    """Store what `paths` hold (see Store.ingest); each bad input goes to `on_problem` as it is met."""
+    by_kind: dict[str, dict[str, int]] = {}
+    problems: list[IngestProblem] = []
+    left_out: dict[str, int] = {}
+    for item in read_paths(paths):
+        if isinstance(item, LeftOut):
+            left_out[item.what] = left_out.get(item.what, 0) + 1
+        elif isinstance(item, BadInput):
+            problems.append(IngestProblem(where=item.where, why=item.why, kind=item.kind, reason=item.reason))
+            if on_problem:
+                on_problem(problems[-1])
+        else:
+            counts = by_kind.setdefault(item.kind, {})
+            status = store_story(engine, item.story)
+            counts[status] = counts.get(status, 0) + 1
+    stored: dict[str, int] = {}
+    for counts in by_kind.values():
+        for status, n in counts.items():
+            stored[status] = stored.get(status, 0) + n
+    return IngestReport(stored=stored, by_kind=by_kind, problems=problems, left_out=left_out)
+
+
+def kind_of(path: Path) -> str | None:
+    name = path.name.lower()
+    return next((kind for suffix, kind in KINDS.items() if name.endswith(suffix)), None)
+
+
+def read_paths(paths: list[Path]) -> Iterator[Read | BadInput | LeftOut]:
     for path in paths:
         if path.is_dir():
-            yield from read_paths(sorted(p for p in path.iterdir() if p.suffix in (".txt", ".jsonl", ".html", ".htm")))
-            continue
-        if not path.exists():
-            yield BadInput(str(path), "no such file")
-        elif path.suffix == ".jsonl":
-            yield from _jsonl(path)
-        elif path.suffix in (".html", ".htm"):
-            yield _html(path)
-        elif path.suffix == ".txt":
-            yield _txt(path)
+            yield from _folder(path)
+        elif not path.exists():
+            yield BadInput(str(path), "no such file or folder", _suffix(path), "missing")
+        elif kind_of(path) is None:
+            yield BadInput(str(path), "unknown file type: give .txt, .jsonl, .html or .html.gz files, or folders",
+                           _suffix(path), "unknown_type")
         else:
-            yield BadInput(str(path), "unknown file type: give .txt, .jsonl or .html")
+            yield from _file(path)
 
 
-def _read_text(path: Path) -> str:
-    raw = path.read_bytes()
+def _suffix(path: Path) -> str:
+    return "".join(path.suffixes[-2:]).lower() or "no suffix"
+
+
+def _folder(folder: Path) -> Iterator[Read | BadInput | LeftOut]:
+    for path in sorted(folder.rglob("*")):
+        if path.is_dir() or any(part.startswith(".") for part in path.relative_to(folder).parts):
+            continue
+        if NOT_STORIES.match(path.name):
+            yield LeftOut(path, "licence or readme")
+        elif kind_of(path) is None:
+            yield LeftOut(path, _suffix(path))
+        else:
+            yield from _file(path)
+
+
+def _file(path: Path) -> Iterator[Read | BadInput]:
+    kind = kind_of(path)
     try:
-        return raw.decode("utf-8-sig")
+        raw = path.read_bytes()
+    except OSError as exc:
+        yield BadInput(str(path), f"cannot read it ({exc.strerror})", kind, "unreadable")
+        return
+    if kind == "jsonl":
+        yield from _jsonl(path, raw)
+    elif kind == "txt":
+        yield _txt(path, raw)
+    else:
+        yield _html(path, raw, kind)
+
+
+def _key(path: Path) -> str:
+    name = path.name
+    return name[: -len(next(s for s in KINDS if name.lower().endswith(s)))]
+
+
+def _binary(raw: bytes) -> bool:
+    head = raw[:8192]
+    return b"\x00" in head or sum(b < 9 or 13 < b < 32 for b in head) > len(head) // 100 + 2
+
+
+def _txt(path: Path, raw: bytes) -> Read | BadInput:
+    if _binary(raw):
+        return BadInput(str(path), "binary data, not text", "txt", "binary")
+    try:
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        return raw.decode("cp1252", "replace")
+        text = raw.decode("cp1252", "replace")  # text saved by older Windows tools
+    text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
+    title, _, body = text.partition("\n")
+    if not title.strip():
+        return BadInput(str(path), f"empty file: {TXT_FORMAT}", "txt", "empty")
+    if not body.strip():
+        return BadInput(str(path), f"a headline and no body: {TXT_FORMAT}", "txt", "no_body")
+    return Read(StoryIn(key=_key(path), text=text + "\n", title=title.strip(), source="ingest"), "txt")
 
 
-def _txt(path: Path) -> StoryIn | BadInput:
-    text = _read_text(path).replace("\r\n", "\n").replace("\r", "\n").strip("\n")
-    if not text.strip():
-        return BadInput(str(path), "empty file")
-    title = text.split("\n", 1)[0].strip()
-    return StoryIn(key=path.stem, text=text + "\n", title=title, source="ingest")
-
-
-def _html(path: Path) -> StoryIn | BadInput:
-    raw = path.read_bytes()
+def _html(path: Path, raw: bytes, kind: str) -> Read | BadInput:
+    if kind == "html.gz":
+        try:
+            raw = gzip.decompress(raw)
+        except (OSError, EOFError, zlib.error) as exc:
+            return BadInput(str(path), f"not a gzip file ({exc})", kind, "bad_gzip")
     try:
         article = extract(raw, path.resolve().as_uri())
     except NotAnArticle as exc:
-        return BadInput(str(path), str(exc))
-    key = article.url if not article.url.startswith("file:") else path.stem
-    return StoryIn(key=key, text=article.text, title=article.title, url=None if key == path.stem else article.url,
-                   source="ingest", author=article.author, published_at=article.published_at,
-                   language=article.language, raw_html=raw)
+        return BadInput(str(path), str(exc), kind, exc.reason)
+    own = article.url.startswith("file:")
+    key = _key(path) if own else article.url
+    return Read(StoryIn(key=key, text=article.text, title=article.title, url=None if own else article.url,
+                        source="ingest", author=article.author, published_at=article.published_at,
+                        language=article.language, raw_html=raw), kind)
 
 
-def _jsonl(path: Path) -> Iterator[StoryIn | BadInput]:
-    with path.open(encoding="utf-8") as fh:
-        for number, line in enumerate(fh, 1):
-            if line.strip():
-                yield _json_story(line, f"{path}:{number}")
-
-
-def _json_story(line: str, where: str) -> StoryIn | BadInput:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return BadInput(where, f"not JSON ({exc.msg})")
-    if not isinstance(row, dict):
-        return BadInput(where, "not a JSON object")
-    key = row.get("key") or row.get("id")
-    if not key:
-        return BadInput(where, "no key or id")
-    if row.get("text"):
-        text = row["text"]
-        title = row.get("title") or text.split("\n", 1)[0].strip()
-    elif row.get("title") and row.get("body"):
-        title, text = row["title"], f"{row['title']}\n\n{row['body']}"
-    else:
-        return BadInput(where, "needs text, or title and body")
-    published = None
-    if row.get("published_at"):
-        published = parse_date(str(row["published_at"]))
-        if published is None:
-            return BadInput(where, f"published_at {row['published_at']!r} is not an ISO 8601 date")
-    story = StoryIn(key=str(key), text=text, title=title, url=row.get("url"), source=row.get("source") or "ingest",
-                    published_at=published, author=row.get("author"))
-    if all(isinstance(row.get(k), list) for k in TAG_FIELDS):  # trackwire's own export: keep its tags
-        story.extra["tags"] = {k: row[k] for k in TAG_FIELDS}
-    return story
+def _jsonl(path: Path, raw: bytes) -> Iterator[Read | BadInput]:
+    for number, line in enumerate(raw.split(b"\n"), 1):
+        where = f"{path}:{number}"
+        if number == 1:
+            line = line.removeprefix(b"\xef\xbb\xbf")  # a byte-order mark
+        try:
+            text = line.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            yield BadInput(where, f"not UTF-8 text (byte 0x{line[exc.start]:02x} at column {exc.start + 1}): "
+                                  "save the file as UTF-8", "jsonl", "not_utf8")
+            continue
+        if text.strip():
+            story, why = json_story(text)
+            yield Read(story, "jsonl") if story else BadInput(where, why[1], "jsonl", why[0])

@@ -206,6 +206,7 @@ class Totals(Record):
     stories: int
     tagged: int
     athletes: int = Field(description="distinct athletes mentioned in stored stories")
+    registry: int = Field(0, description="athletes the tagger knows by name (the packaged registry)")
     quotes: int
     marks: int
 
@@ -223,13 +224,27 @@ class StoreStats(Record):
 class IngestProblem(Record):
     where: str = Field(description="file, or file:line")
     why: str
+    kind: str = Field("", description="txt, jsonl, html, html.gz, or the file's own suffix")
+    reason: str = Field("", description="a short name to count by: no_body, not_json, not_utf8, binary, ...")
 
 
 class IngestReport(Record):
-    """`Store.ingest`: stories stored by outcome (new, updated, unchanged) and the inputs refused."""
+    """`Store.ingest`: stories stored by outcome (new, updated, unchanged), the same by kind of input,
+    the inputs refused, and the files of the folders given that hold no story, by what they are."""
 
     stored: dict[str, int]
+    by_kind: dict[str, dict[str, int]] = Field(default_factory=dict)
     problems: list[IngestProblem]
+    left_out: dict[str, int] = Field(default_factory=dict, description='e.g. {".json": 12, "licence or readme": 1}')
+
+    @property
+    def refused(self) -> dict[str, dict[str, int]]:
+        """Refused inputs by kind, then by reason."""
+        counts: dict[str, dict[str, int]] = {}
+        for p in self.problems:
+            by_reason = counts.setdefault(p.kind, {})
+            by_reason[p.reason] = by_reason.get(p.reason, 0) + 1
+        return counts
 
 
 class TagReport(Record):
