@@ -38,9 +38,11 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 JOB_ID = "trackwire-nightly"
+SKIPPED = "another nightly run was still going"
 GRACE = int(timedelta(hours=6).total_seconds())
 STOP_WAIT = 120  # seconds a child gets to stop cleanly before it is killed
 log = logging.getLogger("trackwire.scheduler")
+child_log = logging.getLogger("trackwire.scheduler.child")  # the child's own output, line for line
 
 _child_lock = threading.Lock()
 _child: subprocess.Popen | None = None
@@ -92,20 +94,34 @@ def build_scheduler(engine) -> BackgroundScheduler:
 
 
 def start(scheduler: BackgroundScheduler, trigger, db: str, run_args: list[str], timeout: int):
-    """Start paused; add the nightly job only if none is stored (keeping its next run time); resume."""
+    """Start paused; add the nightly job only if none is stored (keeping its next run time); resume.
+    A stored job given another trigger, other `trackwire run` arguments or another time limit takes them."""
     scheduler.start(paused=True)
+    args = [db, list(run_args), timeout]
     job = scheduler.get_job(JOB_ID)
     if job is None:
-        job = scheduler.add_job(nightly_job, trigger, id=JOB_ID, name="trackwire nightly run",
-                                args=[db, run_args, timeout])
-        log.info("nightly job added: %s", trigger)
-    elif str(job.trigger) != str(trigger):
-        job = scheduler.reschedule_job(JOB_ID, trigger=trigger)
-        log.info("schedule changed to %s", trigger)
+        scheduler.add_job(nightly_job, trigger, id=JOB_ID, name="trackwire nightly run", args=args)
+        log.info("nightly job added: %s; %s", trigger, describe(args))
     else:
-        log.info("nightly job found in the store: next run %s", job.next_run_time)
+        changed = []
+        if str(job.trigger) != str(trigger):
+            scheduler.reschedule_job(JOB_ID, trigger=trigger)
+            changed.append(f"now {trigger}")
+        if list(job.args) != args:
+            scheduler.modify_job(JOB_ID, args=args)
+            changed.append(f"was {describe(job.args)}, now {describe(args)}")
+        if changed:
+            log.info("schedule changed: %s", "; ".join(changed))
+        else:
+            log.info("nightly job found in the store: next run %s", job.next_run_time)
     scheduler.resume()
     return scheduler.get_job(JOB_ID)
+
+
+def describe(args) -> str:
+    """A job's arguments as a person reads them: the command it runs and its time limit."""
+    _db, run_args, timeout = args
+    return f"runs `trackwire run{''.join(' ' + a for a in run_args)}` with a {timeout} s time limit"
 
 
 def serve(engine, trigger, db: str, run_args: list[str], timeout: int) -> None:
@@ -122,10 +138,11 @@ def serve(engine, trigger, db: str, run_args: list[str], timeout: int) -> None:
     log.info("scheduler stopped")
 
 
-def once(db: str, run_args: list[str], timeout: int) -> str:
-    """The nightly job, now, through the same code path; Ctrl-C/SIGTERM stop the child cleanly."""
+def once(db: str, run_args: list[str], timeout: int) -> tuple[str, str | None]:
+    """The nightly job, now, through the same code path; Ctrl-C/SIGTERM stop the child cleanly.
+    Returns the run's status and its reason."""
     _on_signals(threading.Event())
-    return nightly_job(db, run_args, timeout)
+    return nightly_run(db, run_args, timeout)
 
 
 def _on_signals(stop: threading.Event) -> None:
@@ -145,7 +162,13 @@ def interrupt_child() -> None:
 
 
 def nightly_job(db: str, run_args: list[str], timeout: int) -> str:
-    """One nightly run (`trackwire run` in a child process), recorded with its outcome."""
+    """One nightly run (`trackwire run` in a child process), recorded with its outcome; its status.
+    The scheduler stores jobs by this name: keep it."""
+    return nightly_run(db, run_args, timeout)[0]
+
+
+def nightly_run(db: str, run_args: list[str], timeout: int) -> tuple[str, str | None]:
+    """One nightly run, recorded; its status and the reason for it."""
     from trackwire.store.db import init_db, make_engine
 
     engine = make_engine(db)
@@ -154,13 +177,13 @@ def nightly_job(db: str, run_args: list[str], timeout: int) -> str:
         with run_lock(db) as locked:
             if not locked:
                 log.warning("skipped: another nightly run is still going")
-                _close_run(engine, _open_run(engine), "skipped", ["another nightly run was still going"])
-                return "skipped"
+                _close_run(engine, _open_run(engine), "skipped", [SKIPPED])
+                return "skipped", SKIPPED
             run_id = _open_run(engine)
             status, reason = _run_child(db, run_args, timeout)
             _close_run(engine, run_id, status, [reason] if reason else [])
             log.info("nightly run %s: %s%s", run_id, status, f" ({reason})" if reason else "")
-            return status
+            return status, reason
     finally:
         engine.dispose()
 
@@ -189,12 +212,13 @@ def _run_child(db: str, run_args: list[str], timeout: int) -> tuple[str, str | N
 
 
 def _relay(child: subprocess.Popen) -> threading.Thread:
-    """Copy the child's output into the log, keeping its last line (the error, if it failed)."""
+    """Copy the child's output to the `trackwire.scheduler.child` log as it comes, keeping its last
+    line (the error, if it failed). The CLI prints that log's lines as they are, tables included."""
     def pump():
         for line in child.stdout:
             line = line.rstrip()
             if line:
-                log.info("  %s", line)
+                child_log.info("%s", line)
                 thread.last_line = line
 
     thread = threading.Thread(target=pump, daemon=True)
@@ -255,11 +279,11 @@ def _on_missed(engine, event) -> None:
                [f"run due at {when:%Y-%m-%d %H:%M %Z} was missed: the service was down"])
 
 
-def show(engine) -> list[tuple[str, str, datetime | None]]:
-    """The stored jobs and their next run times, without running anything."""
+def show(engine) -> list[tuple[str, str, datetime | None, str]]:
+    """The stored jobs: id, trigger, next run time and what each runs, without running anything."""
     scheduler = build_scheduler(engine)
     scheduler.start(paused=True)
     try:
-        return [(job.id, str(job.trigger), job.next_run_time) for job in scheduler.get_jobs()]
+        return [(job.id, str(job.trigger), job.next_run_time, describe(job.args)) for job in scheduler.get_jobs()]
     finally:
         scheduler.shutdown(wait=False)

@@ -4,29 +4,46 @@ from __future__ import annotations
 
 import json
 import logging
+import sys
 from typing import Annotated, Optional
 
 import typer
+
 from trackwire.cli import STATE, app, console, engine, store
 from trackwire.errors import UserError
-from trackwire.views import runs_table
+from trackwire.options import MAX_SECONDS, AsJson, SourceNames, limit_option, setting_default
+from trackwire.views import print_runs
 
 
 def plain_logging() -> None:
+    """The service's log: its own lines timestamped; a run's output (tables too) as the run printed it."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    for noisy in ("apscheduler", "alembic"):  # alembic says "Context impl ..." on every database opened
+        logging.getLogger(noisy).setLevel(logging.WARNING)
+    child = logging.getLogger("trackwire.scheduler.child")
+    if not child.handlers:
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(logging.Formatter("%(message)s"))
+        child.addHandler(handler)
+        child.propagate = False
 
 
 @app.command()
 def schedule(
-    cron: Annotated[Optional[str], typer.Option(help="when to run, cron syntax [env: TRACKWIRE_SCHEDULE]")] = None,
-    every: Annotated[Optional[int], typer.Option(min=1, help="run every N seconds instead of a cron time")] = None,
-    show: Annotated[bool, typer.Option("--show", help="print the stored jobs and their next run times")] = False,
+    cron: Annotated[Optional[str], typer.Option(metavar="EXPR", help="when to run, cron syntax",
+                                                show_default=setting_default("schedule"))] = None,
+    every: Annotated[Optional[int], typer.Option(min=1, max=MAX_SECONDS, metavar="SECONDS",
+                                                 help="run every SECONDS instead of a cron time")] = None,
+    show: Annotated[bool, typer.Option("--show", help="print the stored job, what it runs and when")] = False,
     once: Annotated[bool, typer.Option("--once", help="run the nightly job once, now, and exit")] = False,
-    timeout: Annotated[Optional[int], typer.Option(min=1, help="seconds a run may take [env: TRACKWIRE_CRAWL_TIMEOUT]")] = None,
-    source: Annotated[Optional[list[str]], typer.Option(help="crawl only this source (repeatable)")] = None,
+    timeout: Annotated[Optional[int], typer.Option(min=1, max=MAX_SECONDS, metavar="S", help="seconds a run may take",
+                                                   show_default=setting_default("crawl_timeout"))] = None,
+    source: SourceNames = None,
 ) -> None:
-    """Run `trackwire run` every night, in the foreground (see docs/scheduler.md for systemd and cron)."""
+    """Run `trackwire run` every night, in the foreground (see docs/scheduler.md for systemd and cron).
+
+    A stored job started again with other options (--cron, --every, --source, --timeout) takes them.
+    """
     from trackwire import scheduler as nightly
 
     plain_logging()
@@ -34,32 +51,35 @@ def schedule(
     run_args = [arg for name in source or [] for arg in ("--source", name)]
     limit = timeout or s.crawl_timeout
     if show:
-        rows = nightly.show(engine())
-        if not rows:
-            console.print("no job stored: start `trackwire schedule` to add the nightly job")
-        for job_id, trigger, next_run in rows:
-            console.print(f"{job_id}: {trigger}; next run {next_run or 'paused'}")
-        return
+        return show_jobs(nightly.show(engine()))
     if once:
-        status = nightly.once(s.db, run_args, limit)
-        if status not in ("ok", "skipped"):
-            raise UserError(f"nightly run {status}: see `trackwire runs` for the reason")
-        return
+        return run_once(nightly, run_args, limit)
     try:
         trigger = nightly.interval_trigger(every) if every else nightly.cron_trigger(cron or s.schedule)
     except nightly.ScheduleError as exc:
         raise UserError(str(exc)) from None
     nightly.serve(engine(), trigger, s.db, run_args, limit)
+    return None
+
+
+def run_once(nightly, run_args: list[str], limit: int) -> None:
+    status, reason = nightly.once(STATE.settings.db, run_args, limit)
+    if status not in ("ok", "skipped"):
+        raise UserError(f"nightly run {status}: {reason or 'see `trackwire runs`'}")
+
+
+def show_jobs(rows) -> None:
+    if not rows:
+        console.print("no job stored: start `trackwire schedule` to add the nightly job")
+    for job_id, trigger, next_run, what in rows:
+        console.print(f"{job_id}: {trigger}; {what}; next run {next_run or 'paused'}")
 
 
 @app.command()
-def runs(
-    limit: Annotated[int, typer.Option(min=1, help="how many runs")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
-) -> None:
+def runs(limit: limit_option("runs") = 20, as_json: AsJson = False) -> None:
     """Crawl and nightly runs, newest first, with their outcome and reason."""
     rows = store().runs(limit)
     if as_json:
         console.print_json(json.dumps([r.to_json() for r in rows]))
         return
-    console.print(runs_table(rows))
+    print_runs(console, rows)
