@@ -5,25 +5,41 @@ from __future__ import annotations
 import sys
 import traceback
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
+from trackwire.cliparse import Group
 from trackwire.errors import explain
 from trackwire.settings import Settings
 
-app = typer.Typer(no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
-                  help="Athletics news in, tagged data out: crawl, tag, store, search, export.")
-console = Console()
-err = Console(stderr=True)
+# rich_markup_mode=None: help and usage errors as plain text (no markup read from help strings,
+# no boxes wrapped at 80 columns in a pipe).
+app = typer.Typer(cls=Group, no_args_is_help=True, pretty_exceptions_enable=False, add_completion=False,
+                  rich_markup_mode=None, context_settings={"help_option_names": ["-h", "--help"]},
+                  help="Athletics news in, tagged data out: crawl, tag, store, search, export.\n\n"
+                       "--db and --debug may be given before or after the command's name.")
+# Nothing printed is ever read as rich markup or emoji codes: story text, titles, names, paths
+# and messages may hold "[bold]" or ":fire:". Styles are set with Text and style=.
+console = Console(markup=False, emoji=False, highlight=False)
+err = Console(stderr=True, markup=False, emoji=False, highlight=False)
+
+
+def fit_to_output() -> None:
+    """Wrap only on a terminal: in a pipe or a file, one line stays one line."""
+    for c in (console, err):
+        piped = not c.is_terminal
+        c.soft_wrap = piped
+        c.width = 100_000 if piped else None  # tables at their natural width in a file
 
 
 @dataclass
 class State:
     settings: Settings
     debug: bool = False
+    db_given: bool = False
 
 
 STATE = State(settings=Settings.model_construct())
@@ -31,13 +47,40 @@ STATE = State(settings=Settings.model_construct())
 
 @app.callback()
 def main_options(
-    db: Annotated[Optional[str], typer.Option(help="SQLite file or SQLAlchemy URL [env: TRACKWIRE_DB]")] = None,
-    debug: Annotated[bool, typer.Option(help="Show tracebacks and Scrapy's log")] = False,
+    ctx: typer.Context,
+    db: Annotated[Optional[str], typer.Option(metavar="PATH_OR_URL",
+                                              help="SQLite file or SQLAlchemy URL (env TRACKWIRE_DB)")] = None,
+    debug: Annotated[bool, typer.Option("--debug", help="show tracebacks and Scrapy's log")] = False,
 ) -> None:
+    fit_to_output()
+    ctx.call_on_close(close_store)
     settings = Settings()
     if db:
         settings.db = db
-    STATE.settings, STATE.debug = settings, debug
+    STATE.settings, STATE.debug, STATE.db_given = settings, debug, bool(db)
+    if debug:
+        ctx.call_on_close(_debug_logging())
+
+
+def _debug_logging():
+    """--debug: every library's log (Scrapy's included) on stderr, until the command ends; returns
+    what undoes it."""
+    import logging
+
+    root, alembic = logging.getLogger(), logging.getLogger("alembic")
+    saved = root.level, alembic.level
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s [%(name)s] %(levelname)s: %(message)s"))
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG)
+    alembic.setLevel(logging.WARNING)  # a line per plugin on every database opened
+
+    def undo() -> None:
+        root.removeHandler(handler)
+        root.setLevel(saved[0])
+        alembic.setLevel(saved[1])
+
+    return undo
 
 
 def engine():
@@ -53,30 +96,41 @@ def store():
     from trackwire.api import Store
 
     if not _STORE or _STORE[0].settings is not STATE.settings:
+        close_store()
         _STORE[:] = [Store(settings=STATE.settings)]
     return _STORE[0]
 
 
+def close_store() -> None:
+    """Close the command's store (its connections) when the command ends."""
+    while _STORE:
+        _STORE.pop().close()
+
+
+def report_failure(exc: BaseException) -> int:
+    """A failure as one line on stderr (a traceback too with --debug, or for a bug); the exit code."""
+    if isinstance(exc, KeyboardInterrupt):
+        err.print(Text.assemble(("interrupted", "yellow"), ": what was already stored is kept; "
+                                "run the command again to finish"))
+        return 130
+    message = explain(exc)
+    if STATE.debug or message is None:
+        traceback.print_exception(exc)
+    if message is None:
+        err.print(Text.assemble(("error", "red"), ": unexpected failure (above); please report it with the "
+                                "command you ran"))
+    else:
+        err.print(Text.assemble(("error", "red"), f": {message}"))
+    return 1
+
+
+def load_commands() -> None:
+    from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
+                           commands_sources, commands_tools)
+
+
 def main() -> None:
     """Entry point: run the app; known failures become one line and a non-zero exit."""
-    from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
-                           commands_tools)
+    load_commands()
+    app()
 
-    try:
-        app(standalone_mode=True)
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/yellow]: what was already stored is kept; run the command again to finish")
-        sys.exit(130)
-    except Exception as exc:  # noqa: BLE001  (the one place that turns failures into messages)
-        message = explain(exc)
-        if STATE.debug or message is None:
-            traceback.print_exc()
-            if message is None:
-                err.print("[red]error[/red]: unexpected failure (above); please report it with the command you ran")
-                sys.exit(1)
-        err.print(f"[red]error[/red]: {message}")
-        sys.exit(1)
-
-
-def path_arg(help_text: str):
-    return Annotated[Path, typer.Argument(help=help_text)]

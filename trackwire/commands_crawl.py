@@ -1,4 +1,4 @@
-"""crawl, tag, run, ingest, stats, sources."""
+"""crawl, tag, run, ingest, stats."""
 
 from __future__ import annotations
 
@@ -8,13 +8,13 @@ from typing import Annotated, Optional
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-from rich.table import Table
-
 from rich.text import Text
 
 from trackwire.cli import STATE, app, console, err, store
 from trackwire.errors import UserError
+from trackwire.options import AsJson, MaxArticles, Retag, SourceNames, SourcesFile, Workers
 from trackwire.views import plural, print_stats
+from trackwire.views_crawl import print_crawl, print_ingest
 
 
 def load_nlp():
@@ -69,37 +69,25 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     settings = crawl_settings(redis_url=s.redis_url)
     if s.redis_url:
         check_redis(s.redis_url)
-    err.print(f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}")
+    err.print(f"crawling {plural(len(sources), 'source')}: {', '.join(x.name for x in sources)}")
     report = run_crawl(sources, settings, max_articles=max_articles)
-    table = Table(title=f"crawl run {report.run_id}: {report.status}")
-    for col in ("new", "updated", "unchanged", "pages requested", "dropped"):
-        table.add_column(col, justify="right")
-    table.add_row(str(report.new), str(report.updated), str(report.unchanged), str(report.requested),
-                  str(sum(report.dropped.values())))
-    console.print(table)
-    for label, counts in (("dropped", report.dropped), ("skipped", report.skipped)):
-        if counts:
-            console.print(f"{label}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: -kv[1])))
-    for host, what in report.throttled.items():
-        err.print(f"[yellow]{host} throttled us[/yellow]: {what}")
-    for name, why in report.failing.items():
-        err.print(f"[red]source {name} failing[/red]: {why}")
+    if report.no_network:
+        raise UserError(report.reason or "no network")
+    print_crawl(console, err, report)
     if report.status == "interrupted":
-        err.print("[yellow]crawl interrupted[/yellow]: stored stories are kept; the next crawl picks up the rest")
+        err.print(Text.assemble(("crawl interrupted", "yellow"), ": stored stories are kept; the next crawl "
+                                "picks up the rest"))
         raise typer.Exit(130)
     if report.status == "failed":
-        raise UserError("crawl failed: every source failed; check the URLs with --debug")
+        raise UserError("crawl failed: every source failed (reasons above); run again with --debug to see "
+                        "each request")
     if report.status == "timeout":
         raise UserError("crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
     return report.new + report.updated
 
 
 @app.command()
-def crawl(
-    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML) [env: TRACKWIRE_SOURCES]")] = None,
-    source: Annotated[Optional[list[str]], typer.Option(help="crawl only this source (repeatable)")] = None,
-    max_articles: Annotated[Optional[int], typer.Option(min=1, help="fetch at most N article pages")] = None,
-) -> None:
+def crawl(sources: SourcesFile = None, source: SourceNames = None, max_articles: MaxArticles = None) -> None:
     """Fetch feeds and sitemaps, then the new article pages; store them."""
     do_crawl(sources, source or [], max_articles)
 
@@ -120,106 +108,39 @@ def do_tag(retag: bool, workers: int) -> int:
 
 
 @app.command()
-def tag(
-    retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
-    workers: Annotated[int, typer.Option(min=1, help="tagging processes")] = 1,
-) -> None:
+def tag(retag: Retag = False, workers: Workers = 1) -> None:
     """Tag stored stories: athletes, events, marks, quotes and performances."""
     do_tag(retag, workers)
 
 
 @app.command()
-def run(
-    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML)")] = None,
-    source: Annotated[Optional[list[str]], typer.Option(help="crawl only this source (repeatable)")] = None,
-    max_articles: Annotated[Optional[int], typer.Option(min=1, help="fetch at most N article pages")] = None,
-    workers: Annotated[int, typer.Option(min=1, help="tagging processes")] = 1,
-) -> None:
+def run(sources: SourcesFile = None, source: SourceNames = None, max_articles: MaxArticles = None,
+        workers: Workers = 1) -> None:
     """The nightly job: crawl, then tag what is new."""
     do_crawl(sources, source or [], max_articles)
     do_tag(False, workers)
 
 
 @app.command()
-def ingest(paths: Annotated[list[Path], typer.Argument(help=".txt, .jsonl or .html files, or folders")]) -> None:
+def ingest(paths: Annotated[list[Path], typer.Argument(
+        metavar="PATH...", help=".txt, .jsonl, .html or .html.gz files, or folders of them")]) -> None:
     """Store stories from files without crawling (tag them with `trackwire tag`).
 
-    Lines of trackwire's own JSONL export keep their tags.
+    A .txt file is a headline, a blank line, then the body; a .jsonl line is one story
+    (README, "Ingesting files"); lines of trackwire's own JSONL export keep their tags.
     """
-    report = store().ingest(paths, on_problem=lambda p: err.print(Text(f"skipped {p.where}: {p.why}")))
-    console.print("stored: " + (", ".join(f"{n} {k}" for k, n in report.stored.items()) or "nothing"))
+    report = store().ingest(paths, on_problem=lambda p: err.print(f"skipped {p.where}: {p.why}"))
+    print_ingest(console, report)
     if report.problems:
-        raise UserError(f"{len(report.problems)} input(s) skipped (listed above): fix them and ingest again; "
-                        "the rest is stored")
+        raise UserError(f"{plural(len(report.problems), 'input')} refused (listed above): fix them and ingest "
+                        "again; the rest is stored")
 
 
 @app.command()
-def stats(as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False) -> None:
+def stats(as_json: AsJson = False) -> None:
     """What the store holds, the last runs, and what was dropped and why."""
     figures = store().stats()
     if as_json:
         console.print_json(json.dumps(figures.to_json()))
         return
     print_stats(console, figures)
-
-
-sources_app = typer.Typer(no_args_is_help=True, help="The publishers trackwire crawls: list them, check them.")
-app.add_typer(sources_app, name="sources")
-
-
-@sources_app.command("list")
-def sources_list(
-    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML) [env: TRACKWIRE_SOURCES]")] = None,
-) -> None:
-    """The sources and their entry points."""
-    table = Table()
-    for col in ("name", "entry points", "notes"):
-        table.add_column(col)
-    for src in chosen_sources(sources, []):
-        notes = [f"topic: {src.topic}"] if src.topic else []
-        notes += [f"selectors: {', '.join(src.selectors)}"] if src.selectors else []
-        table.add_row(src.name, "\n".join(src.feeds + src.sitemaps), "; ".join(notes))
-    console.print(table)
-
-
-@sources_app.command("check")
-def sources_check(
-    names: Annotated[Optional[list[str]], typer.Argument(help="sources to check [default: all]")] = None,
-    sources: Annotated[Optional[Path], typer.Option(help="sources file (TOML) [env: TRACKWIRE_SOURCES]")] = None,
-) -> None:
-    """Fetch each source's entry points and one article; exit 1 if a source is broken.
-
-    The canary to run after a site redesign: reachable entry points, article links
-    found, and whether the article's title, date, author and body were extracted.
-    """
-    from trackwire.crawler.check import Interrupted, check_sources
-
-    chosen = chosen_sources(sources, names or [])
-    err.print(f"checking {len(chosen)} source(s): {', '.join(x.name for x in chosen)}")
-    try:
-        results = check_sources(chosen, crawl_settings())
-    except Interrupted:
-        err.print("[yellow]check interrupted[/yellow]: no source judged; run it again to the end")
-        raise typer.Exit(130) from None
-    table = Table(title="sources check")
-    for col, justify in (("source", "left"), ("status", "left"), ("reachable", "right"), ("article links", "right"),
-                         ("article", "left")):
-        table.add_column(col, justify=justify)
-    colour = {"ok": "green", "incomplete": "yellow", "broken": "red"}
-    for r in results:
-        if r.article_url and r.title:
-            article = f"{r.title[:60]} ({r.body_words} words)"
-            if r.missing():
-                article += f"; missing: {', '.join(r.missing())}"
-        else:
-            article = r.article_url or "-"
-        table.add_row(r.name, f"[{colour[r.status]}]{r.status}[/]", f"{r.reachable}/{r.entry_points}",
-                      str(r.links), article)
-    console.print(table)
-    for r in results:
-        for problem in r.problems:
-            err.print(f"[red]{r.name}[/red]: {problem}")
-    broken = [r.name for r in results if r.status == "broken"]
-    if broken:
-        raise UserError(f"{len(broken)} source(s) broken: {', '.join(broken)}; see the problems above, then "
-                        "fix their entry points, patterns or selectors in the sources file")

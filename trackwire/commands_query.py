@@ -10,15 +10,9 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from trackwire.cli import app, console, err, store
-from trackwire.views import print_candidates, print_hits, print_profile
-
-Athletes = Annotated[Optional[list[str]], typer.Option("--athlete", help="only stories about this athlete (repeatable)")]
-Event = Annotated[Optional[str], typer.Option(help="only stories naming this event code, e.g. 1500m")]
-Source = Annotated[Optional[str], typer.Option(help="only stories from this source")]
-Since = Annotated[Optional[str], typer.Option(help="published on or after YYYY-MM-DD")]
-Until = Annotated[Optional[str], typer.Option(help="published before YYYY-MM-DD")]
-HasQuotes = Annotated[bool, typer.Option("--has-quotes", help="only stories with quotes")]
-OnePerCluster = Annotated[bool, typer.Option("--one-per-cluster", help="leave out near-duplicates of an earlier story")]
+from trackwire.options import (AsJson, Athletes, Event, HasQuotes, OnePerCluster, Since, Source, Until,
+                               limit_option)
+from trackwire.views import plural, print_candidates, print_hits, print_profile
 
 
 def print_json(data) -> None:
@@ -27,13 +21,16 @@ def print_json(data) -> None:
 
 @app.command()
 def search(
-    query: Annotated[str, typer.Argument(help="words to find, e.g. 'world record'")],
+    query: Annotated[str, typer.Argument(metavar="QUERY", help="words to find, e.g. 'world record'")],
     athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
     until: Until = None, has_quotes: HasQuotes = False, one_per_cluster: OnePerCluster = False,
-    limit: Annotated[int, typer.Option(min=1, help="at most N stories")] = 20,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    limit: limit_option("stories") = 20, as_json: AsJson = False,
 ) -> None:
-    """Full-text search over titles and texts, best matches first, with the structured filters."""
+    """Full-text search over titles and texts, best matches first, with the structured filters.
+
+    Web-search syntax: words, "quoted phrases", `or` between alternatives, -word to leave out
+    stories with that word. Case, accents and possessives ('s) do not matter.
+    """
     hits = store().search(query, athletes=athlete or [], event=event, source=source, since=since, until=until,
                           has_quotes=has_quotes, one_per_cluster=one_per_cluster, limit=limit)
     if as_json:
@@ -44,9 +41,8 @@ def search(
 
 @app.command()
 def athlete(
-    name: Annotated[str, typer.Argument(help="full name, surname, any case or accents")],
-    since: Since = None, until: Until = None,
-    as_json: Annotated[bool, typer.Option("--json", help="print JSON")] = False,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="full name, surname, any case or accents")],
+    since: Since = None, until: Until = None, as_json: AsJson = False,
 ) -> None:
     """Stories about an athlete, newest first, with what they said and what they ran."""
     from trackwire.api import AmbiguousAthlete
@@ -67,19 +63,21 @@ def athlete(
 
 @app.command()
 def export(
-    format: Annotated[str, typer.Option("--format", help="jsonl, spacy, iob, csv, parquet, doccano or labelstudio")] = "jsonl",
-    out: Annotated[Path, typer.Option(help="output file (a folder for csv, parquet and spacy)")] = Path("trackwire.jsonl"),
+    format: Annotated[str, typer.Option("--format", metavar="FORMAT",
+                                        help="jsonl, spacy, iob, csv, parquet, doccano or labelstudio")] = "jsonl",
+    out: Annotated[Path, typer.Option(metavar="PATH", help="output file (a folder for csv, parquet and spacy)")
+                   ] = Path("trackwire.jsonl"),
     athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
     until: Until = None, has_quotes: HasQuotes = False, one_per_cluster: OnePerCluster = False,
-    tagged_only: Annotated[bool, typer.Option(help="leave out stories not tagged yet")] = False,
+    tagged_only: Annotated[bool, typer.Option("--tagged-only", help="leave out stories not tagged yet")] = False,
 ) -> None:
     """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
     filters = dict(athletes=athlete or [], event=event, source=source, since=since, until=until,
                    has_quotes=has_quotes, one_per_cluster=one_per_cluster, tagged_only=tagged_only)
     s = store()
     total = s.count(**filters)
-    columns = (TextColumn(f"exporting {format.lower()}"), BarColumn(), MofNCompleteColumn())
+    columns = (TextColumn(f"exporting {format.lower()}", markup=False), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("export", total=total)
         report = s.export(format, out, on_record=lambda: progress.advance(task), **filters)
-    console.print(f"wrote {report.stories} {'story' if report.stories == 1 else 'stories'} to {out}")
+    console.print(f"wrote {plural(report.stories, 'story', 'stories')} to {out}")

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from typing import Annotated, Optional
 
 import typer
+from rich.text import Text
 
 from trackwire.cli import STATE, app, console, engine, err
+from trackwire.options import MAX_SECONDS, Retag, setting_default
+from trackwire.views import plural
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema: status and migrations.")
 app.add_typer(db_app, name="db")
@@ -14,13 +18,14 @@ app.add_typer(db_app, name="db")
 
 @app.command()
 def worker(
-    until_empty: Annotated[bool, typer.Option(help="stop once nothing is left to tag")] = False,
-    poll: Annotated[float, typer.Option(min=0.1, help="seconds between looks for new stories")] = 10.0,
-    batch: Annotated[Optional[int], typer.Option(min=1, help="stories claimed at a time "
-                                                            "[default: TRACKWIRE_TAG_BATCH]")] = None,
-    claim_seconds: Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's "
-                                                           "last write")] = 300,
-    retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
+    until_empty: Annotated[bool, typer.Option("--until-empty", help="stop once nothing is left to tag")] = False,
+    poll: Annotated[float, typer.Option(min=0.1, max=MAX_SECONDS, metavar="S",
+                                        help="seconds between looks for new stories")] = 10.0,
+    batch: Annotated[Optional[int], typer.Option(min=1, max=10_000, metavar="N", help="stories claimed at a time",
+                                                 show_default=setting_default("tag_batch"))] = None,
+    claim_seconds: Annotated[int, typer.Option(min=1, max=MAX_SECONDS, metavar="S",
+                                               help="a claim expires this long after the worker's last write")] = 300,
+    retag: Retag = False,
 ) -> None:
     """Tag stories from the shared queue, on any machine that reaches the database (Ctrl-C stops cleanly)."""
     from trackwire.commands_crawl import load_nlp
@@ -31,23 +36,26 @@ def worker(
     nlp = load_nlp()
     name = worker_id()
     err.print(f"worker {name} started; claims expire {claim_seconds} s after its last write")
-    last = [0.0]
-
-    def progress(report) -> None:
-        import time
-
-        if time.monotonic() - last[0] >= 5:
-            last[0] = time.monotonic()
-            err.print(f"worker {name}: {report.tagged} tagged")
-
     try:
         report = work(eng, nlp, worker=name, retag=retag, batch_size=batch or STATE.settings.tag_batch,
-                      claim_seconds=claim_seconds, until_empty=until_empty, poll=poll, on_done=progress)
+                      claim_seconds=claim_seconds, until_empty=until_empty, poll=poll, on_done=progress(name))
     except KeyboardInterrupt:
-        err.print(f"[yellow]worker {name} stopped[/yellow]: its unfinished claims were released")
+        err.print(Text.assemble((f"worker {name} stopped", "yellow"), ": its unfinished claims were released"))
         raise typer.Exit(130)
-    console.print(f"worker {name}: tagged {report.tagged} stories"
+    console.print(f"worker {name}: tagged {plural(report.tagged, 'story', 'stories')} in all"
                   + (f"; {report.given_up} went to other workers" if report.given_up else ""))
+
+
+def progress(name: str):
+    """What a worker prints as it goes: a running total, every 5 s at most (the first after 5 s)."""
+    last = [time.monotonic()]
+
+    def show(report) -> None:
+        if time.monotonic() - last[0] >= 5:
+            last[0] = time.monotonic()
+            err.print(f"worker {name}: {plural(report.tagged, 'story', 'stories')} tagged so far")
+
+    return show
 
 
 @db_app.command("upgrade")
@@ -56,7 +64,9 @@ def db_upgrade() -> None:
     from trackwire.store.db import make_engine
     from trackwire.store.migrate import upgrade
 
-    before, after = upgrade(make_engine(STATE.settings.db))
+    eng = make_engine(STATE.settings.db)
+    before, after = upgrade(eng)
+    eng.dispose()
     if before == after:
         console.print(f"the database is already at revision {after}")
     else:
@@ -67,13 +77,23 @@ def db_upgrade() -> None:
 def db_status() -> None:
     """Show the database's schema revision, the one this trackwire needs, and any drift from the models."""
     from trackwire.store.db import make_engine
-    from trackwire.store.migrate import current, differences, head
+    from trackwire.store.migrate import current, head
 
     eng = make_engine(STATE.settings.db)
     with eng.connect() as conn:
         found = current(conn)
+    _describe(eng, found, head())
+    eng.dispose()
+
+
+def _describe(eng, found: str | None, needed: str) -> None:
+    from trackwire.store.migrate import differences
+
     console.print(f"database: {eng.url.render_as_string(hide_password=True)}")
-    console.print(f"revision: {found or '(none: empty or made before migrations)'}; this trackwire needs {head()}")
-    if found:
+    console.print(f"revision: {found or '(none: empty or made before migrations)'}; this trackwire needs {needed}")
+    if found != needed:
+        console.print("run `trackwire db upgrade` to bring it to this schema" +
+                      (" (back it up first if other machines share it)" if found else ""))
+    else:
         drift = differences(eng)
         console.print("schema matches the models" if not drift else f"schema differs from the models: {drift}")

@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import errno
+import re
 
 from sqlalchemy.exc import OperationalError
 
 # Errors whose messages already say what to do, named rather than imported: importing them
 # would load spaCy (nlp.components) into every command, a second of start-up for `crawl`.
-KNOWN = {"trackwire.crawler.sources.SourcesError", "trackwire.nlp.pipeline.ModelError", "trackwire.store.db.DatabaseError",
-         "trackwire.store.migrate.SchemaError", "trackwire.store.export.ExportError", "trackwire.store.search.QueryError",
-         "trackwire.nlp.components.PatternError"}
+KNOWN = {
+    "trackwire.crawler.sources.SourcesError", "trackwire.nlp.pipeline.ModelError", "trackwire.store.db.DatabaseError",
+    "trackwire.store.migrate.SchemaError", "trackwire.store.export.ExportError", "trackwire.store.search.QueryError",
+    "trackwire.nlp.components.PatternError", "trackwire.crawler.health.NoNetwork",
+}
 
 
 def _known(exc: BaseException) -> bool:
@@ -19,6 +22,13 @@ def _known(exc: BaseException) -> bool:
 
 class UserError(RuntimeError):
     """A failure whose message already says what to do."""
+
+
+def missing_database(name: str, detail: str) -> str:
+    server = re.search(r'server at "([^"]+)", port (\d+)', detail)
+    where = f"-h {server.group(1)} -p {server.group(2)} " if server else ""
+    return (f"the PostgreSQL database {name!r} does not exist: create it with `createdb {where}{name}` "
+            "(with -U USER if TRACKWIRE_DB names one), then run again")
 
 
 def explain(exc: BaseException) -> str | None:
@@ -33,6 +43,9 @@ def explain(exc: BaseException) -> str | None:
             return "the database is busy with another trackwire process: wait for it to finish and run again"
         if "unable to open" in detail:
             return f"cannot open the database ({detail}): check --db / TRACKWIRE_DB and the folder's permissions"
+        missing = re.search(r'database "([^"]+)" does not exist', detail)
+        if missing:
+            return missing_database(missing.group(1), detail)
         if "connection" in detail and ("refused" in detail or "timeout" in detail or "resolve" in detail):
             return (f"cannot reach the database server ({detail.splitlines()[0]}): check TRACKWIRE_DB "
                     "and that the server is running")

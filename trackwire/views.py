@@ -1,4 +1,6 @@
-"""How records look on a terminal (rich). Story text is never read as rich markup."""
+"""How records look on a terminal (rich). The consoles never read markup (trackwire.cli), and
+every piece of story text goes into a `Text`, so "[bold]" in a title prints as written.
+An empty result is one line saying so, never a table of headers."""
 
 from __future__ import annotations
 
@@ -16,7 +18,13 @@ def day(value: datetime | None) -> str:
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
-    return f"{n} {word if n == 1 else (words or word + 's')}"
+    return f"{n:,} {word if n == 1 else (words or word + 's')}"
+
+
+def counted(counts: dict[str, int], labels: dict[str, str] | None = None) -> str:
+    """ "17 already stored, 2 http_404": counts largest first, each with its label or its own name."""
+    labels = labels or {}
+    return ", ".join(f"{n} {labels.get(k, k)}" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def highlighted(snippet: str, spans: list[tuple[int, int]]) -> Text:
@@ -45,24 +53,30 @@ def print_profile(console: Console, p: AthleteProfile) -> None:
     if a.country:
         heading.append(f" ({a.country})")
     heading.append(f": {plural(a.stories, 'story', 'stories')}")
-    if a.stories > len(p.stories):
+    if not p.stories and a.stories:
+        heading.append(", none in the dates asked for")
+    elif a.stories > len(p.stories):
         heading.append(f", the {len(p.stories)} newest shown")
     console.print(heading)
     if p.stories:
-        table = Table(show_lines=True)
-        for col in ("date", "title", "source", "said", "marks"):
-            table.add_column(col, overflow="fold")
-        for s in p.stories:
-            said = "\n".join(f"“{q[:140]}”" for q in s.quotes[:3])
-            marks = ", ".join(f"{m.event} {m.mark}" for m in s.performances)
-            title = Text(s.title)
-            title.append(f"\n{s.url or ''}", style="dim")
-            table.add_row(day(s.published_at), title, Text(s.source or ""), Text(said), Text(marks))
-        console.print(table)
+        console.print(_profile_table(p))
     for event, rows in p.by_event.items():
         console.print(Text(f"{event}: " + ", ".join(r.mark for r in rows)))
     if p.co_mentioned:
         console.print(Text("Often mentioned with: " + ", ".join(f"{c.name} ({c.stories})" for c in p.co_mentioned)))
+
+
+def _profile_table(p: AthleteProfile) -> Table:
+    table = Table(show_lines=True)
+    for col in ("date", "title", "source", "said", "marks"):
+        table.add_column(col, overflow="fold")
+    for s in p.stories:
+        said = "\n".join(f"“{q[:140]}”" for q in s.quotes[:3])
+        marks = ", ".join(f"{m.event} {m.mark}" for m in s.performances)
+        title = Text(s.title)
+        title.append(f"\n{s.url or ''}", style="dim")
+        table.add_row(day(s.published_at), title, Text(s.source or ""), Text(said), Text(marks))
+    return table
 
 
 def print_candidates(console: Console, name: str, found: list[AthleteSummary]) -> None:
@@ -75,14 +89,18 @@ def print_candidates(console: Console, name: str, found: list[AthleteSummary]) -
 
 
 def print_stats(console: Console, st: StoreStats) -> None:
-    console.print(" · ".join(f"{k}: {v}" for k, v in st.totals.model_dump().items()))
+    t = st.totals
+    console.print(f"stories: {t.stories:,} · tagged: {t.tagged:,} · athletes mentioned: {t.athletes:,} "
+                  f"(of {t.registry:,} in the registry) · quotes: {t.quotes:,} · marks: {t.marks:,}")
     good = st.last_successful_run
     if good and good.ended_at:
         console.print(f"last successful run: #{good.id} ({good.kind}) ended {good.ended_at:%Y-%m-%d %H:%M} UTC")
     if st.runs:
         console.print(runs_table(st.runs, title="last runs"))
+    else:
+        console.print("no runs yet: `trackwire crawl` or `trackwire run` fetches the news")
     if st.dropped_last_run:
-        console.print(Text("dropped in the last run: " + ", ".join(f"{k} {v}" for k, v in st.dropped_last_run.items())))
+        console.print(Text("pages dropped in the last run: " + counted(st.dropped_last_run)))
     for f in st.failing_sources:
         line = Text("failing ", style="red")
         line.append(f.name)
@@ -90,6 +108,10 @@ def print_stats(console: Console, st: StoreStats) -> None:
             line.append(f" {f.since_runs} runs in a row", style="bold")
         line.append(f": {f.error}")
         console.print(line)
+
+
+def print_runs(console: Console, runs: list[Run]) -> None:
+    console.print(runs_table(runs) if runs else "no runs yet: `trackwire crawl` or `trackwire run` fetches the news")
 
 
 def runs_table(runs: list[Run], title: str = "runs") -> Table:
