@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from trackwire.nlp.text import fold
@@ -115,13 +116,9 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
     """The id of the athlete called `name`, created when new; `also`: other names it goes by, for look-ups.
     One row per folded name; it takes `name` as written when that is the registry's (`canonical`: a store
     tagged with an older registry gets today's spelling) or says more than its own (`richer`)."""
-    row = session.exec(select(Athlete).where(Athlete.name == name)).first() or \
-        session.exec(select(Athlete).where(Athlete.fold == fold(name)).order_by(Athlete.id)).first()
-    if row is None:
-        row = Athlete(name=name, fold=fold(name), country=country, sex=sex, birth_year=birth_year, events=events)
-        session.add(row)
-        session.flush()
-    elif row.name != name and (canonical or richer(name, row.name)):
+    row = _athlete(session, name) or _new_athlete(session, Athlete(
+        name=name, fold=fold(name), country=country, sex=sex, birth_year=birth_year, events=events))
+    if row.name != name and (canonical or richer(name, row.name)):
         row.name = name
     for other in map(fold, also):
         if other != row.fold and f"|{other}|" not in row.aliases:
@@ -131,6 +128,23 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
             setattr(row, attr, value)
     session.add(row)
     return row.id
+
+
+def _athlete(session: Session, name: str) -> Athlete | None:
+    return session.exec(select(Athlete).where(Athlete.name == name)).first() or \
+        session.exec(select(Athlete).where(Athlete.fold == fold(name)).order_by(Athlete.id)).first()
+
+
+def _new_athlete(session: Session, row: Athlete) -> Athlete:
+    """Insert `row`; when another writer inserted the same athlete meanwhile (two workers on PostgreSQL
+    tagging stories about one new name), theirs, once they commit."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return _athlete(session, row.name)
+    return row
 
 
 def richer(new: str, old: str) -> bool:
