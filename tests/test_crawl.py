@@ -9,11 +9,12 @@ import subprocess
 import sys
 import time
 import os
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, trackwire
+from conftest import FIXTURES, held_site, opened, trackwire
 from trackwire.crawler.demo_site import DemoSite, load_articles
 
 PAGES = FIXTURES / "pages"
@@ -54,7 +55,7 @@ def test_crawl_stores_every_article_once(site, db_path, tmp_path):
     assert count(db_path, "SELECT count(*) FROM story WHERE title = '' OR published_at IS NULL") == 0
 
 
-def test_second_crawl_fetches_no_stored_article(site, db_path, tmp_path):
+def test_second_crawl_fetches_no_stored_article(cli, site, db_path, tmp_path):
     sources = write_sources(tmp_path, site.sources_toml())
     trackwire("crawl", "--sources", str(sources), db=db_path)
     first = dict(site.hits)
@@ -65,7 +66,7 @@ def test_second_crawl_fetches_no_stored_article(site, db_path, tmp_path):
     assert site.hits["/feed.xml"] == 2 and site.hits["/sitemap.xml"] == 2
     assert site.not_modified == {"/feed.xml": 1, "/sitemap.xml": 1}, "feed and sitemap were not asked conditionally"
     assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
-    assert "failing" not in trackwire("stats", db=db_path).stdout
+    assert "failing" not in cli("stats").stdout
 
 
 def test_max_articles_limits_the_pages_fetched(site, db_path, tmp_path):
@@ -128,9 +129,9 @@ def test_non_utf8_page_is_decoded(bad_site, db_path, tmp_path):
     assert "Alma Sørensen won" in text
 
 
-def test_failing_sources_are_reported(bad_site, db_path, tmp_path):
+def test_failing_sources_are_reported(cli, bad_site, db_path, tmp_path):
     trackwire("crawl", "--sources", str(write_sources(tmp_path, bad_sources(bad_site))), db=db_path)
-    result = trackwire("stats", db=db_path)
+    result = cli("stats")
     assert "failing notxml" in result.stdout and "failing unreachable" in result.stdout
     assert "failing bad" not in result.stdout
 
@@ -151,18 +152,22 @@ def test_bad_sources_file_is_one_line_error(db_path, tmp_path):
 
 
 def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(db_path, tmp_path):
-    with DemoSite(delay=0.3) as site:
+    with held_site(free=3) as site:
         sources = write_sources(tmp_path, site.sources_toml())
         env = {**os.environ, "TRACKWIRE_DB": str(db_path), "TRACKWIRE_DOWNLOAD_DELAY": "0"}
-        proc = subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)],
+        proc = subprocess.Popen([sys.executable, "-m", "trackwire", "--debug", "crawl", "--sources", str(sources)],
                                 env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        deadline = time.time() + 60
-        while time.time() < deadline and sum(site.hits.get(a.path, 0) for a in site.articles) < 3:
-            time.sleep(0.05)
+        assert site.reached.wait(timeout=120)  # three pages answered, the fourth held
         proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
-        assert proc.returncode == 130, err
-        assert "Traceback" not in err
+        seen = []
+        for line in proc.stderr:  # Scrapy's log says when it has taken the signal
+            seen.append(line)
+            if "shutting down gracefully" in line:
+                break
+        site.release.set()
+        out, rest = proc.communicate(timeout=60)
+        assert proc.returncode == 130, rest
+        assert "Traceback" not in "".join(seen) + rest
         with sqlite3.connect(db_path) as conn:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
             stored = conn.execute("SELECT count(*) FROM story").fetchone()[0]
@@ -279,7 +284,7 @@ def battery_site():
         yield s
 
 
-def test_bad_input_battery(battery_site, db_path, tmp_path):
+def test_bad_input_battery(cli, battery_site, db_path, tmp_path):
     """Binary, 20 MB, redirect loop, wrong charset, slow, undated, empty feed, broken XML, a sitemap index
     that lists itself: the crawl finishes, keeps the good pages, counts the bad by reason."""
     b = battery_site.base
@@ -320,24 +325,118 @@ article_pattern = "/news/"
                                 "feed_empty": 1,
                                 "sitemap_malformed": 1, "sitemap_loop": 1, "not_article_url": 1}
     assert stats["scrapy"]["trackwire/feeds_repaired"] == 1
-    report = trackwire("stats", db=db_path).stdout
+    report = cli("stats").stdout
     assert "failing empty" in report and "failing garbled" in report
-    assert not any(f"failing {name}" in report for name in ("battery", "broken", "selfref"))
+    assert "failing battery: 5 of its 6 new article pages failed" in report  # most of at least five
+    assert not any(f"failing {name}" in report for name in ("broken", "selfref"))
 
 
-def test_a_source_whose_every_article_fails_is_failing(db_path, tmp_path):
-    """Its feed answers, but no page it links can be stored: that is a broken source, not a quiet night."""
-    paths = ["/gone/a", "/gone/b", "/gone/c"]
-    with DemoSite(extra={p: (500, "text/html", b"<h1>down</h1>") for p in paths}) as site:
-        site.extra["/gone/feed.xml"] = (200, "application/rss+xml", rss(site.base, paths))
-        sources = write_sources(tmp_path, site.sources_toml() + f"""
+def dead_site(paths: list[str], good: int = 0) -> DemoSite:
+    """The demo site plus a source "gone" whose feed lists `good` demo articles and then `paths`, which
+    answer 500 (`/gone/...`) or 404 (anything else)."""
+    site = DemoSite(extra={p: (500, "text/html", b"<h1>down</h1>") for p in paths if p.startswith("/gone/")})
+    links = [a.path for a in site.articles[:good]] + paths
+    site.extra["/gone/feed.xml"] = (200, "application/rss+xml", rss(site.base, links))
+    return site
+
+
+def gone_sources(tmp_path, site, with_demo: bool = True) -> Path:
+    return write_sources(tmp_path, (site.sources_toml() if with_demo else "") + f"""
 [[source]]
 name = "gone"
 feeds = ["{site.base}/gone/feed.xml"]
-article_pattern = "/gone/"
+article_pattern = "/(gone|news|dead)/"
+""")
+
+
+def store_urls(db, urls: list[str]) -> None:
+    """Stories already stored at these URLs, as an earlier night's crawl leaves them."""
+    from trackwire.store.db import write_session
+    from trackwire.store.stories import StoryIn, upsert_story
+
+    with opened(str(db)) as eng, write_session(eng) as session:
+        for url in urls:
+            upsert_story(session, StoryIn(key=url, url=url, title="t", text=f"t\n\nbody of {url}", source="gone"))
+
+
+def test_one_dead_link_among_stored_stories_is_a_counted_drop(cli, db_path, tmp_path):
+    """The nightly case of issue 16: 3 stories stored, 1 new link that answers 404."""
+    with dead_site(["/dead/link"], good=3) as site:
+        store_urls(db_path, [site.base + a.path for a in site.articles[:3]])
+        sources = write_sources(tmp_path, f"""
+[[source]]
+name = "gone"
+feeds = ["{site.base}/gone/feed.xml"]
+article_pattern = "/(news|dead)/"
 """)
         result = trackwire("crawl", "--sources", str(sources), db=db_path)
-    assert result.returncode == 0, result.stderr  # the demo source still works
-    report = trackwire("stats", db=db_path).stdout
-    assert "failing gone" in report and "none of its 3 new article page(s)" in report and "http_500" in report
-    assert "failing demo" not in report
+    assert result.returncode == 0, result.stderr
+    assert "crawl run 1: ok" in result.stdout and "dropped, by reason: 1 http_404" in result.stdout
+    assert "failing" not in result.stderr + cli("stats").stdout
+
+
+def test_most_of_five_new_pages_failing_is_a_failing_source(db_path, tmp_path):
+    with dead_site(["/gone/a", "/gone/b", "/gone/c"], good=2) as site:
+        result = trackwire("crawl", "--sources", str(gone_sources(tmp_path, site, with_demo=False)), db=db_path)
+    assert "2 new" in result.stdout
+    assert "source gone failing: 3 of its 5 new article pages failed (last: http_500" in result.stderr
+
+
+def test_fewer_than_five_new_pages_all_failing_once_is_not_yet_failing(cli, db_path, tmp_path):
+    with dead_site(["/gone/a", "/gone/b", "/gone/c"]) as site:
+        result = trackwire("crawl", "--sources", str(gone_sources(tmp_path, site)), db=db_path)
+    assert result.returncode == 0, result.stderr
+    assert "failing" not in cli("stats").stdout
+
+
+def test_every_new_page_failing_three_crawls_in_a_row_is_a_failing_source(cli, db_path, tmp_path):
+    with dead_site(["/gone/a"]) as site:
+        sources = gone_sources(tmp_path, site)
+        reports = [cli("stats").stdout for _ in range(3)
+                   if trackwire("crawl", "--sources", str(sources), db=db_path).returncode == 0]
+    assert ["failing gone" in r for r in reports] == [False, False, True]
+    assert "every new article page failed on 3 crawls in a row (last: http_500" in reports[-1]
+
+
+NO_NETWORK = """
+[[source]]
+name = "a"
+feeds = ["https://feeds.trackwire.invalid/rss"]
+
+[[source]]
+name = "b"
+sitemaps = ["https://www.trackwire.invalid/sitemap.xml"]
+"""
+
+
+@pytest.mark.parametrize("command", [["crawl"], ["sources", "check"], ["run"]], ids=" ".join)
+def test_no_network_is_one_line_and_judges_no_source(cli, db_path, tmp_path, command):
+    """Every host fails DNS (.invalid never resolves): one line, fast, no source called broken."""
+    sources = write_sources(tmp_path, NO_NETWORK)
+    started = time.monotonic()
+    result = trackwire(*command, "--sources", str(sources), db=db_path)
+    assert time.monotonic() - started < 30
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("error: no network: none of the 2 host name(s) could be "
+                                                     "resolved")
+    assert "broken" not in result.stdout + result.stderr and "failing" not in result.stderr
+    assert "failing" not in cli("stats").stdout
+
+
+def test_no_network_is_the_reason_of_the_nightly_run(cli, db_path, tmp_path):
+    sources = write_sources(tmp_path, NO_NETWORK)
+    result = trackwire("schedule", "--once", env={"TRACKWIRE_SOURCES": str(sources)}, db=db_path)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1].startswith("error: nightly run failed: no network: ")
+    runs = json.loads(cli("runs", "--json").stdout)
+    assert [(r["kind"], r["status"], r["errors"][0][:11]) for r in runs] == [
+        ("crawl", "failed", "no network:"), ("nightly", "failed", "no network:")]
+
+
+def test_nothing_answering_and_only_dns_failures_is_no_network():
+    from trackwire.crawler.health import DNS_ERROR, no_network
+
+    assert no_network({f"downloader/exception_type_count/{DNS_ERROR}": 4})
+    assert not no_network({f"downloader/exception_type_count/{DNS_ERROR}": 4, "downloader/response_count": 1})
+    assert not no_network({f"downloader/exception_type_count/{DNS_ERROR}": 3,
+                           "downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 1})

@@ -69,7 +69,7 @@ def test_429_waits_what_the_site_asks_then_fetches_the_page(db_path, tmp_path):
     assert host in stats["throttled"]
 
 
-def test_a_site_that_keeps_answering_403_is_left_alone_and_reported(db_path, tmp_path):
+def test_a_site_that_keeps_answering_403_is_left_alone_and_reported(cli, db_path, tmp_path):
     articles = load_articles()[:8]
     answers = {a.path: [(403, {})] for a in articles}
     with TimedSite(articles, answers=answers) as site:
@@ -77,7 +77,7 @@ def test_a_site_that_keeps_answering_403_is_left_alone_and_reported(db_path, tmp
     assert "Traceback" not in result.stdout + result.stderr
     assert len(article_times(site)) == 3, "a blocked site was asked again"
     assert "blocked" in result.stderr
-    report = trackwire("stats", db=db_path).stdout
+    report = cli("stats").stdout
     assert "failing demo" in report and "403" in report
 
 

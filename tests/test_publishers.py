@@ -126,6 +126,18 @@ def test_sources_check_passes_on_every_publisher(sites, crawled):
         assert " ok " in lines[site.publisher.source], lines[site.publisher.source]
 
 
+def test_sources_check_shows_the_extracted_values(sites, crawled):
+    """The article's title, date, author and the start of its body, as extracted: not only what is missing."""
+    rows, _, sources, db = crawled
+    result = trackwire("sources", "check", "letsrun", "--sources", str(sources), db=db)
+    (line,) = [line for line in result.stdout.splitlines() if line.startswith("│ letsrun ")]
+    cells = [cell.strip() for cell in line.split("│")[1:-1]]
+    story = next(r for r in rows.values() if r["source"] == "letsrun" and r["title"].startswith(cells[4][:30]))
+    assert cells[5].startswith(story["published_at"][:10]) and cells[6] == story["author"]
+    body = story["text"].split("\n\n", 1)[1].split()
+    assert cells[7].startswith(f"{len(body)} words: {' '.join(body[:3])}")
+
+
 def test_sources_check_fails_loudly_on_a_redesign(tmp_path):
     """A moved feed and an article page whose markup lost the story: both sources broken, exit 1."""
     packaged = packaged_sources()
@@ -143,9 +155,10 @@ def test_sources_check_fails_loudly_on_a_redesign(tmp_path):
         result = trackwire("sources", "check", "--sources", str(sources), db=tmp_path / "t.db")
     assert result.returncode == 1
     assert "Traceback" not in result.stdout + result.stderr
-    assert "2 source(s) broken: athletics_weekly, usatf" in result.stderr
+    assert "2 sources broken: athletics_weekly, usatf" in result.stderr
     assert "http_404" in result.stderr and "no article" in result.stderr
-    status = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines() if line.startswith("│ ")}
+    status = {line.split()[1]: line.split()[3] for line in result.stdout.splitlines()
+              if line.startswith("│ ") and line.split()[1] != "│"}
     assert status == {"athletics_weekly": "broken", "usatf": "broken", "letsrun": "ok"}
 
 
@@ -155,20 +168,36 @@ def test_sources_check_interrupted_judges_nothing(tmp_path):
     import signal
     import subprocess
     import sys
-    import time
+    import threading
 
     from trackwire.crawler.demo_site import DemoSite
 
-    with DemoSite(delay=5) as site:
+    asked, release = threading.Event(), threading.Event()
+
+    class HeldSite(DemoSite):
+        def arrived(self, path, headers):
+            if path.startswith("/news/"):  # the article stays in download until the test lets it go
+                asked.set()
+                release.wait(timeout=120)
+
+    with HeldSite() as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(site.sources_toml(), encoding="utf-8")
         proc = subprocess.Popen([sys.executable, "-m", "trackwire", "--db", str(tmp_path / "t.db"), "sources", "check",
-                                 "--sources", str(sources)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                env={**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0"})
-        deadline = time.monotonic() + 30
-        while not any(p.startswith("/news/") for p in site.hits) and time.monotonic() < deadline:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGINT)
-        out, err = proc.communicate(timeout=60)
+                                 "--sources", str(sources), "--debug"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, env={**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0"})
+        try:
+            assert asked.wait(timeout=120)
+            proc.send_signal(signal.SIGINT)
+            seen = []
+            for line in proc.stderr:  # Scrapy's log says when it has taken the signal
+                seen.append(line)
+                if "shutting down gracefully" in line:
+                    break
+            release.set()  # only then may the article's download end
+            out, rest = proc.communicate(timeout=60)
+            err = "".join(seen) + rest
+        finally:
+            release.set()
     assert proc.returncode == 130, err
     assert "check interrupted" in err and "broken" not in out + err and "Traceback" not in err

@@ -11,14 +11,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select, text
 
-from conftest import trackwire
-from trackwire.store.db import init_db, make_engine, read_session, write_session
+from conftest import opened, trackwire
+from trackwire.store.db import init_db, read_session, write_session
 from trackwire.store.models import Mark, Mention, Performance, Quote, Story, utcnow
 from trackwire.store.stories import StoryIn, upsert_story
 
@@ -29,14 +30,13 @@ from trackwire.store.stories import StoryIn, upsert_story
 def test_migrations_bring_an_empty_database_to_the_models(db_url):
     from trackwire.store.migrate import current, differences, head, upgrade
 
-    eng = make_engine(db_url)
-    before, after = upgrade(eng)
-    assert (before, after) == (None, head())
-    assert differences(eng) == []
-    with eng.connect() as conn:
-        assert current(conn) == head()
-    assert upgrade(eng) == (head(), head())  # a second upgrade is a no-op
-    eng.dispose()
+    with opened(db_url, migrate=False) as eng:
+        before, after = upgrade(eng)
+        assert (before, after) == (None, head())
+        assert differences(eng) == []
+        with eng.connect() as conn:
+            assert current(conn) == head()
+        assert upgrade(eng) == (head(), head())  # a second upgrade is a no-op
 
 
 def test_postgres_tables_without_migration_history_are_refused(pg_url):
@@ -44,11 +44,10 @@ def test_postgres_tables_without_migration_history_are_refused(pg_url):
 
     from trackwire.store.migrate import SchemaError
 
-    eng = make_engine(pg_url)
-    SQLModel.metadata.create_all(eng)
-    with pytest.raises(SchemaError, match="no migration history"):
-        init_db(eng)
-    eng.dispose()
+    with opened(pg_url, migrate=False) as eng:
+        SQLModel.metadata.create_all(eng)
+        with pytest.raises(SchemaError, match="no migration history"):
+            init_db(eng)
 
 
 def test_db_commands_report_and_migrate(pg_url, tmp_path):
@@ -79,7 +78,10 @@ SEARCH_STORIES = {
     ("kerr mile OR rome", {"oslo-mile", "rome"}),
     ("sorensen", {"sorensen"}),
     ("SØRENSEN", {"sorensen"}),
-], ids=["words", "phrase-order", "phrase-minus", "or", "and-before-or", "folded", "folded-upper"])
+    ("Kerr's mile", {"oslo-mile"}),
+    ("Warholm’s OR sørensen's", {"oslo", "sorensen"}),
+], ids=["words", "phrase-order", "phrase-minus", "or", "and-before-or", "folded", "folded-upper", "possessive",
+        "possessive-curly-or"])
 def test_web_search_syntax_means_the_same_on_both_engines(engine, query, keys):
     from trackwire.store.search import search
 
@@ -161,6 +163,39 @@ def test_queue_state_counts_pending_and_live_claims(engine):
     assert 90 < queue.next_expiry_seconds <= 100
 
 
+def test_one_new_athlete_written_by_two_workers_at_once_is_one_row(pg_url):
+    """The second insert waits on the first's unique key, then takes the first's row."""
+    from trackwire.store.models import Athlete
+    from trackwire.store.stories import athlete_id
+
+    with opened(pg_url) as eng:
+        found: list[int] = []
+        with write_session(eng) as first:
+            mine = athlete_id(first, "Josh Kerr", canonical=True)
+            other = threading.Thread(target=lambda: found.append(_athlete_in_own_session(eng, "Josh Kerr")))
+            other.start()
+            while other.is_alive() and not _waiting_on_a_lock(eng):  # the other insert waits on our row
+                time.sleep(0.01)
+        other.join(timeout=60)
+        with read_session(eng) as session:
+            assert found == [mine] and session.execute(select(func.count()).select_from(Athlete)).scalar_one() == 1
+
+
+def _athlete_in_own_session(eng, name: str) -> int:
+    from trackwire.store.stories import athlete_id
+
+    with write_session(eng) as session:
+        return athlete_id(session, name, canonical=True)
+
+
+def _waiting_on_a_lock(eng) -> bool:
+    """Whether an insert into athlete waits on a lock (a new connection: a transaction sees one snapshot
+    of pg_stat_activity)."""
+    with eng.connect() as conn:
+        return bool(conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+                                      "AND query LIKE 'INSERT INTO athlete %'")).scalar_one())
+
+
 def tag_counts(engine) -> dict[int, tuple[int, int, int, int]]:
     counts: dict[int, list[int]] = {}
     with read_session(engine) as session:
@@ -191,40 +226,38 @@ def start_worker(db: str, tmp_path, *args: str) -> subprocess.Popen:
 
 
 def test_three_workers_tag_500_stories_none_lost_or_doubled_one_killed_mid_batch(db_url, tmp_path, nlp):
-    eng = make_engine(db_url)
-    init_db(eng)
-    add_stories(eng, 500)
-    expected = expected_counts(nlp, eng)
-    workers = [start_worker(db_url, tmp_path, "--batch", "10", "--claim-seconds", "4") for _ in range(3)]
-    victim = workers[0]
-    mine = f"%:{victim.pid}:%"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:  # kill the first worker between two writes of one batch
+    with opened(db_url) as eng:
+        add_stories(eng, 500)
+        expected = expected_counts(nlp, eng)
+        workers = [start_worker(db_url, tmp_path, "--batch", "10", "--claim-seconds", "4") for _ in range(3)]
+        victim = workers[0]
+        mine = f"%:{victim.pid}:%"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:  # kill the first worker between two writes of one batch
+            with read_session(eng) as session:
+                written, held = session.execute(text(
+                    "SELECT (SELECT count(*) FROM story WHERE tagged_by LIKE :w),"
+                    " (SELECT count(*) FROM story WHERE claimed_by LIKE :w)"), {"w": mine}).one()
+            if written >= 3 and held >= 2:
+                victim.send_signal(signal.SIGKILL)
+                break
+            time.sleep(0.02)
+        else:
+            pytest.fail("the first worker never got mid-batch")
+        victim.communicate()  # reap it and close its pipes
+        outputs = [w.communicate(timeout=240) for w in workers[1:]]
+        assert [w.returncode for w in workers[1:]] == [0, 0], [o[1] for o in outputs]
         with read_session(eng) as session:
-            written, held = session.execute(text(
-                "SELECT (SELECT count(*) FROM story WHERE tagged_by LIKE :w),"
-                " (SELECT count(*) FROM story WHERE claimed_by LIKE :w)"), {"w": mine}).one()
-        if written >= 3 and held >= 2:
-            victim.send_signal(signal.SIGKILL)
-            break
-        time.sleep(0.02)
-    else:
-        pytest.fail("the first worker never got mid-batch")
-    victim.communicate()  # reap it and close its pipes
-    outputs = [w.communicate(timeout=240) for w in workers[1:]]
-    assert [w.returncode for w in workers[1:]] == [0, 0], [o[1] for o in outputs]
-    with read_session(eng) as session:
-        untagged = session.execute(text("SELECT count(*) FROM story WHERE tagged_at IS NULL")).scalar_one()
-        by_worker = dict(session.execute(text("SELECT tagged_by, count(*) FROM story GROUP BY tagged_by")).all())
-        claims_left = session.execute(text("SELECT count(*) FROM story WHERE claimed_by IS NOT NULL")).scalar_one()
-    assert untagged == 0 and claims_left == 0
-    killed = sum(n for w, n in by_worker.items() if f":{victim.pid}:" in w)
-    assert killed >= 3
-    # every write is counted by the worker that made it: 500 writes in all means none was tagged twice
-    reported = [int(out.split("tagged ")[1].split()[0]) for out, _ in outputs]
-    assert killed + sum(reported) == 500
-    assert tag_counts(eng) == {k: v for k, v in expected.items() if any(v)}
-    eng.dispose()
+            untagged = session.execute(text("SELECT count(*) FROM story WHERE tagged_at IS NULL")).scalar_one()
+            by_worker = dict(session.execute(text("SELECT tagged_by, count(*) FROM story GROUP BY tagged_by")).all())
+            claims_left = session.execute(text("SELECT count(*) FROM story WHERE claimed_by IS NOT NULL")).scalar_one()
+        assert untagged == 0 and claims_left == 0
+        killed = sum(n for w, n in by_worker.items() if f":{victim.pid}:" in w)
+        assert killed >= 3
+        # every write is counted by the worker that made it: 500 writes in all means none was tagged twice
+        reported = [int(out.split("tagged ")[1].split()[0]) for out, _ in outputs]
+        assert killed + sum(reported) == 500
+        assert tag_counts(eng) == {k: v for k, v in expected.items() if any(v)}
 
 
 # ---------------------------------------------------------------- PostgreSQL, the whole path
@@ -271,25 +304,48 @@ def runs_new(eng) -> list[int]:
         return list(session.execute(text("SELECT stories_new FROM crawlrun ORDER BY id")).scalars())
 
 
-def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_night(pg_url, redis_url, tmp_path):
-    from trackwire.crawler.demo_site import DemoSite
+class TwoCrawlerSite:
+    """The demo site, holding crawler A's first article request until crawler B asks for an article:
+    both crawlers of a round then do part of the work, whatever the machine's load (events, no clock).
+    Crawlers are told apart by their User-Agent."""
 
+    def __init__(self):
+        from trackwire.crawler.demo_site import DemoSite
+
+        gate = self
+        self.a_asked, self.b_asked = threading.Event(), threading.Event()
+        self.log = []
+
+        class Site(DemoSite):
+            def arrived(self, path, headers):
+                gate.log.append((path, headers.get("User-Agent", ""), time.monotonic()))
+                if not path.startswith("/news/"):
+                    return
+                if "crawler-b" in headers.get("User-Agent", ""):
+                    gate.b_asked.set()
+                elif not gate.a_asked.is_set():
+                    gate.a_asked.set()
+                    gate.b_asked.wait(timeout=120)  # fails the test below, never hangs it
+
+        self.site = Site()
+
+
+def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_night(pg_url, redis_url, tmp_path):
     url, prefix = redis_url
     env = {"TRACKWIRE_REDIS_URL": url, "TRACKWIRE_REDIS_PREFIX": prefix}
-    with DemoSite(delay=0.4) as site:
+    gated = TwoCrawlerSite()
+    with gated.site as site, opened(pg_url) as eng:
         sources = tmp_path / "sources.toml"
         sources.write_text(site.sources_toml(), encoding="utf-8")
         articles = {a.path for a in site.articles}
-        crawls = [start_crawl(pg_url, tmp_path, sources, env)]
-        deadline = time.monotonic() + 60
-        while sum(n for p, n in site.hits.items() if p in articles) < 2 and time.monotonic() < deadline:
-            time.sleep(0.05)  # the second joins while the first is at work, as on a second machine
-        crawls.append(start_crawl(pg_url, tmp_path, sources, env))
+        crawls = [start_crawl(pg_url, tmp_path, sources, {**env, "TRACKWIRE_USER_AGENT": "crawler-a"})]
+        assert gated.a_asked.wait(timeout=120)  # the second joins while the first is at work
+        crawls.append(start_crawl(pg_url, tmp_path, sources, {**env, "TRACKWIRE_USER_AGENT": "crawler-b"}))
         outputs = [c.communicate(timeout=240) for c in crawls]
         assert [c.returncode for c in crawls] == [0, 0], [o[1] for o in outputs]
+        assert gated.b_asked.is_set()
         assert {p: n for p, n in site.hits.items() if p in articles} == {p: 1 for p in articles}
-        assert (site.hits["/feed.xml"], site.hits["/sitemap.xml"]) == (1, 1)
-        eng = make_engine(pg_url)
+        assert (site.hits["/feed.xml"], site.hits["/sitemap.xml"]) == (1, 1), gated.log
         first_night = runs_new(eng)
         assert sum(first_night) == len(articles) and all(first_night), first_night  # both did part of it
 
@@ -302,7 +358,6 @@ def test_two_crawls_sharing_redis_fetch_every_page_once_and_feeds_again_next_nig
         assert {p: n for p, n in site.hits.items() if p in articles} == {p: 1 for p in articles}
         with read_session(eng) as session:
             assert session.execute(text("SELECT count(*) FROM story")).scalar_one() == len(articles)
-        eng.dispose()
 
 
 def test_an_unreachable_redis_is_one_line_before_any_fetch(db_path, tmp_path):
