@@ -60,6 +60,23 @@ def test_db_commands_report_and_migrate(pg_url, tmp_path):
     assert "schema matches the models" in result.stdout
 
 
+def test_db_status_on_an_empty_database_says_to_upgrade(cli, pg_url):
+    result = cli("db", "status", "--db", pg_url)
+    assert result.exit_code == 0, result.stderr
+    assert "run `trackwire db upgrade` to bring it to this schema" in result.stdout
+
+
+def test_a_missing_postgresql_database_says_how_to_create_it(cli, pg_url):
+    from sqlalchemy.engine import make_url
+
+    missing = make_url(pg_url).set(database="trackwire_no_such_db").render_as_string(hide_password=False)
+    result = cli("stats", "--db", missing)
+    assert result.exit_code == 1 and result.stderr.count("\n") == 1
+    url = make_url(pg_url)
+    assert (f"the PostgreSQL database 'trackwire_no_such_db' does not exist: create it with "
+            f"`createdb -h {url.host} -p {url.port} trackwire_no_such_db`") in result.stderr
+
+
 # ---------------------------------------------------------------- search syntax, both engines
 
 SEARCH_STORIES = {
