@@ -19,20 +19,9 @@ INGEST = FIXTURES / "ingest"
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory, nlp_module):
-    """A store holding the ingest fixtures, tagged; shared by the read-only tests of this module."""
-    folder = tmp_path_factory.mktemp("api")
-    with trackwire.open(folder / "trackwire.db") as store:
-        store.ingest([INGEST / "glasgow-3000m.txt", INGEST / "stories.jsonl"])
-        store.tag(nlp=nlp_module)
-    return folder
-
-
-@pytest.fixture(scope="module")
-def nlp_module():
-    from trackwire.nlp.pipeline import load_pipeline
-
-    return load_pipeline()
+def built(fixture_store):
+    """The folder of the session's tagged fixture store (conftest), read by this module's tests."""
+    return fixture_store.parent
 
 
 @pytest.fixture

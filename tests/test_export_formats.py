@@ -7,17 +7,13 @@ import sys
 
 import pytest
 
-from conftest import FIXTURES, trackwire
-
-INGEST = FIXTURES / "ingest"
+from conftest import trackwire
 
 
 @pytest.fixture(scope="module")
-def tagged(tmp_path_factory):
-    db = tmp_path_factory.mktemp("formats") / "t.db"
-    trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db)
-    assert trackwire("tag", db=db).returncode == 0
-    return db
+def tagged(fixture_store):
+    """The session's tagged fixture store (conftest); exports only read it."""
+    return fixture_store
 
 
 def export(db, fmt, out, *extra):
