@@ -14,6 +14,9 @@ from spacy.pipeline import SpanRuler
 from spacy.tokens import Doc
 from spacy.util import registry
 
+from trackwire.nlp.codes import PatternError
+from trackwire.nlp.events import resolve, uncoded
+from trackwire.nlp.performances import performances
 from trackwire.nlp.marks import find_marks
 from trackwire.nlp.people import PARTICLES, Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
 from trackwire.nlp.quotes import NameMention, attribute, find_quotes
@@ -24,10 +27,6 @@ if not Doc.has_extension("athletics"):
     Doc.set_extension("athletics", default=None)
 
 KEYS = ("athletes", "people", "events", "marks", "quotes", "performances")
-
-
-class PatternError(ValueError):
-    """A rule file line that cannot be used; the message names file and line."""
 
 
 def data(doc: Doc) -> dict:
@@ -58,17 +57,19 @@ def load_words(name: str) -> set[str]:
     return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
+# ---------------------------------------------------------------- paragraphs
+
+@Language.component("athletics_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """A line break ends a sentence: the token after one starts the next (the parser keeps it)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text_with_ws and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
 # ---------------------------------------------------------------- events
-
-UNITS = {"m", "metres", "meters", "metre", "meter"}
-SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "boys": "men", "girls": "women",
-             "mens": "men", "womens": "women"}
-SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another"}
-SEGMENT_AFTER = re.compile(r"^\s*(?:to go|from home|from the (?:line|finish)|left|mark\b|split|splits|reps?\b|intervals?)",
-                           re.I)
-RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|lap|clocked|miler)\b",
-                           re.I)
-
 
 @Language.factory("athletics_events", default_config={"patterns": None})
 def make_events(nlp: Language, name: str, patterns: list[dict] | None) -> "EventTagger":
@@ -76,6 +77,8 @@ def make_events(nlp: Language, name: str, patterns: list[dict] | None) -> "Event
 
 
 class EventTagger:
+    """Event mentions from span_ruler patterns, resolved by the rules of nlp/events.py."""
+
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
         self.name = name
         self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key="athletics_events_raw",
@@ -85,56 +88,12 @@ class EventTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         doc = self.ruler(doc)
-        raw = list(doc.spans.pop("athletics_events_raw", []))
-        text = doc.text  # Doc.text joins every token: read it once
-        running = bool(RUNNING_WORDS.search(text))
-        kept = []
-        for span in raw:
-            code = span.id_
-            if code.startswith("bare:"):
-                nxt = doc[span.end] if span.end < len(doc) else None
-                if nxt is not None and nxt.lower_ in UNITS:  # "the 200m": the number pattern won the overlap
-                    span = doc[span.end - 1:span.end + 1]
-                elif not running or not self._bare_ok(doc, span):
-                    continue
-                code = code[5:]
-                span = span[1:] if span[0].lower_ in ("the", "a") else span
-            if self._is_segment(doc, span, text):
-                continue
-            sex = self._sex(doc, span)
-            if code == "sprint hurdles":
-                if sex is None:
-                    continue
-                code = "100m hurdles" if sex == "women" else "110m hurdles"
-            if code == "mile" and span.start and (doc[span.start - 1].like_num or doc[span.start - 1].is_digit):
-                continue
-            indoor = "indoor" in text[max(0, span.start_char - 40):span.end_char + 30].lower() or None
-            kept.append((span, code, sex, indoor))
-        doc.spans["events"] = [s for s, *_ in kept]
-        data(doc)["events"] = [{"event": c, "sex": x, "indoor": i, "start": s.start_char, "end": s.end_char}
-                               for s, c, x, i in kept]
+        found = resolve(doc, list(doc.spans.pop("athletics_events_raw", [])))
+        spans = [doc.char_span(e.start, e.end, alignment_mode="expand") for e in found]
+        doc.spans["events"] = [s for s in spans if s is not None]
+        data(doc)["events"] = [e.as_dict() for e in found]
+        data(doc)["uncoded"] = uncoded(doc.text)
         return doc
-
-    @staticmethod
-    def _bare_ok(doc: Doc, span) -> bool:
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if span[-1].lower_.endswith("s") and len(span) == 1:
-            return True
-        return nxt is None or nxt.is_punct or nxt.lower_ in {"and", "or", "in", "at", "title", "final", "race",
-                                                              "crown", "gold", "this", "last", "with", "was", "is"}
-
-    @staticmethod
-    def _is_segment(doc: Doc, span, text: str) -> bool:
-        prev = doc[span.start - 1].lower_ if span.start else ""
-        return prev in SEGMENT_BEFORE or bool(SEGMENT_AFTER.match(text[span.end_char:span.end_char + 20]))
-
-    @staticmethod
-    def _sex(doc: Doc, span) -> str | None:
-        for tok in doc[max(0, span.start - 4):span.start]:
-            word = tok.lower_.rstrip("'’")
-            if word in SEX_WORDS:
-                return SEX_WORDS[word]
-        return None
 
 
 # ---------------------------------------------------------------- marks
@@ -146,7 +105,7 @@ def make_marks(nlp: Language, name: str) -> "MarkTagger":
 
 class MarkTagger:
     def __call__(self, doc: Doc) -> Doc:
-        marks = find_marks(doc.text)
+        marks = find_marks(doc.text, [(ev["start"], ev["event"]) for ev in data(doc)["events"]])
         data(doc)["marks"] = [m.as_dict() for m in marks]
         spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in marks]
         doc.spans["marks"] = [s for s in spans if s is not None]
@@ -319,103 +278,15 @@ class QuoteTagger:
 
 # ---------------------------------------------------------------- performances
 
-NOT_ACHIEVED = re.compile(r"\b(?:attempt(?:ed|ing|s)?|under|target|aim(?:ing)?|hop(?:e|ing) to|goal|failed|"
-                          r"bid for|tried|try)\s+(?:at\s+|for\s+|to\s+\w+\s+)?$", re.I)
-SUBJECT_REF = re.compile(r"^\W*the\s|\b(?:he|she|his|her)\b", re.I)
-SET_BY = re.compile(r"^\W{0,3}(?:set|run|clocked|achieved|held)?\s*by\s+(?:[\w'’,-]+\s+){0,3}?$", re.I)
-
-
-def load_ranges() -> dict[str, tuple[str, float, float]]:
-    rows = {}
-    text = resources.files("trackwire.nlp").joinpath("data").joinpath("event_ranges.tsv").read_text(encoding="utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            event, unit, low, high = line.split("\t")
-            rows[event] = (unit, float(low), float(high))
-        except ValueError:
-            raise PatternError(f"nlp/data/event_ranges.tsv line {number}: want event, unit, lowest, highest") from None
-    return rows
-
-
 @Language.factory("athletics_performances")
 def make_performances(nlp: Language, name: str) -> "PerformanceTagger":
-    return PerformanceTagger(load_ranges())
+    return PerformanceTagger()
 
 
 class PerformanceTagger:
-    """(athlete, event, mark) where the text states them: the athlete in the mark's sentence (or the
-    subject of the sentence before, when a pronoun or a description stands for them), the event in
-    that sentence or, failing that, the one event in its paragraph, or else in the story, that such a mark is plausible for."""
-
-    def __init__(self, ranges: dict[str, tuple[str, float, float]]):
-        self.ranges = ranges
+    """(athlete, event, mark) where a sentence states them (nlp/performances.py, nlp/owners.py)."""
 
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
-        text = doc.text
-        athletes = sorted((s, e, a["name"]) for a in out["athletes"] for s, e in a["mentions"])
-        events = sorted((ev["start"], ev["end"], ev["event"]) for ev in out["events"])
-        quotes = [(q["start"], q["end"]) for q in out["quotes"]]
-        found = []
-        for mark in out["marks"]:
-            if any(s <= mark["start"] < e for s, e in quotes):
-                continue
-            if NOT_ACHIEVED.search(text[max(0, mark["start"] - 25):mark["start"]]):
-                continue
-            bounds = _sentence_bounds(text, mark["start"])
-            athlete = self._athlete(text, mark, athletes, bounds)
-            event = self._event(text, mark, events, bounds)
-            if athlete is None or event is None:
-                continue
-            row = {"athlete": athlete, "event": event, "mark": mark["text"], "value": mark["value"],
-                   "unit": mark["unit"]}
-            if row not in found:
-                found.append(row)
-        out["performances"] = found
+        out["performances"] = performances(doc, out)
         return doc
-
-    def fits(self, event: str, mark: dict) -> bool:
-        unit, low, high = self.ranges.get(event, ("", 0.0, 0.0))
-        return unit == mark["unit"] and low <= mark["value"] <= high
-
-    @staticmethod
-    def _athlete(text: str, mark: dict, athletes: list, bounds: tuple[int, int]) -> str | None:
-        lo, hi = bounds
-        after = [a for a in athletes if mark["end"] <= a[0] < hi and SET_BY.match(text[mark["end"]:a[0]])]
-        if after:
-            return after[0][2]
-        before = [a for a in athletes if lo <= a[0] < mark["start"]]
-        if before:
-            return before[-1][2]
-        if SUBJECT_REF.search(text[lo:mark["start"]]) and lo > 0:
-            prev_lo, _ = _sentence_bounds(text, lo - 2)
-            earlier = [a for a in athletes if prev_lo <= a[0] < lo]
-            return earlier[0][2] if earlier else None
-        return None
-
-    def _event(self, text: str, mark: dict, events: list, bounds: tuple[int, int]) -> str | None:
-        lo, hi = bounds
-        here = [ev for ev in events if lo <= ev[0] < hi and self.fits(ev[2], mark)]
-        if here:
-            return min(here, key=lambda ev: abs(ev[0] - mark["start"]))[2]
-        p_lo, p_hi = _paragraph_bounds(text, mark["start"])
-        for scope in ([ev for ev in events if p_lo <= ev[0] < p_hi], events):
-            codes = {ev[2] for ev in scope if self.fits(ev[2], mark)}
-            if codes:
-                return codes.pop() if len(codes) == 1 else None
-        return None
-
-
-def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    return lo, hi if hi != -1 else len(text)
-
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    starts = [text.rfind(p, 0, pos) for p in (". ", "! ", "? ", "\n")]
-    lo = max(starts) + 1 if max(starts) >= 0 else 0
-    ends = [i for i in (text.find(p, pos) for p in (". ", "! ", "? ", "\n")) if i != -1]
-    return lo, min(ends) if ends else len(text)

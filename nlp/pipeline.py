@@ -47,6 +47,10 @@ def load_pipeline(model: str | None = None) -> Language:
 
 
 def add_athletics(nlp: Language) -> Language:
+    """The athletics components after the model's; paragraph breaks as sentence breaks before its
+    parser, so that no parse runs across a headline, a heading or a results line."""
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("athletics_paragraphs", before="parser")
     for pipe in ATHLETICS_PIPES:
         nlp.add_pipe(pipe)
     return nlp

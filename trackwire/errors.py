@@ -10,7 +10,7 @@ from sqlalchemy.exc import OperationalError
 # would load spaCy (nlp.components) into every command, a second of start-up for `crawl`.
 KNOWN = {"trackwire.crawler.sources.SourcesError", "trackwire.nlp.pipeline.ModelError", "trackwire.store.db.DatabaseError",
          "trackwire.store.migrate.SchemaError", "trackwire.store.export.ExportError", "trackwire.store.search.QueryError",
-         "trackwire.nlp.components.PatternError"}
+         "trackwire.nlp.codes.PatternError"}
 
 
 def _known(exc: BaseException) -> bool:
