@@ -18,7 +18,9 @@ from trackwire.nlp.events import resolve, uncoded
 from trackwire.nlp.performances import performances
 from trackwire.nlp.marks import find_marks
 from trackwire.nlp.identify import Identifier
-from trackwire.nlp.quotes import NameMention, attribute, find_quotes
+from trackwire.nlp.quotes import find_quotes
+from trackwire.nlp.refer import Person
+from trackwire.nlp.speakers import attribute
 from trackwire.nlp.registry import Entry, Registry, load_registry
 
 if not Doc.has_extension("athletics"):
@@ -154,17 +156,18 @@ def make_quotes(nlp: Language, name: str) -> "QuoteTagger":
 
 
 class QuoteTagger:
+    """Quotes and their speakers (nlp/quotes.py finds them, nlp/speakers.py attributes them)."""
+
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
         text = doc.text
-        quotes = find_quotes(text)
-        names = [NameMention(s, e, p["name"], kind == "athletes", p.get("sex"))
-                 for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
-        names.sort(key=lambda n: n.start)
-        speakers = attribute(text, quotes, names)
-        out["quotes"] = [{"text": q.text(text), "start": q.start, "end": q.end, "speaker": who}
-                         for q, who in zip(quotes, speakers, strict=True)]
-        spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q in quotes]
+        quotes = find_quotes(text, keep_short=True)
+        people = [Person(s, e, p["name"], kind == "athletes", p.get("sex"), p.get("country"), tuple(p.get("events") or ()))
+                  for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
+        speakers = attribute(doc, quotes, people)
+        kept = [(q, who) for q, who in zip(quotes, speakers, strict=True) if not q.short]
+        out["quotes"] = [{"text": q.text(text), "start": q.start, "end": q.end, "speaker": who} for q, who in kept]
+        spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q, _ in kept]
         doc.spans["quotes"] = [s for s in spans if s is not None]
         return doc
 

@@ -29,6 +29,7 @@ from trackwire.nlp.text import fold
 
 SPEECH_AFTER = re.compile(r"^(?:['’]s\b|\s+(?:said|says|added|told|admitted|insisted|explained|won|clocked|ran|"
                           r"threw|jumped|finished|took)\b)")
+SPEECH_BEFORE = re.compile(r"\b(?:said|says|added|adds|told|explained|insisted|admitted)\s+$")
 INITIAL = re.compile(r"^([A-Z])\.?\s+(\S.*)$")
 
 
@@ -54,8 +55,17 @@ class Identifier:
         people = group_people(candidates)
         people = add_bare_surnames(text, people)
         people = self._given_names(people)
-        people = [p for p in (self._canonical(text, p, story_events) for p in people) if p is not None]
-        people = merge_same(people)
+        full = [p for p in people if " " in p.name or self._nickname(p.name)]
+        single = [p for p in people if p not in full]
+        full = [p for p in (self._canonical(text, p, story_events) for p in full) if p is not None]
+        by_surname = {q.surname: q for q in full if " " in q.name}
+        for p in single:  # "Duplantis" after "Mondo" resolved to Armand Duplantis
+            if fold(p.name) in by_surname:
+                p.name = by_surname[fold(p.name)].name
+        single = [p for p in (self._canonical(text, p, story_events) if " " not in p.name else p for p in single)
+                  if p is not None]
+        people = merge_same(sorted(full + single, key=lambda p: p.mentions[0][0]))
+        people = add_bare_surnames(text, people)  # surnames of names resolved just now ("Mondo" -> Duplantis)
         assign_roles(text, people)
         return people
 
@@ -96,7 +106,8 @@ class Identifier:
             p.name = min((entry.name, *entry.aliases), key=lambda n: (len(n.split()), len(n)))  # the usual short form
             take_registry_facts(p, entry)
             return p
-        spoken = any(SPEECH_AFTER.match(text[e:e + 12]) for _, e in p.mentions)
+        spoken = any(SPEECH_AFTER.match(text[e:e + 12]) or SPEECH_BEFORE.search(text[max(0, s - 14):s])
+                     for s, e in p.mentions)
         return p if spoken else None
 
     def _nickname(self, word: str) -> Entry | None:

@@ -52,6 +52,9 @@ _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.?\s+([A-Z][a-z][\w'’-]+)(?=\s*\(|\s
 _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|throws|jumped|leapt|leaped|cleared|"
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
                             r"qualified|set|smashed|broke|heaved|soared|sprinted|stormed|cruised)\b)")
+_SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admitted|according to)\s+({NAME}|{CAP})\b(?!['’])|"
+                      rf"({NAME}),\s+who\s+(?:is|was|has|had|won|took|ran|set)\b|"
+                      rf"[”\"],?\s*({NAME})\s+(?:said|says|added|adds|told|explained|insisted|admitted)\b")
 _LABEL_LIST = re.compile(r"^[^:\n]{0,40}\b(?:\d[\d,]*\s*(?:m|metres|meters|meter)|hurdles|relay|jump|vault|put|throw|"
                          r"marathon|steeplechase|walk|decathlon|heptathlon)s?\s*:\s*(?P<names>[^;.\n]+)", re.I | re.M)
 
@@ -99,6 +102,9 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
             found.append((m.start(2), m.end(2)))
     for pattern in (_RESULTS, _ATHLETIC_VERB):
         found += [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    for m in _SPEAKER.finditer(text):  # "said Papadoyiannakis", "Yiannis Papadoyiannakis, who was"
+        group = next(g for g in (1, 2, 3) if m.group(g))
+        found.append((m.start(group), m.end(group)))
     for m in _LABEL_LIST.finditer(text):
         start = m.start("names")
         for part in re.finditer(r"[^,&]+", m.group("names")):

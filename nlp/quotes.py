@@ -23,6 +23,7 @@ class QuoteSpan:
     end: int  # end of the speech, before the closing mark (exclusive)
     closed: bool
     paragraph: int
+    short: bool = False  # under four words: not a quote, but its attribution may carry to the next
 
     def text(self, doc_text: str) -> str:
         return doc_text[self.start:self.end]
@@ -60,9 +61,30 @@ def _paragraph_ends(text: str) -> list[int]:
     return [m.start() for m in re.finditer(r"\n", text)] + [len(text)]
 
 
-def find_quotes(text: str) -> list[QuoteSpan]:
-    """Quotes in order, with run-on paragraphs split per the guide."""
+def find_quotes(text: str, keep_short: bool = False) -> list[QuoteSpan]:
+    """Quotes in order, with run-on paragraphs split per the guide. A quote nested in another is part
+    of it, whichever marks are outside (British style puts single marks outside). Scare quotes are
+    left out: under four words, or a phrase inside a sentence with no speech around it. With
+    `keep_short`, quotes under four words are kept, marked `short`, for attribution."""
     ends = _paragraph_ends(text)
+    doubles = _double_quotes(text, ends)
+    singles = [(s, e, True) for s, e in _single_quotes(text, 0, len(text))]
+    raw = [d for d in doubles if not any(s < d[0] and d[1] <= e and (e - s) > (d[1] - d[0]) for s, e, _ in singles)]
+    raw += [q for q in singles if not any(a <= q[0] < b for a, b, _ in raw)]
+    raw.sort()
+    spans = []
+    for start, end, closed in raw:
+        start, end = _strip(text, start, end)
+        short = len(text[start:end].split()) < MIN_WORDS
+        if short and not keep_short:
+            continue
+        if not short and is_scare(text, start, end):
+            continue
+        spans.append(QuoteSpan(start, end, closed, _paragraph_index(ends, start), short))
+    return spans
+
+
+def _double_quotes(text: str, ends: list[int]) -> list[tuple[int, int, bool]]:
     raw: list[tuple[int, int, bool]] = []
     open_at: int | None = None
     for pos, kind in _marks(text):
@@ -78,18 +100,31 @@ def find_quotes(text: str) -> list[QuoteSpan]:
             open_at = None
     if open_at is not None:
         raw.append((open_at + 1, _next_end(ends, open_at), False))
-    if not raw:
-        raw = [(s, e, True) for s, e in _single_quotes(text, 0, len(text))]
-    else:
-        raw += [(s, e, True) for s, e in _single_quotes(text, 0, len(text))
-                if not any(a <= s < b for a, b, _ in raw)]
-        raw.sort()
-    spans = []
-    for start, end, closed in raw:
-        start, end = _strip(text, start, end)
-        if len(text[start:end].split()) >= MIN_WORDS:
-            spans.append(QuoteSpan(start, end, closed, _paragraph_index(ends, start)))
-    return spans
+    return raw
+
+
+_FIRST_PERSON = re.compile(r"\b(?:I|I'm|I’m|I've|I’ve|I'd|I’d|I'll|I’ll|me|my|mine|we|we're|we’re|us|our|you|your)\b")
+_SPEECH_CUE = re.compile(r"\b(?:said|says|say|saying|told|tells|added|adds|admitted|admits|insisted|claimed|"
+                         r"claims|explained|described|called|calling|wrote|writes|declared|warned|stated|"
+                         r"hoped|hopes|vowed|promised|predicted|reckons|believes|revealed|suggested|argued|"
+                         r"according|quoted|statement|words|urged|asked|replied|conceded|confessed|joked|"
+                         r"labelled|branded|dubbed|described)\b", re.I)
+
+
+def is_scare(text: str, start: int, end: int) -> bool:
+    """A phrase in marks inside a sentence, with no speech around it and no one speaking in it:
+    a title, a nickname or a scare quote ("the 'one per cents'", a headline's "delays return")."""
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start:line_end if line_end != -1 else len(text)]
+    before = text[line_start:max(line_start, start - 1)]
+    if not before.strip(" \"“”'‘’") or before.rstrip().endswith((":", ",", "-", "–", "—")):
+        return False  # the quote opens its paragraph or follows a colon: speech
+    after = text[end:end + 40]
+    if re.match(r"^[\"”’']?[,.!?]?[\"”’']?\s*[-–—]?\s*(?:[A-Z]|he\b|she\b|they\b)", after) and \
+            re.match(r"^[\"”’']?[,!?]", after):
+        return False  # '"...," said X' / '"...!" X'
+    return not (_SPEECH_CUE.search(line) or _FIRST_PERSON.search(text[start:end]))
 
 
 def _next_end(ends: list[int], pos: int) -> int:
