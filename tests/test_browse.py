@@ -9,6 +9,7 @@ import json
 from datetime import datetime, timezone
 
 import pytest
+from sqlalchemy.exc import InternalError, OperationalError
 
 import trackwire
 from trackwire.store.search import QueryError
@@ -174,3 +175,25 @@ def test_download_refuses_an_unknown_format_before_any_line(lite):
 def test_download_checks_its_filters_before_any_line(lite):
     with pytest.raises(QueryError, match="unknown event code"):
         lite.download("csv", event="1500")
+
+
+OperationalErrors = (OperationalError, InternalError)  # SQLite's query_only; PostgreSQL's read-only transaction
+
+
+def test_a_read_only_store_reads(browse_url):
+    with trackwire.open(browse_url, read_only=True) as store:
+        assert store.count() == 13
+
+
+def test_a_read_only_store_refuses_writes(browse_url, tmp_path):
+    (tmp_path / "new.txt").write_text("A headline\n\nA body.\n", encoding="utf-8")
+    with trackwire.open(browse_url, read_only=True) as store, pytest.raises(OperationalErrors):
+        store.ingest([tmp_path / "new.txt"])
+
+
+def test_a_read_only_store_must_exist(tmp_path):
+    from trackwire.store.db import DatabaseError
+
+    with pytest.raises(DatabaseError, match="no store at"):
+        trackwire.open(tmp_path / "missing.db", read_only=True).count()
+    assert not (tmp_path / "missing.db").exists()

@@ -52,12 +52,14 @@ class AmbiguousAthlete(UserError):
                          f"({', '.join(c.name for c in candidates[:5])}): give the full name")
 
 
-def open(db: str | Path | None = None, *, settings: Settings | None = None) -> Store:  # noqa: A001
+def open(db: str | Path | None = None, *, settings: Settings | None = None,  # noqa: A001
+         read_only: bool = False) -> Store:
     """A `Store` over `db` (an SQLite path or an SQLAlchemy URL; default TRACKWIRE_DB or ./trackwire.db).
 
-    The schema is created or migrated on first use, as every command does.
+    The schema is created or migrated on first use, as every command does. With `read_only`, the
+    store must exist at the current schema (DatabaseError, SchemaError otherwise) and refuses writes.
     """
-    return Store(db, settings=settings)
+    return Store(db, settings=settings, read_only=read_only)
 
 
 class Store(Browsing):
@@ -65,10 +67,11 @@ class Store(Browsing):
     The queries behind the web pages (overview, search_page, story_detail, history, download) come
     from `trackwire.browse.Browsing`."""
 
-    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None):
+    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False):
         self.settings = settings or Settings()
         if db is not None:
             self.settings.db = str(db)
+        self.read_only = read_only
         self._engine: Engine | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -78,9 +81,10 @@ class Store(Browsing):
         """The SQLAlchemy engine, made and migrated on first use."""
         if self._engine is None:
             from trackwire.store.db import init_db, make_engine
+            from trackwire.store.migrate import check_schema
 
-            engine = make_engine(self.settings.db)
-            init_db(engine)
+            engine = make_engine(self.settings.db, read_only=self.read_only)
+            (check_schema if self.read_only else init_db)(engine)
             self._engine = engine
         return self._engine
 
