@@ -52,16 +52,23 @@ def served(app) -> Iterator[str]:
 
 
 @contextmanager
-def browser(profile: Path) -> Iterator:
-    """A Playwright browser context of Debian's Chromium with a fresh profile folder."""
+def playwright() -> Iterator:
+    """Playwright's driver, once per module: its sync API runs one instance per thread at a time."""
     from playwright.sync_api import sync_playwright
 
-    executable = chromium_path()
+    chromium_path()
     with sync_playwright() as pw:
-        context = pw.chromium.launch_persistent_context(
-            str(profile), executable_path=executable, args=CHROMIUM_ARGS, headless=True,
-            viewport={"width": 1280, "height": 900})
-        try:
-            yield context
-        finally:
-            context.close()
+        yield pw
+
+
+@contextmanager
+def browser(pw, profile: Path, **options) -> Iterator:
+    """A browser context of Debian's Chromium with a fresh profile folder; `options` are Playwright's
+    context options (java_script_enabled, bypass_csp, ...)."""
+    context = pw.chromium.launch_persistent_context(
+        str(profile), executable_path=chromium_path(), args=CHROMIUM_ARGS, headless=True,
+        viewport={"width": 1280, "height": 900}, **options)
+    try:
+        yield context
+    finally:
+        context.close()
