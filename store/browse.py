@@ -42,10 +42,14 @@ def most_mentioned(session: Session, since: datetime, until: datetime, limit: in
     return [(athletes[aid].name, athletes[aid].country, count) for aid, count in rows]
 
 
-def facet_counts(session: Session, filters: StoryFilter, limit: int = 10) -> dict[str, list[tuple[str, int]]]:
+def facet_counts(session: Session, filters: StoryFilter, limit: int = 10,
+                 sample: int | None = None) -> dict[str, list[tuple[str, int]]]:
     """How many stories passing `filters` carry each event, source and athlete: the `limit` most
-    frequent values of each, as (value, stories) pairs, most first, then by value."""
+    frequent values of each, as (value, stories) pairs, most first, then by value. With `sample`, the
+    counts cover only the `sample` most recently published of those stories (a bounded cost)."""
     matched = filters.apply(select(Story.id))
+    if sample:
+        matched = matched.order_by(col(Story.published_at).desc().nulls_last(), col(Story.id).desc()).limit(sample)
     n = func.count(func.distinct(Mention.story_id)).label("n")
 
     def by_label(label: str) -> list[tuple[str, int]]:
@@ -55,7 +59,8 @@ def facet_counts(session: Session, filters: StoryFilter, limit: int = 10) -> dic
         return [(name, count) for name, count in rows]
 
     count = func.count().label("n")
-    sources = session.execute(filters.apply(select(Story.source, count).where(col(Story.source).is_not(None)))
+    sources = session.execute(select(Story.source, count).where(col(Story.id).in_(matched),
+                                                                 col(Story.source).is_not(None))
                               .group_by(Story.source).order_by(text("n DESC"), Story.source).limit(limit))
     return {"event": by_label("event"), "source": [(s, c) for s, c in sources], "athlete": by_label("athlete")}
 

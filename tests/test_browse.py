@@ -197,3 +197,14 @@ def test_a_read_only_store_must_exist(tmp_path):
     with pytest.raises(DatabaseError, match="no store at"):
         trackwire.open(tmp_path / "missing.db", read_only=True).count()
     assert not (tmp_path / "missing.db").exists()
+
+
+def test_facets_past_the_sample_count_the_newest_stories(store):
+    page = store.search_page("bol", facet_sample=3)
+    assert page.total > 3 and page.facets_over == 3
+    assert sum(f.count for f in page.facets["source"]) == 3
+
+
+def test_facets_within_the_sample_count_every_story(store):
+    page = store.search_page("bol")
+    assert page.facets_over == page.total == sum(f.count for f in page.facets["source"])

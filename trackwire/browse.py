@@ -47,9 +47,11 @@ class Browsing:
     def search_page(self, query: str, *, athletes: Sequence[str] = (), event: str | None = None,
                     source: str | None = None, since=None, until=None, has_quotes: bool = False,
                     one_per_cluster: bool = False, limit: int = 20, offset: int = 0,
-                    facets: int = 10) -> SearchPage:
-        """A page of `search` (same query syntax and filters) with the total number of stories found and,
-        over all of them, the `facets` most frequent events, sources and athletes with their counts.
+                    facets: int = 10, facet_sample: int = 2000) -> SearchPage:
+        """A page of `search` (same query syntax and filters) with the total number of stories found and
+        the `facets` most frequent events, sources and athletes with their counts, over every story found
+        or, past `facet_sample` stories, over the `facet_sample` most recently published (`facets_over`
+        says which: counting facets costs a pass over each story's tags).
         Raises QueryError for a bad query, filter, `limit` (1 to 500) or `offset` (0 or more)."""
         from dataclasses import replace
 
@@ -65,10 +67,11 @@ class Browsing:
             hits = [_hit(h) for h in search(session, query, filters=filters, limit=limit, offset=offset)]
             matched = replace(filters, text=query)
             total = count_stories(session, matched)
-            counts = facet_counts(session, matched, facets) if total else {}
+            sample = facet_sample if total > facet_sample else None
+            counts = facet_counts(session, matched, facets, sample=sample) if total else {}
         return SearchPage(query=query, total=total, offset=offset, limit=limit, hits=hits,
                           facets={name: [Facet(value=v, label=v, count=n) for v, n in values]
-                                  for name, values in counts.items()})
+                                  for name, values in counts.items()}, facets_over=min(total, facet_sample))
 
     def story_detail(self, key: str) -> StoryDetail | None:
         """The story with `key` and its tags, with its near-duplicates (other stories of its cluster,

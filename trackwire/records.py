@@ -52,6 +52,8 @@ class SearchPage(Record):
     limit: int
     hits: list[SearchHit]
     facets: dict[str, list[Facet]] = Field(default_factory=dict)
+    facets_over: int = Field(0, description="stories the facet counts cover: all found, or the most recently "
+                                            "published when more were found (Store.search_page's facet_sample)")
 
 
 class AthleteSummary(Record):

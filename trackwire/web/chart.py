@@ -8,6 +8,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+from trackwire.progression import best
 from trackwire.records import DatedPerformance, EventProgression
 from trackwire.web.markup import clock, day, story_url, value_label
 
@@ -62,10 +63,13 @@ class Chart:
         return " ".join(f"{p.x:.1f},{p.y:.1f}" for p in self.points)
 
 
-def progression_chart(p: EventProgression) -> Chart:
-    """The chart of one event's progression (see the module docstring)."""
-    lo, hi, step = value_axis(min(q.value for q in p.points), max(q.value for q in p.points), p.unit)
-    first, last = date_domain([q.published_at for q in p.points])
+def progression_chart(p: EventProgression, max_points: int = 150) -> Chart:
+    """The chart of one event's progression (see the module docstring). Past `max_points` marks, each
+    month shows its best mark only (the personal and season's bests always among them), so that the
+    chart stays readable and the page light; the title says so."""
+    shown = p.points if len(p.points) <= max_points else monthly_bests(p)
+    lo, hi, step = value_axis(min(q.value for q in shown), max(q.value for q in shown), p.unit)
+    first, last = date_domain([q.published_at for q in shown])
     span_y, span_x = hi - lo, (last - first).total_seconds()
 
     def y(v: float) -> float:
@@ -79,11 +83,22 @@ def progression_chart(p: EventProgression) -> Chart:
     decimals = _decimals(step)
     y_ticks = [Tick(y(v), _tick_label(v, p.unit, decimals)) for v in _steps(lo, hi, step)]
     x_ticks = [Tick(x(d), label) for d, label in date_ticks(first, last)]
-    points = [Point(x(q.published_at), y(q.value), story_url(q.story_key), _tip(q), _best(p, q)) for q in p.points]
-    chart = Chart(p.event, f"{p.event}: {len(points)} marks", AXIS_TITLES.get(p.unit, p.unit), x_ticks, y_ticks,
-                  points)
+    points = [Point(x(q.published_at), y(q.value), story_url(q.story_key), _tip(q), _best(p, q)) for q in shown]
+    title = f"{p.event}: {len(points)} marks" if shown is p.points else \
+        f"{p.event}: the best mark of each month ({len(points)} of {len(p.points)} marks)"
+    chart = Chart(p.event, title, AXIS_TITLES.get(p.unit, p.unit), x_ticks, y_ticks, points)
     chart.callouts = [_callout(chart, pt, p) for pt in points if pt.best]
     return chart
+
+
+def monthly_bests(p: EventProgression) -> list[DatedPerformance]:
+    """The best point of each calendar month, oldest month first."""
+    months: dict[tuple[int, int], DatedPerformance] = {}
+    for q in p.points:
+        month = (q.published_at.year, q.published_at.month)
+        if month not in months or best([months[month], q]) is q:
+            months[month] = q
+    return [months[m] for m in sorted(months)]
 
 
 def value_axis(vmin: float, vmax: float, unit: str) -> tuple[float, float, float]:
