@@ -42,16 +42,23 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-def make_engine(db: str) -> Engine:
+def make_engine(db: str, *, read_only: bool = False) -> Engine:
+    """The engine for `db` (a URL or an SQLite path). With `read_only`, every connection refuses writes
+    (SQLite's query_only, a PostgreSQL read-only transaction) and an SQLite file must already exist."""
     url = make_url(database_url(db))
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return create_engine(url, pool_pre_ping=True, execution_options={"postgresql_readonly": read_only})
     if url.database and url.database != ":memory:":
         parent = Path(url.database).parent
         if not parent.is_dir():
             raise DatabaseError(f"database folder {parent} does not exist: create it or pass another --db")
+        if read_only and not Path(url.database).is_file():
+            raise DatabaseError(f"no store at {url.database}: run `trackwire demo` or `trackwire crawl` first, "
+                                "or pass another --db")
     engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
+    if read_only:
+        event.listen(engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA query_only=ON"))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
 

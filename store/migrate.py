@@ -100,6 +100,17 @@ def ensure_schema(engine: Engine) -> None:
                               "back it up, then run `trackwire db upgrade`")
 
 
+def check_schema(engine: Engine) -> None:
+    """Raise SchemaError unless the database is at the revision this code needs (reads only)."""
+    target = head()
+    with engine.connect() as conn:
+        found = current(conn)
+    if found != target:
+        state = f"at revision {found}" if found else "empty, or not a trackwire store"
+        raise SchemaError(f"the database is {state} and this trackwire needs {target}: run "
+                          "`trackwire db upgrade` (after a backup), then start again")
+
+
 def _has_tables(conn: Connection) -> bool:
     return "story" in inspect(conn).get_table_names()
 

@@ -112,6 +112,7 @@ def test_demo_prints_its_summary(db_path):
     result = trackwire("demo", db=db_path)
     assert result.returncode == 0, result.stderr
     assert "stories stored and tagged" in result.stdout and "Next, try" in result.stdout
+    assert f"trackwire --db {db_path} serve" in " ".join(result.stdout.split())  # rich may wrap the long path
 
 
 def test_eval_on_the_dev_gold_prints_scores(db_path):

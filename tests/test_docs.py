@@ -8,7 +8,7 @@ import typer.main
 
 from trackwire.crawler.sources import load_sources
 from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
-                       commands_tools)
+                       commands_tools, commands_web)
 from trackwire.cli import app
 
 README = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")

@@ -60,7 +60,7 @@ def store():
 def main() -> None:
     """Entry point: run the app; known failures become one line and a non-zero exit."""
     from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
-                           commands_tools)
+                           commands_tools, commands_web)
 
     try:
         app(standalone_mode=True)

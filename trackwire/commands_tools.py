@@ -48,6 +48,8 @@ def summarise(records: list[dict]) -> None:
     top = max(counts, key=counts.get) if counts else "Kerr"
     console.print(f"Next, try: [bold]trackwire athlete \"{top.split()[-1]}\"[/bold]  or  "
                   "[bold]trackwire search \"world record\"[/bold]")
+    console.print(f"See it all in a web browser: [bold]trackwire --db {STATE.settings.db} serve[/bold], "
+                  "then open http://127.0.0.1:8000/")
 
 
 @app.command(name="eval")
