@@ -24,10 +24,22 @@ def event_codes() -> frozenset[str]:
     codes = set()
     for line in text.splitlines():
         if line.strip():
-            code = json.loads(line)["id"]
-            codes.add(code.removeprefix("bare:"))
+            codes.update(_codes_of(json.loads(line)["id"]))
     codes.discard("sprint hurdles")  # resolved to 100m or 110m hurdles by the story's sex
     return frozenset(codes)
+
+
+def _codes_of(pattern_id: str) -> list[str]:
+    """The codes a pattern id can give (nlp/events.py resolves "km:" and "road:" by context)."""
+    kind, _, value = pattern_id.partition(":")
+    if kind == "bare":
+        return [value]
+    if kind == "km":
+        return [f"{value}km road"] + ([f"{value}km race walk"] if int(value) in (10, 20, 35, 50) else [])
+    if kind == "road":
+        metres = int(value)
+        return [f"{metres // 1000}km road" if metres % 1000 == 0 else f"{metres}m"]
+    return [pattern_id]
 
 
 def is_event_code(code: str) -> bool:
