@@ -121,15 +121,16 @@ def family(code: str) -> set[str]:
     found = {name for name, codes in FAMILIES.items() if code in codes}
     if code.endswith("km road"):
         found.add("long")
-    if code in FAMILIES["jumps"] + FAMILIES["throws"] + ("100m hurdles", "110m hurdles", "200m", "800m", "100m"):
-        found.add("combined")  # a decathlete or heptathlete competes in these too
     return found
 
 
 def compatible(code: str, events: tuple[str, ...] | list[str]) -> bool:
-    """True when an athlete known for `events` plausibly competes in `code` (same family), or when
-    nothing is known of them."""
+    """True when an athlete known for `events` plausibly competes in `code` (same family; a decathlete
+    or heptathlete in every sprint, hurdle, jump and throw too), or when nothing is known of them."""
     if not events:
         return True
     mine = family(code)
-    return not mine or any(mine & family(e) for e in events)
+    theirs = set().union(*(family(e) for e in events))
+    if "combined" in theirs:
+        theirs |= {"sprints", "jumps", "throws", "middle"}
+    return not mine or bool(mine & theirs)

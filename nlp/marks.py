@@ -172,7 +172,10 @@ def find_marks(text: str, events: Sequence[tuple[int, str]] = ()) -> list[FoundM
     for m in MARK_RE.finditer(text):
         if _excluded(text, m):
             continue
-        for start, end, value, unit in _readings(text, m, scope):
+        readings = _readings(text, m, scope)
+        if not readings and m.group("bare") and found and _continues(text, found[-1], m):
+            readings = [(m.start(), m.end(), float(m.group("bare")), found[-1].unit)]
+        for start, end, value, unit in readings:
             found.append(_with_flags(text, FoundMark(start, end, text[start:end], value, unit)))
     found += [_with_flags(text, mark) for mark in scope.bare_points(found)]
     found.sort(key=lambda k: k.start)
@@ -230,6 +233,14 @@ def _bare(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float, s
     end = m.end() - (1 if m.group("fused") else 0)  # "10.874": 10.87, then the place
     value = float(m.group("bare"))
     return [(m.start(), end, value, scope.bare_unit(m.start(), value, before))]
+
+
+def _continues(text: str, last: FoundMark, m: re.Match) -> bool:
+    """"ran 12.24 in her heat and then 12.33 in the semi": a bare figure after "and"/"then" that
+    continues a mark of the same sentence."""
+    between = text[last.end:m.start()]
+    return len(between) < 120 and "\n" not in between and not re.search(r"[.!?]\s", between) and \
+        bool(re.search(r"\b(?:and|then|and then|before|after)\s+$", between))
 
 
 def _before(text: str, m: re.Match) -> str:

@@ -37,15 +37,18 @@ FIRST_PERSON = {"i", "my", "me", "mine", "myself"}
 RELATIVE = {"who", "whose", "that", "which", "whom"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
 TEAM_WORDS = {"team", "squad", "quartet", "foursome", "relay", "teams", "squads", "quartets"}
-_RESULT_GAP = re.compile(r"^(?:['’]s?)?\s*(?:\([^()\n]{1,40}\)\s*)?(?:for\s+[A-Z][\w .'’-]{1,30}?\s*)?"
+_RESULT_GAP = re.compile(r"^(?:['’]s?)?\s*(?:\([^()\n]{1,40}\)\s*)?(?:for\s+(?:the\s+)?[A-Z][\w .'’-]{1,30}?\s*)?"
                          r"[:,–—-]?\s*\(?\s*(?P<both>both\s+|all\s+)?(?:a\s+|an\s+)?$")
 _TEAM_BEFORE = re.compile(r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:\([^()]*\)\s*)?[:,]?\s*\(\s*$|"
                           r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:\([^()]*\)\s*)?:\s*$")
 _MAIN_WITH = re.compile(r",\s+with\s+(?:a|an|his|her|their)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
 _PARTICIPLE_GAP = re.compile(r"^(?:['’]s)?(?:\s+of\s+[A-Z][\w'’ -]{1,30}?|\s*\([^()]{1,30}\))?\s*,\s*$")
+_DESCRIBED = re.compile(r"^\W*The\s+(?:[\w'’-]+\s+){0,4}?(?:clocked|ran|won|threw|jumped|cleared|finished|took|set|"
+                        r"crossed|recorded|posted|timed|came|stopped|leapt|vaulted|heaved)\b", re.I)
 _IN_GAP = re.compile(r"^(?:['’]s)?\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:(?:in|into|to)\s+)?(?:(?:first|second|third|"
                      r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?)?"
-                     r"(?:in|with|on)\s+(?:a\s+|an\s+)?$", re.I)
+                     r"(?:in|on)\s+(?:a\s+|an\s+)?$", re.I)
+_BY_WITH = re.compile(r"^\s+with\s+(?:a|an|his|her|their|the)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
 _AFTER_OWNER = re.compile(r"^\s*(?:\)\s*)?(?:[,–—-]\s*)?(?:(?:set|run|clocked|achieved|held|thrown|jumped)\s+)?"
                           r"by\s+(?:[\w'’,-]+\s+){0,3}?$|^\s*[–—-]\s*$", re.I)
 
@@ -78,6 +81,10 @@ class Owners:
         """Canonical names owning the mark at [start, end) for `event`; [] for nobody's (a team's,
         a coach's); None where nothing decides."""
         self.event = event
+        if event and event.endswith("relay"):
+            team = self._relay_team(start)
+            if team:
+                return team
         for rule in (self._layout, self._name_in, self._grammar):
             found = rule(start, end)
             if found is not None:
@@ -133,8 +140,13 @@ class Owners:
     def _name_in(self, start: int, end: int) -> list[str] | None:
         lo, _ = sentence_bounds(self.text, start)
         name = self._before(start)
-        if name and name.end >= lo and _IN_GAP.match(self.text[name.end:start]):
+        if name is None or name.end < lo:
+            return None
+        gap = self.text[name.end:start]
+        if _IN_GAP.match(gap):
             return [name.name]
+        if _BY_WITH.match(gap) and re.search(r"\bby\s+(?:[\w'’]+\s+){0,3}$", self.text[max(lo, name.start - 40):name.start]):
+            return [name.name]  # "followed by CJ Allen with a personal best of 47.93"
         return None
 
     # ------------------------------------------------------------ 3-4: grammar
@@ -200,17 +212,19 @@ class Owners:
                 just_before = self._athlete_before_participle(verb)
                 if just_before:
                     return just_before
-            if not subjects and verb.dep_ == "ROOT":
+            if not subjects and _main_clause(verb):
                 return self._linear_subject(verb)
             if subjects:
-                subject = subjects[0]
-                if subject.lower_ in RELATIVE and verb.dep_ == "relcl":
-                    return self._refer(verb.head)
-                return self._refer(subject)
+                for subject in subjects:  # "400 meters: A B ...; A B has powered ...": the person, not the label
+                    found = self._refer(verb.head) if subject.lower_ in RELATIVE and verb.dep_ == "relcl" \
+                        else self._refer(subject)
+                    if found:
+                        return found
+                return found
             if verb.dep_ in ("relcl", "acl"):
                 return self._refer(verb.head)
-            if verb.head.i == verb.i:
-                return None
+            if verb.head.i == verb.i or verb.dep_ in ("ccomp", "csubj", "parataxis"):
+                return None  # a finite clause of its own: its subject is not the main clause's
             verb = verb.head
             while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
                 verb = verb.head
@@ -231,7 +245,9 @@ class Owners:
         if name is None or name.start < verb.sent.start_char:
             return None
         between = self.doc.char_span(name.end, verb.idx, alignment_mode="contract")
-        if between is not None and any(t.pos_ in ("VERB", "AUX") for t in between):
+        if between is not None and any(t.pos_ == "VERB" for t in between):
+            return None
+        if between is not None and len([t for t in between if t.pos_ not in ("AUX", "ADV", "PUNCT", "PART")]) > 8:
             return None
         return [name.name]
 
@@ -264,7 +280,8 @@ class Owners:
             return self._team(tok)
         if any(s <= tok.idx < e for s, e in self.others) or tok.ent_type_ in ("GPE", "ORG", "LOC", "FAC"):
             return []
-        if tok.pos_ in ("NOUN", "PROPN", "ADJ") and any(c.lower_ == "the" for c in tok.children):
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ") and (tok.left_edge.lower_ == "the" or
+                                                     any(c.lower_ == "the" for c in tok.children)):
             return self._topic(tok.idx)  # "the 22-year-old Ethiopian", "the Norwegian", "the champion"
         return [] if tok.ent_type_ == "NORP" else None
 
@@ -309,12 +326,41 @@ class Owners:
             named = [n for n in topic if n not in named] + named
         return named
 
+    def _relay_team(self, start: int) -> list[str] | None:
+        """A relay time goes to every athlete the sentence names as the team before the mark:
+        "The Irish team formed by A, B, C and D won ... in 3:09.92"; "also comprising X, Y and Z"
+        adds the athlete the story is about."""
+        lo, _ = sentence_bounds(self.text, start)
+        head = self.text[lo:start]
+        named = [a for a in self.athletes if lo <= a.start < start]
+        if len({a.name for a in named}) < 2 or not re.search(r"\b(?:team|quartet|squad|foursome|comprising|"
+                                                               r"formed by|made up of)\b", head, re.I):
+            return None
+        between = self.doc.char_span(named[-1].end, start, alignment_mode="contract")
+        if re.search(r"\b(?:ahead of|beat|beating|behind|from|while|whereas)\b", self.text[named[-1].end:start], re.I) \
+                or (between is not None and any(t.ent_type_ in ("GPE", "NORP", "ORG") for t in between)):
+            return None  # "..., with Jamaica claiming silver in 3:20.88": another team's time
+        names = list(dict.fromkeys(a.name for a in named))
+        if re.search(r"\balso\b", head, re.I):
+            topic = self._topic(lo) or []
+            names = [n for n in topic if n not in names] + names
+        return names
+
     # ------------------------------------------------------------ 5: fallback
 
     def _only_name(self, start: int, end: int) -> list[str] | None:
         lo, hi = sentence_bounds(self.text, start)
+        if not any(lo <= a.start < start for a in self.athletes) and _DESCRIBED.match(self.text[lo:start]):
+            return self._topic(lo)  # "The 29-year-old clocked 1:18:55"
         before = {a.name: a for a in self.athletes if lo <= a.start < start}
         after = [a for a in self.athletes if end <= a.start < hi]
         if len(before) == 1 and not after and self._fits(next(iter(before.values()))):
             return list(before)
         return None
+
+
+def _main_clause(verb: Token) -> bool:
+    """The root, or a verb joined to it by "and"/"but" ("...; McLaughlin-Levrone has powered ...")."""
+    while verb.dep_ == "conj" and verb.head.i != verb.i:
+        verb = verb.head
+    return verb.dep_ == "ROOT"

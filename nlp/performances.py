@@ -21,16 +21,18 @@ from __future__ import annotations
 
 import re
 
-from trackwire.nlp.codes import fits
+from trackwire.nlp.codes import fits, unit_of
 from trackwire.nlp.layout import paragraph_bounds, previous_heading, sentence_bounds
 from trackwire.nlp.owners import Owners
 
 NOT_ACHIEVED = re.compile(
     r"(?:\b(?:attempt(?:ed|ing|s)?|under|below|sub-?|target(?:ing|s)?|aim(?:ing|s)?(?:\s+for)?|hop(?:e|es|ing)\s+to|"
     r"goal|failed|failures?|fails?|miss(?:es|ed)?|bid\s+for|tried|try(?:ing)?|more\s+than|less\s+than|beyond|"
+    r"(?:fail\w*|miss\w*|attempts?|tries)\s+at\s+(?:a|the)?\s*(?:[\w-]+\s+){0,3}?(?:height|bar|mark)\s+of\s+"
+    r"(?:[\d-]+[¼½¾]?\s*\()?|"
     r"never(?:\s+\w+){0,2}|broke|break(?:ing)?|crack(?:ed|ing)?|dip(?:ped)?\s+under|pass(?:ed|es)?|"
     r"elected\s+not\s+to\s+take(?:\s+\w+){0,2}|chance\s+(?:at|of)|would|could|might|need(?:s|ed)?|predict\w*|"
-    r"capable\s+of\s+\w+|projected)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$)", re.I)
+    r"capable\s+of\s+\w+|projected)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$)", re.I)
 NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|standard|qualifying|"
                        r"mark\s+to\s+beat|target)", re.I)
 SPLIT_WORDS = {"lap", "laps", "leg", "legs", "split", "splits", "circuit", "halfway", "half-way", "bell"}
@@ -162,13 +164,15 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
     races = [ev for ev in here if not EPITHET_AFTER.match(text[_end_of(text, ev[0]):_end_of(text, ev[0]) + 30])]
     if races or here:
         return min(races or here, key=lambda ev: (abs(ev[0] - mark["start"]), ev[0] > mark["start"]))[1]
-    if uncoded(lo, hi):
-        return None
+    if uncoded(lo, hi) or _other_race(text, mark, events, lo, hi):
+        return None  # the clause says which race, and the mark fits it not: a split, or another event
     for scope in (_label(text, mark["start"]), previous_heading(text, mark["start"]),
                   paragraph_bounds(text, mark["start"])):
         if scope is None:
             continue
         codes = {c for _, c in fitting(*scope)}
+        if uncoded(*scope) and codes:
+            return None  # "the two mile record" beside a 3000m: which one, the text does not say
         if len(codes) == 1:
             return codes.pop()
         if codes or uncoded(*scope):
@@ -177,6 +181,19 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
     if len(codes) > 1:
         codes &= {c for _, c in fitting(0, paragraph_bounds(text, 0)[1])}  # the headline's
     return codes.pop() if len(codes) == 1 else None
+
+
+def _other_race(text: str, mark: dict, events: list[tuple[int, str | None]], lo: int, hi: int) -> bool:
+    """An event of the mark's kind (a race for a time) in the mark's own clause (no comma between)
+    that the mark does not fit: "The 800m race started slow, the first lap 53.69" is no 400m hurdles."""
+    clause_lo = max(lo, text.rfind(",", lo, mark["start"]) + 1)
+    clause_hi = text.find(",", mark["end"], hi)
+    clause_hi = hi if clause_hi == -1 else clause_hi
+    for p, code in events:
+        if code and clause_lo <= p < clause_hi and unit_of(code) == mark["unit"] and \
+                not EPITHET_AFTER.match(text[_end_of(text, p):_end_of(text, p) + 30]):
+            return True
+    return False
 
 
 def _end_of(text: str, start: int) -> int:
