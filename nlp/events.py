@@ -28,7 +28,7 @@ SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "
 SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another",
                   "through", "passing", "past", "reaching", "by", "at", "after", "around", "until",
                   "halfway", "within", "under", "nearly", "almost", "about", "than"}
-SEGMENT_AFTER = re.compile(r"^\s*(?:to go|from home|from the (?:line|finish)|left|remaining|mark\b|point\b|split|"
+SEGMENT_AFTER = re.compile(r"^\s*(?:to go|to run|to cover|from home|from the (?:line|finish)|left|remaining|mark\b|point\b|split|"
                            r"splits|reps?\b|intervals?|loop|lap\b|laps\b|circuit|course|lead\b|gap\b|"
                            r"of the race|into the race)", re.I)
 RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|meters|lap|"

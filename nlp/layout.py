@@ -51,3 +51,13 @@ def previous_heading(text: str, pos: int) -> tuple[int, int] | None:
             return p_lo, p_hi
         lo = p_lo
     return None
+
+
+def previous_sentence(text: str, lo: int) -> tuple[int, int] | None:
+    """[start, end) of the sentence before the one starting at `lo`, across blank lines; None at the start."""
+    pos = lo
+    while pos > 0 and text[pos - 1].isspace():
+        pos -= 1
+    if pos == 0:
+        return None
+    return sentence_bounds(text, pos - 1)

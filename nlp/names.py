@@ -34,9 +34,10 @@ CAP = r"[A-Z][\w-]*(?:['’][A-Z][\w-]*)?"  # "O’Donnell", "Sha’Carri"; not 
 NAME = rf"{CAP}(?:\s+(?:(?:van|de|der|den|da|di|dos|das|du|del|von|ter|le|la|el|al|bin|ben)\s+)*{CAP}){{1,3}}"
 NAME_RUN = re.compile(NAME)
 THING_AFTER = re.compile(r"^\s*(?:Stadium|Arena|Award|Awards|Trophy|Memorial|Games|Grand Prix|Classic|Invitational|"
-                         r"Centre|Center|Park|Foundation|Cup|Prize|Field|Track|Dream Mile|Meeting|Lecture|Bowl|"
-                         r"Show|Stakes|Lane|Road|Street|Hall|Club|Harriers?|Striders|Athletic|Academy|School|"
-                         r"University|College|Institute|Report|Review|Relays?)\b")
+                         r"Centre|Center|Foundation|Cup|Prize|Dream Mile|Meeting|Lecture|Bowl|Show|Stakes|Club|"
+                         r"Harriers?|Striders|Athletic|Academy|School|University|College|Institute|Report|Review|"
+                         r"Relays?)\b")
+THING_PLACE = re.compile(r"^\s*(?:Park|Field|Track|Lane|Road|Street|Hall|Way)\s+(?:Stadium|Track|Centre|Arena)\b")
 ORG_WORDS = re.compile(r"\b(?:Harriers?|Striders|Athletics?|AC|Club|TC|Runners|Joggers|Federation|Association|"
                        r"Committee|Championships?|Games|Trials|League|Series|Open|Indoors?|Classic|Invitational|"
                        r"Meeting|Cup|Marathon|Relays|Sport|Sports|News|Press|Times|Telegraph|Guardian|Reuters|AFP|"
@@ -177,7 +178,8 @@ def drop_things(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
     """Leave out names used as a thing ("the Mo Farah Stadium") and people in credit lines."""
     out = []
     for c in candidates:
-        if THING_AFTER.match(text[c.end:c.end + 20]) or THING_AFTER.match(" " + c.text.split()[-1]):
+        if THING_AFTER.match(text[c.end:c.end + 20]) or THING_AFTER.match(" " + c.text.split()[-1]) \
+                or THING_PLACE.match(text[c.end:c.end + 30]):
             continue
         if CREDIT.search(text[max(0, c.start - 30):c.start]):
             continue

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from spacy.tokens import Doc, Span, Token
 
 from trackwire.nlp.codes import compatible
-from trackwire.nlp.layout import sentence_bounds
+from trackwire.nlp.layout import previous_sentence, sentence_bounds
 
 MARK_NOUNS = {"time", "times", "mark", "record", "best", "pb", "pr", "sb", "clearance", "throw", "leap", "jump",
               "effort", "run", "heave", "result", "score", "total", "tally", "vault", "personal", "height",
@@ -36,15 +36,19 @@ PRONOUNS = {"he": "M", "him": "M", "his": "M", "she": "F", "her": "F", "hers": "
 FIRST_PERSON = {"i", "my", "me", "mine", "myself"}
 RELATIVE = {"who", "whose", "that", "which", "whom"}
 PLACES = {"GPE", "LOC", "NORP", "FAC"}
+PAIR_WORDS = {"men", "women", "pair", "duo", "two", "athletes", "both", "sprinters", "runners"}
 TEAM_WORDS = {"team", "squad", "quartet", "foursome", "relay", "teams", "squads", "quartets"}
 _RESULT_GAP = re.compile(r"^(?:['’]s?)?\s*(?:\([^()\n]{1,40}\)\s*)?(?:for\s+(?:the\s+)?[A-Z][\w .'’-]{1,30}?\s*)?"
                          r"[:,–—-]?\s*\(?\s*(?P<both>both\s+|all\s+)?(?:a\s+|an\s+)?$")
 _TEAM_BEFORE = re.compile(r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:\([^()]*\)\s*)?[:,]?\s*\(\s*$|"
                           r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:\([^()]*\)\s*)?:\s*$")
 _MAIN_WITH = re.compile(r",\s+with\s+(?:a|an|his|her|their)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
-_PARTICIPLE_GAP = re.compile(r"^(?:['’]s)?(?:\s+of\s+[A-Z][\w'’ -]{1,30}?|\s*\([^()]{1,30}\))?\s*,\s*$")
-_DESCRIBED = re.compile(r"^\W*The\s+(?:[\w'’-]+\s+){0,4}?(?:clocked|ran|won|threw|jumped|cleared|finished|took|set|"
-                        r"crossed|recorded|posted|timed|came|stopped|leapt|vaulted|heaved)\b", re.I)
+_PARTICIPLE_GAP = re.compile(r"^(?:['’]s)?(?:\s+of\s+[A-Z][\w'’ -]{1,30}?|\s*\([^()]{1,30}\))?\s*(?:,\s*|\s+\w+ly\s+|\s+)$")
+_ADJACENT_GAP = re.compile(r"^(?:['’]s\s+\w+)?(?:\s*,\s*[^,;:()]{1,60},)?\s*(?:(?:also|then|later|quickly|easily|"
+                           r"comfortably|eventually|finally|again|had|has|was|have)\s+)*$", re.I)
+ATHLETIC_VERBS = {"clocked", "ran", "won", "threw", "jumped", "cleared", "finished", "took", "set", "crossed",
+                  "recorded", "posted", "timed", "came", "stopped", "leapt", "leaped", "vaulted", "heaved", "hurled",
+                  "scored", "totalled", "totaled", "raced", "sprinted", "stormed", "cruised", "won"}
 _IN_GAP = re.compile(r"^(?:['’]s)?\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:(?:in|into|to)\s+)?(?:(?:first|second|third|"
                      r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?)?"
                      r"(?:in|on)\s+(?:a\s+|an\s+)?$", re.I)
@@ -208,11 +212,15 @@ class Owners:
                 if objects:
                     return self._refer(objects[0])
             subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass", "csubj")]
-            if not subjects and verb.tag_ in ("VBG", "VBN") and verb.dep_ in ("advcl", "acl", "conj"):
+            if not subjects and verb.tag_ in ("VBG", "VBN") and verb.dep_ in ("advcl", "acl", "conj", "pcomp"):
                 just_before = self._athlete_before_participle(verb)
                 if just_before:
                     return just_before
-            if not subjects and _main_clause(verb):
+            if not subjects:
+                adjacent = self._adjacent_subject(verb)
+                if adjacent:
+                    return adjacent  # "... and Kenya's Mary Moraa took bronze in 1:57.42" (parsed as a conjunct)
+            if not subjects and verb.dep_ == "ROOT":
                 return self._linear_subject(verb)
             if subjects:
                 for subject in subjects:  # "400 meters: A B ...; A B has powered ...": the person, not the label
@@ -234,7 +242,20 @@ class Owners:
         """"..., with Oliver Hoare of Australia, equalling the record of 3:50.83": the athlete
         named right before a participle clause is its subject."""
         name = self._before(verb.idx)
-        if name and _PARTICIPLE_GAP.match(self.text[name.end:verb.idx]):
+        if name and _PARTICIPLE_GAP.match(self.text[name.end:verb.idx]) and \
+                re.search(r"\bwith\s+(?:[\w'’]+\s+){0,5}$", self.text[max(0, name.start - 45):name.start]):
+            return [name.name]
+        return None
+
+    def _adjacent_subject(self, verb: Token) -> list[str] | None:
+        """A name right before a finite verb, with at most an appositive between: its subject,
+        whatever the parse says ("Femke Bol, the European champion, finished third in 52.15")."""
+        if verb.tag_ not in ("VBD", "VBZ", "VBP"):
+            return None
+        name = self._before(verb.idx)
+        if name is None or name.start < verb.sent.start_char:
+            return None
+        if _ADJACENT_GAP.match(self.text[name.end:verb.idx]):
             return [name.name]
         return None
 
@@ -278,12 +299,22 @@ class Owners:
             return self._refer(tok.head.head)
         if word in TEAM_WORDS:
             return self._team(tok)
+        if word in PAIR_WORDS and any(t.lower_ in ("both", "pair", "two", "duo") for t in tok.subtree):
+            return self._pair(tok.idx)  # "Both men were given 9.79"
         if any(s <= tok.idx < e for s, e in self.others) or tok.ent_type_ in ("GPE", "ORG", "LOC", "FAC"):
             return []
         if tok.pos_ in ("NOUN", "PROPN", "ADJ") and (tok.left_edge.lower_ == "the" or
                                                      any(c.lower_ == "the" for c in tok.children)):
             return self._topic(tok.idx)  # "the 22-year-old Ethiopian", "the Norwegian", "the champion"
         return [] if tok.ent_type_ == "NORP" else None
+
+    def _pair(self, pos: int) -> list[str] | None:
+        """The two athletes named in the sentence before ("... Lyles ... beating Thompson. Both men ...")."""
+        previous = previous_sentence(self.text, sentence_bounds(self.text, pos)[0])
+        if previous is None:
+            return None
+        names = list(dict.fromkeys(a.name for a in self.athletes if previous[0] <= a.start < previous[1]))
+        return names if len(names) == 2 else None
 
     def _shared(self, tok: Token) -> bool:
         return any(w.lower_ in ("both", "all", "each") for w in tok.sent)
@@ -346,11 +377,23 @@ class Owners:
             names = [n for n in topic if n not in names] + names
         return names
 
+    def _described(self, lo: int, start: int) -> bool:
+        """The sentence opens with a description as its subject: "The 22-year-old hit the front ..."."""
+        span = self.doc.char_span(lo, start, alignment_mode="contract")
+        if span is None or not len(span) or span[0].lower_ != "the":
+            return False
+        for tok in span[1:8]:
+            if (tok.tag_ in ("VBD", "VBZ", "VBN") and tok.pos_ == "VERB") or tok.lower_ in ATHLETIC_VERBS:
+                return True
+            if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT") and tok.text not in "-":
+                return False
+        return False
+
     # ------------------------------------------------------------ 5: fallback
 
     def _only_name(self, start: int, end: int) -> list[str] | None:
         lo, hi = sentence_bounds(self.text, start)
-        if not any(lo <= a.start < start for a in self.athletes) and _DESCRIBED.match(self.text[lo:start]):
+        if not any(lo <= a.start < start for a in self.athletes) and self._described(lo, start):
             return self._topic(lo)  # "The 29-year-old clocked 1:18:55"
         before = {a.name: a for a in self.athletes if lo <= a.start < start}
         after = [a for a in self.athletes if end <= a.start < hi]
