@@ -116,7 +116,7 @@ class CheckSpider(scrapy.Spider):
             result.problems.append(f"article {response.url} is not HTML")
             return
         try:
-            article = extract(response.body, response.url, source.selectors or None)
+            article = extract(response.body, response.url, source.selectors or None, timezone=source.timezone)
         except NotAnArticle as exc:
             result.problems.append(f"no article extracted: {exc}")
             return

@@ -55,13 +55,13 @@ def dropped(crawler, source: str, reason: str) -> None:
     crawler.stats.set_value(f"trackwire/source/{source}/last_drop", reason)
 
 
-def best_date(page, feed):
+def best_date(page, feed, day_only: bool = False):
     """The page's date, unless it is missing or only a day (printed "11 AUG 2024", read as
-    midnight) and the feed or sitemap gives a time on that day: then the feed's."""
+    midnight; `day_only`) and the feed or sitemap gives a time on that day: then the feed's.
+    A page time that happens to be 00:00 UTC ("02:00+02:00") is a time, and kept."""
     if page is None:
         return feed
-    if feed is not None and (page.hour, page.minute, page.second) == (0, 0, 0) \
-            and abs((feed - page).total_seconds()) < 36 * 3600:
+    if feed is not None and day_only and abs((feed - page).total_seconds()) < 36 * 3600:
         return feed
     return page
 
@@ -76,15 +76,21 @@ class ExtractPipeline:
 
     async def process_item(self, item):
         try:
-            article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors))
+            article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors,
+                                                               timezone=item.timezone))
         except NotAnArticle as exc:
             dropped(self.crawler, item.source, exc.reason)
             raise DropItem(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001  (a page must never vanish uncounted)
+            dropped(self.crawler, item.source, "extract_error")
+            raise DropItem(f"{item.url}: extraction failed ({type(exc).__name__}: {exc})") from None
+        for reason in article.refused:  # JSON-LD not read (crawler.jsonld); the page itself goes on
+            count(self.crawler, f"dropped/{reason}")
         if item.topic and not classify(article.title, article.body[:1500], item.url).athletics:
             dropped(self.crawler, item.source, "non_athletics")
             count(self.crawler, f"source/{item.source}/filtered")  # rightly left out: not a failure
             raise DropItem(f"{item.url}: not an athletics story")
-        article.published_at = best_date(article.published_at, item.feed_date)
+        article.published_at = best_date(article.published_at, item.feed_date, article.day_only)
         if article.published_at is None:  # neither the page nor its feed entry dates it
             dropped(self.crawler, item.source, "no_date")
             raise DropItem(f"{item.url}: no publication date on the page or in the feed")

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from trackwire.crawler.dates import BadZone, zone
+
 
 class SourcesError(ValueError):
     """A sources file that cannot be used; the message names the file and the source."""
@@ -25,6 +27,7 @@ class Source:
     exclude_pattern: str | None = None
     language: str | None = None
     topic: str | None = None  # "athletics": a general feed, filtered by crawler.topic
+    timezone: str | None = None  # IANA zone for ambiguous zone names and times without one (crawler.dates)
     selectors: dict = field(default_factory=dict, hash=False, compare=False)
 
     def is_article_url(self, url: str) -> bool:
@@ -71,6 +74,10 @@ def _source(path: Path, index: int, entry: dict) -> Source:
     if entry.get("topic") not in (None, "athletics"):
         raise SourcesError(f"{path}: source {name!r} has topic {entry['topic']!r}; the one topic is \"athletics\"")
     _check_selectors(path, name, entry.get("selectors", {}))
+    try:
+        zone(entry.get("timezone"))
+    except BadZone as exc:
+        raise SourcesError(f"{path}: source {name!r}: {exc}") from None
     known = {f.name for f in Source.__dataclass_fields__.values()}
     unknown = set(entry) - known
     if unknown:

@@ -159,6 +159,7 @@ class NewsSpider(scrapy.Spider):
         yield PageItem(url=canonical_url(entry.url), final_url=response.url, source=source.name,
                        html=response.body, fetched_at=datetime.now(timezone.utc),
                        feed_title=entry.title, feed_date=entry.published, selectors=source.selectors or None,
+                       timezone=source.timezone,
                        topic=source.topic if source.topic and not entry.title else None)
 
     def failed(self, failure):
