@@ -126,13 +126,32 @@ def parse_human_date(value: str | None, local: str | None = None) -> datetime | 
     if not value or not _YEAR.search(value):
         return None
     try:
-        parsed = parser.parse(value, fuzzy=True, dayfirst=True, tzinfos=lambda name, _: zone_for(name, local),
+        parsed = parser.parse(value, fuzzy=True, dayfirst=True,
+                              tzinfos=lambda name, offset: _tzinfo(name, offset, local),
                               default=datetime(2000, 1, 1))
     except (ValueError, OverflowError):
         return None
     return to_utc(parsed, local)
 
 
+def _tzinfo(name: str | None, offset: int | None, local: str | None) -> tzinfo | None:
+    """dateutil's question: the zone for a name, or for a bare offset in seconds."""
+    if name:
+        return zone_for(name, local)
+    return timezone(timedelta(seconds=offset)) if offset is not None else None
+
+
 def day_only(value: str | None) -> bool:
     """Whether a printed or structured date gives a day but no time of day ("2024-05-30", "30 May 2024")."""
     return bool(value) and not _CLOCK.search(value)
+
+
+def best_date(page: datetime | None, feed: datetime | None, page_day_only: bool = False) -> datetime | None:
+    """The page's date, unless it is missing or only a day (printed "11 AUG 2024", read as
+    midnight; `page_day_only`) and the feed or sitemap gives a time within 36 hours: then the
+    feed's. A page time that happens to be 00:00 UTC ("02:00+02:00") is a time, and kept."""
+    if page is None:
+        return feed
+    if feed is not None and page_day_only and abs((feed - page).total_seconds()) < 36 * 3600:
+        return feed
+    return page

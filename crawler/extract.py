@@ -48,7 +48,7 @@ class Extracted:
     author: str | None = None
     published_at: datetime | None = None
     language: str | None = None
-    day_only: bool = False  # published_at gave a day but no time (crawler.pipelines.best_date)
+    day_only: bool = False  # published_at gave a day but no time (crawler.dates.best_date)
     refused: tuple[str, ...] = ()  # JSON-LD scripts not read, one reason each (crawler.jsonld)
 
     @property
@@ -88,7 +88,7 @@ def extract(html: str | bytes, url: str, selectors: dict[str, str] | None = None
         html = lxml.html.tostring(tree, encoding="unicode")
     ld, meta = found.article, _meta(tree)
     picked = _selected(tree, selectors or {}, timezone)
-    canonical = urljoin(url, tree.xpath("string(//link[@rel='canonical']/@href)").strip())
+    canonical = _canonical(tree, url)
     heads = _heads(tree, ld, meta)
     date = picked.get("date") or published(tree, ld, meta, None, timezone)
     if found.live:  # trafilatura keeps one update of a live blog: read them all
@@ -105,13 +105,23 @@ def extract(html: str | bytes, url: str, selectors: dict[str, str] | None = None
     if date.when is None and fallback:  # trafilatura's date (htmldate): a day
         date = published(tree, {}, {}, fallback.date, timezone)
     return Extracted(
-        url=canonical_url(canonical if urlsplit(canonical).scheme in ("http", "https") else url),
+        url=canonical,
         title=title, body=body,
         author=picked.get("author") or _author(ld, found.by_id, meta, fallback),
         published_at=date.when, day_only=date.day_only,
         language=(jsonld.text(ld.get("inLanguage")) or tree.xpath("string(/html/@lang)") or None),
         refused=tuple(refused),
     )
+
+
+def _canonical(tree, url: str) -> str:
+    """The page's <link rel=canonical> as an absolute http(s) URL, canonicalised; else `url`'s."""
+    href = tree.xpath("string(//link[@rel='canonical']/@href)").strip()
+    try:
+        found = urljoin(url, href) if href else url
+        return canonical_url(found if urlsplit(found).scheme in ("http", "https") else url)
+    except ValueError:  # a malformed link ("http://[bad"): the page's own URL
+        return canonical_url(url)
 
 
 def _text(html: str | bytes, url: str) -> str:

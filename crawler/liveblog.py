@@ -31,8 +31,8 @@ def updates(tree) -> str | None:
 
 
 def _blocks(tree) -> list:
-    marked = [el for el in tree.iter() if isinstance(el.tag, str)
-              and (el.get("itemprop") == "liveBlogUpdate" or _UPDATE.search(f"{el.get('class', '')} {el.get('id', '')}"))]
+    marked = [el for el in tree.iter() if isinstance(el.tag, str) and (
+        el.get("itemprop") == "liveBlogUpdate" or _UPDATE.search(f"{el.get('class', '')} {el.get('id', '')}"))]
     outer = [el for el in marked if not any(a in marked for a in el.iterancestors())]
     return outer if len(outer) >= 2 else tree.xpath("//article[not(ancestor::article)]")
 

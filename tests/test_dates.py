@@ -6,9 +6,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from trackwire.crawler.dates import BadZone, parse_date, parse_human_date, zone
+from trackwire.crawler.dates import BadZone, best_date, parse_date, parse_human_date, zone
 from trackwire.crawler.extract import extract
-from trackwire.crawler.pipelines import best_date
 from test_extract_cases import URL, page
 
 

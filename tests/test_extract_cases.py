@@ -99,7 +99,8 @@ LENIENT = {
     "cdata-wrapper": '//<![CDATA[\n{"@type": "NewsArticle", "datePublished": "2024-06-02T17:05:00Z",'
                      ' "author": {"name": "Ruth Ames"}}\n//]]>',
     "escaped-as-html": '{&quot;@type&quot;: &quot;NewsArticle&quot;, &quot;datePublished&quot;: '
-                       '&quot;2024-06-02T17:05:00Z&quot;, &quot;author&quot;: {&quot;name&quot;: &quot;Ruth Ames&quot;}}',
+                       '&quot;2024-06-02T17:05:00Z&quot;, '
+                       '&quot;author&quot;: {&quot;name&quot;: &quot;Ruth Ames&quot;}}',
     "entity-in-name": '{"@type": "NewsArticle", "datePublished": "2024-06-02T17:05:00Z",'
                       ' "author": {"name": "Ruth&#x20;Ames"}}',
 }
