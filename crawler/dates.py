@@ -105,8 +105,12 @@ def _rfc822(value: str, local: str | None) -> datetime | None:
         tz = zone_for(named.group("zone"), local)
         value = named.group("rest")
     parts = parsedate_tz(value)
-    if parts is None:
-        return None
+    if parts is None:  # "2024-05-30 21:40 CEST": ISO before the zone name
+        try:
+            naive = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+        return to_utc(naive.replace(tzinfo=tz) if tz and naive.tzinfo is None else naive, local)
     try:
         naive = datetime(*parts[:6])
     except (ValueError, OverflowError):

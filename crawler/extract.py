@@ -98,7 +98,8 @@ def extract(html: str | bytes, url: str, selectors: dict[str, str] | None = None
     else:
         text, document = _trafilatura(html, url)
     fallback = document or trafilatura.extract_metadata(tree, default_url=url)
-    title = picked.get("title") or _title(heads, meta, fallback, _site_names(ld, found.by_id, meta, fallback))
+    sites = _site_names(ld, found.by_id, meta, fallback) | _host_names(url)
+    title = picked.get("title") or _title(heads, meta, fallback, sites)
     body = picked.get("body") or _body(text, found.live or ld, {title, *heads.values()})
     if len(body.split()) < MIN_BODY_WORDS:
         raise NotAnArticle("no_body", f"{url}: no article text found")
@@ -184,6 +185,12 @@ def _site_names(ld: dict, by_id: dict, meta: dict, fallback) -> set[str]:
              jsonld.text(publisher.get("name")) if isinstance(publisher, dict) else None,
              fallback.sitename if fallback else None}
     return {_fold(n) for n in names if n}
+
+
+def _host_names(url: str) -> set[str]:
+    """The page's host as a site name ("example.org" for www.example.org), folded."""
+    host = (urlsplit(url).hostname or "").removeprefix("www.")
+    return {_fold(host)} if "." in host else set()
 
 
 def _author(ld: dict, by_id: dict, meta: dict, fallback) -> str | None:

@@ -157,8 +157,8 @@ def feed_entries(body: bytes, url: str = "", local: str | None = None) -> Entrie
 def _rss_link(item, url: str) -> str | None:
     """An item's <link>, else its <guid> when that is a permalink (isPermaLink is not "false")."""
     link = _child(item, "link")
-    if link is not None and (link.text or "").strip():
-        return _link(link, link.text, url)
+    if link is not None and ((link.text or "").strip() or link.get("href")):
+        return _link(link, (link.text or "").strip() or link.get("href"), url)  # an <atom:link href> in an item
     guid = _child(item, "guid")
     if guid is not None and guid.get("isPermaLink", "true") != "false" and "/" in (guid.text or ""):
         return _link(guid, guid.text, url)

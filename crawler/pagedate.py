@@ -37,7 +37,7 @@ class PageDate:
 def published(tree, ld: dict, meta: dict, fallback: str | None, local: str | None = None) -> PageDate:
     """The publication date (see the module notes); `local` is the source's IANA zone."""
     for raw in (ld_text(ld.get("datePublished")), *(meta.get(k) for k in META_KEYS), _itemprop(tree)):
-        when = parse_date(raw, local)
+        when = parse_date(raw, local) or parse_human_date(raw, local)
         if when:
             return PageDate(when, day_only(raw))
     for raw in _times(tree):
@@ -61,7 +61,7 @@ def _times(tree) -> list[str]:
     update stamps left out."""
     inside, outside = [], []
     for el in tree.iter("time"):
-        raw = (el.get("datetime") or "").strip()
+        raw = (el.get("datetime") or el.text_content() or "").strip()
         if not raw or _is_update(el) or _in_furniture(el):
             continue
         (inside if el.xpath("ancestor::article|ancestor::main") else outside).append(raw)

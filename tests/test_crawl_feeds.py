@@ -194,3 +194,14 @@ def test_shared_case_the_news_title_is_the_entry_title():
 def test_shared_case_gzipped_sitemap_is_read():
     (entry,), _ = sitemap_entries((CASES / "f07_sitemap_gzip.xml.gz").read_bytes(), "https://news.example.org/s.xml.gz")
     assert entry.url == "https://news.example.org/athletics/2024/05/kerr-oslo"
+
+
+def test_an_atom_link_in_an_rss_item_is_the_item_link():
+    feed = rss('<item xmlns:atom="http://www.w3.org/2005/Atom"><title>x</title><atom:link href="/a/1"/></item>')
+    (entry,) = feed_entries(feed, "https://tw.example/feed.xml")
+    assert entry.url == "https://tw.example/a/1"
+
+
+def test_a_guid_that_is_not_a_permalink_is_not_a_link():
+    feed = rss('<item><title>x</title><guid isPermaLink="false">story/1001</guid></item>')
+    assert feed_entries(feed, "https://tw.example/feed.xml") == []

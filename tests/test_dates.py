@@ -24,7 +24,9 @@ def utc(*args) -> datetime:
     ("Thu, 30 May 2024 21:40:00 EDT", utc(2024, 5, 31, 1, 40)),
     ("Thu, 30 May 2024 21:40:00 GMT", utc(2024, 5, 30, 21, 40)),
     ("Thu, 30 May 2024 21:40:00 +0530", utc(2024, 5, 30, 16, 10)),
-], ids=["cest", "bst", "aest", "ist-india-by-default", "cst-us-central-by-default", "edt", "gmt", "numeric"])
+    ("2024-05-30 21:40 CEST", utc(2024, 5, 30, 19, 40)),
+], ids=["cest", "bst", "aest", "ist-india-by-default", "cst-us-central-by-default", "edt", "gmt", "numeric",
+        "iso-then-zone-name"])
 def test_rfc822_named_zones(raw, expected):
     assert parse_date(raw) == expected
 
@@ -42,8 +44,13 @@ def test_a_source_zone_overrides_the_table(raw, local, expected):
     assert parse_date(raw, local) == expected
 
 
-def test_printed_date_with_a_zone_name():
-    assert parse_human_date("May 30, 2024 9:40 pm CEST") == utc(2024, 5, 30, 19, 40)
+@pytest.mark.parametrize("raw,expected", [
+    ("May 30, 2024 9:40 pm CEST", utc(2024, 5, 30, 19, 40)),
+    ("May 30, 2024 9:40 pm +02:00", utc(2024, 5, 30, 19, 40)),
+    ("30 MAY 2024", utc(2024, 5, 30)),
+], ids=["zone-name", "offset", "day"])
+def test_printed_dates(raw, expected):
+    assert parse_human_date(raw) == expected
 
 
 def test_an_unknown_zone_is_a_one_line_error():

@@ -282,3 +282,19 @@ def test_a_page_declared_utf8_but_written_in_cp1252_is_read_as_cp1252():
 def test_a_page_declared_latin1_but_written_in_utf8_is_read_as_utf8():
     raw = page(headline="Sørensen wins in Tórshavn").replace('charset="utf-8"', 'charset="iso-8859-1"')
     assert extract(raw.encode("utf-8"), URL).title == "Sørensen wins in Tórshavn"
+
+
+def test_a_printed_time_inside_the_article_is_read():
+    got = extract(page(body='<aside class="latest"><time>14 June 2024 09:00</time></aside>',
+                       article="<time>2 June 2024 17:05</time>"), URL)
+    assert got.published_at == utc(2024, 6, 2, 17, 5)
+
+
+def test_a_printed_date_in_jsonld_is_read():
+    got = extract(page(ld_script({"@type": "NewsArticle", "datePublished": "02/06/2024 17:05"})), URL)
+    assert got.published_at == utc(2024, 6, 2, 17, 5)
+
+
+def test_the_host_name_is_a_site_name():
+    html = page(title="Steeple drama in Oslo | news.example.org").replace("h1>", "h2>")
+    assert extract(html, URL).title == "Steeple drama in Oslo"
