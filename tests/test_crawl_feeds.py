@@ -93,6 +93,8 @@ def kinds(b: str, port: str) -> dict[str, tuple[str, str, dict, str]]:
                                    {"Content-Encoding": "gzip"}),
             "/g2/a": page(5, b, "/g2/a")}, ""),
         "gzip_bomb": ("sitemaps", "/gb/sitemap.xml.gz", {"/gb/sitemap.xml.gz": (200, "application/gzip", big)}, ""),
+        "encoded_bomb": ("sitemaps", "/eb/sitemap.xml", {
+            "/eb/sitemap.xml": (200, "application/xml", big, {"Content-Encoding": "gzip"})}, ""),
         "news_title": ("sitemaps", "/nt/sitemap.xml", {
             "/nt/sitemap.xml": (200, "application/xml", (CASES / "f06_sitemap_image_title.xml").read_bytes().replace(
                 b"https://news.example.org/athletics/2024/05/kerr-oslo", f"{b}/nt/a".encode())),
@@ -169,8 +171,9 @@ def test_unreadable_documents_and_bad_links_are_counted(crawled, reason, n):
 
 @pytest.mark.parametrize("name,why", [("binary_feed", "binary data"), ("empty_feed", "empty document"),
                                       ("binary_sitemap", "binary data"), ("empty_sitemap", "empty document"),
-                                      ("gzip_bomb", "over 50 MB")],
-                         ids=["binary-feed", "empty-feed", "binary-sitemap", "empty-sitemap", "gzip-bomb"])
+                                      ("gzip_bomb", "over 50 MB"), ("encoded_bomb", "too_large")],
+                         ids=["binary-feed", "empty-feed", "binary-sitemap", "empty-sitemap", "gzip-bomb",
+                              "content-encoding-bomb"])
 def test_an_unreadable_source_is_failing_with_its_reason(crawled, name, why):
     line = next((x for x in crawled.stats_out.splitlines() if f"failing {name}:" in x), "")
     assert why in line, crawled.stats_out

@@ -79,3 +79,32 @@ def test_canonical_ownership(url, owned):
                               "public", "name"])
 def test_is_private(host, private):
     assert is_private(host) is private
+
+
+# The sources file: entry points are web URLs; allowed_domains may name a port.
+
+def write(tmp_path, body: str):
+    path = tmp_path / "sources.toml"
+    path.write_text('[[source]]\nname = "s"\n' + body, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("body", ['feeds = ["file:///etc/passwd"]', 'sitemaps = ["ftp://example.org/s.xml"]',
+                                  'feeds = ["/feed.xml"]', 'feeds = ["https://example.org:99999/feed"]',
+                                  'feeds = ["https://example.org/feed"]\nallowed_domains = ["example.org/news"]',
+                                  'feeds = ["https://example.org/feed"]\nallowed_domains = ["example.org:http"]'],
+                         ids=["file-feed", "ftp-sitemap", "relative-feed", "bad-port", "domain-with-path",
+                              "domain-bad-port"])
+def test_a_sources_file_with_a_bad_url_is_refused_in_one_line(tmp_path, body):
+    from trackwire.crawler.sources import SourcesError, load_sources
+
+    with pytest.raises(SourcesError, match="source 's'"):
+        load_sources(write(tmp_path, body))
+
+
+def test_allowed_domains_may_name_a_port(tmp_path):
+    from trackwire.crawler.sources import load_sources
+
+    (source,) = load_sources(write(tmp_path, 'feeds = ["https://cdn.example.net/f"]\n'
+                                              'allowed_domains = ["example.org:8080"]'))
+    assert Policy.of(source).refusal("http://www.example.org:8080/a") is None

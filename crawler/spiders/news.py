@@ -233,6 +233,8 @@ def failure_reason(failure) -> str:
             return "robots_forbidden"
         if "redirections" in message:
             return "redirect_loop"
+        if "DOWNLOAD_MAXSIZE" in message:  # a Content-Encoding bomb, stopped while decompressing
+            return "too_large"
         return "blocked" if "403" in message else "ignored"
     if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
         return "too_large"
