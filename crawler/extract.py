@@ -76,43 +76,49 @@ def extract(html: str | bytes, url: str, selectors: dict[str, str] | None = None
     generic rules for their field when they match; they exist for sites whose markup
     hides a field from JSON-LD, meta tags and trafilatura. `timezone` is the source's
     IANA zone, for dates written without an offset (crawler.dates)."""
-    html = _text(html, url)
-    html, refused = jsonld.without_huge_scripts(html)
+    html, tree, found = _parsed(html, url)
+    ld, meta = found.article, _meta(tree)
+    picked = _selected(tree, selectors or {}, timezone)
+    canonical, heads = _canonical(tree, url), _heads(tree, ld, meta)
+    date = picked.get("date") or published(tree, ld, meta, None, timezone)
+    text, document = _page_text(tree, html, url, found)
+    fallback = document or trafilatura.extract_metadata(tree, default_url=url)
+    title = picked.get("title") or _title(heads, meta, fallback,
+                                          _site_names(ld, found.by_id, meta, fallback) | _host_names(url))
+    body = picked.get("body") or _body(text, found.live or ld, {title, *heads.values()})
+    if len(body.split()) < MIN_BODY_WORDS:
+        raise NotAnArticle("no_body", f"{url}: no article text found")
+    if date.when is None and fallback:  # trafilatura's date (htmldate): a day
+        date = published(tree, {}, {}, fallback.date, timezone)
+    return Extracted(url=canonical, title=title, body=body,
+                     author=picked.get("author") or _author(ld, found.by_id, meta, fallback),
+                     published_at=date.when, day_only=date.day_only, refused=tuple(found.refused),
+                     language=(jsonld.text(ld.get("inLanguage")) or tree.xpath("string(/html/@lang)") or None))
+
+
+def _parsed(html: str | bytes, url: str):
+    """(the HTML trafilatura may read, its lxml tree, the JSON-LD found). Oversized scripts are cut
+    before lxml parses the page, refused ones removed from both; their reasons are in found.refused."""
+    html, cut = jsonld.without_huge_scripts(_text(html, url))
     try:
         tree = lxml.html.fromstring(html)
     except (etree.ParserError, ValueError) as exc:
         raise NotAnArticle("broken_html", f"{url}: HTML could not be parsed ({exc})") from None
     found = jsonld.find_article(tree)
     if found.refused:  # trafilatura reads JSON-LD too: give it the page without the refused scripts
-        refused += found.refused
         html = lxml.html.tostring(tree, encoding="unicode")
-    ld, meta = found.article, _meta(tree)
-    picked = _selected(tree, selectors or {}, timezone)
-    canonical = _canonical(tree, url)
-    heads = _heads(tree, ld, meta)
-    date = picked.get("date") or published(tree, ld, meta, None, timezone)
-    if found.live:  # trafilatura keeps one update of a live blog: read them all
-        text, document = liveblog.updates(tree) or "", None
-        if not text:
-            text, document = _trafilatura(html, url)
-    else:
-        text, document = _trafilatura(html, url)
-    fallback = document or trafilatura.extract_metadata(tree, default_url=url)
-    sites = _site_names(ld, found.by_id, meta, fallback) | _host_names(url)
-    title = picked.get("title") or _title(heads, meta, fallback, sites)
-    body = picked.get("body") or _body(text, found.live or ld, {title, *heads.values()})
-    if len(body.split()) < MIN_BODY_WORDS:
-        raise NotAnArticle("no_body", f"{url}: no article text found")
-    if date.when is None and fallback:  # trafilatura's date (htmldate): a day
-        date = published(tree, {}, {}, fallback.date, timezone)
-    return Extracted(
-        url=canonical,
-        title=title, body=body,
-        author=picked.get("author") or _author(ld, found.by_id, meta, fallback),
-        published_at=date.when, day_only=date.day_only,
-        language=(jsonld.text(ld.get("inLanguage")) or tree.xpath("string(/html/@lang)") or None),
-        refused=tuple(refused),
-    )
+    found.refused = cut + found.refused
+    return html, tree, found
+
+
+def _page_text(tree, html: str, url: str, found):
+    """(body text, trafilatura's document or None). A live blog's updates are read from the page:
+    trafilatura keeps one of them."""
+    if found.live:
+        text = liveblog.updates(tree)
+        if text:
+            return text, None
+    return _trafilatura(html, url)
 
 
 def _canonical(tree, url: str) -> str:
@@ -270,7 +276,7 @@ def _trafilatura(html: str, url: str):
 def _body(text: str, ld: dict, heads: set[str]) -> str:
     """trafilatura's text, or the JSON-LD's own text when longer (`articleBody`; a live blog's
     updates), as paragraphs; without a first paragraph that only repeats the headline."""
-    for candidate in (ld.get("articleBody"), _live_updates(ld)):
+    for candidate in (ld.get("articleBody"), liveblog.jsonld_updates(ld)):
         if isinstance(candidate, str) and len(candidate.split()) > len(text.split()):
             text = candidate
     paragraphs = [p for p in (" ".join(p.split()) for p in re.split(r"\n\s*\n|\n", text)) if p]
@@ -278,17 +284,6 @@ def _body(text: str, ld: dict, heads: set[str]) -> str:
     while len(paragraphs) > 1 and _fold(paragraphs[0]) in repeats:
         paragraphs.pop(0)
     return "\n\n".join(paragraphs)
-
-
-def _live_updates(ld: dict) -> str | None:
-    """A LiveBlogPosting's updates (headline and text each), oldest first, as one text."""
-    updates = ld.get("liveBlogUpdate")
-    if not isinstance(updates, list):
-        return None
-    parts = []
-    for update in sorted((u for u in updates if isinstance(u, dict)), key=lambda u: str(u.get("datePublished"))):
-        parts += [t for t in (jsonld.text(update.get("headline")), update.get("articleBody")) if isinstance(t, str)]
-    return "\n\n".join(parts) or None
 
 
 def _clean(text: str | None) -> str:

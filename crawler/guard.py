@@ -27,7 +27,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.resolver import CachingThreadedResolver
 from twisted.internet.error import DNSLookupError
 
-from trackwire.crawler.policy import Policy, is_private
+from trackwire.crawler.policy import Policy, host_port, is_private
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +60,11 @@ class PolicyMiddleware:
 
     def process_request(self, request, spider=None):
         policy = self.policies.get(request.meta.get("source"))
-        if policy is None:  # robots.txt, asked for a request that passed here
+        if policy is None:
+            # robots.txt, asked for a request that passed here; or, with a shared frontier, a request
+            # of a source this process was not started with: only the scheme can be judged here.
+            if "source" in request.meta and host_port(request.url) is None:
+                raise Refused("bad_scheme", request.url)
             return None
         if request.url in policy.entry_points and not request.meta.get("redirect_urls"):
             return None

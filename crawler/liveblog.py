@@ -7,12 +7,16 @@ shuffles or drops the headings of the rest. For a page whose JSON-LD says
 outermost elements marked as updates (`itemprop=liveBlogUpdate`, or a class or
 id such as `live-post`, `liveblog-update`, `lb-post`), or else the page's
 `<article>` elements when it has several; their headings and paragraphs, in
-order, after the introduction's paragraphs.
+order, after the introduction's paragraphs. When the JSON-LD carries the
+updates' text (`liveBlogUpdate` with `articleBody`), `jsonld_updates` gives it,
+oldest first; crawler.extract takes it when it is the longer text.
 """
 
 from __future__ import annotations
 
 import re
+
+from trackwire.crawler.jsonld import text as ld_text
 
 _UPDATE = re.compile(r"(^|\s)((live-?blog|lb|live)[-_]*(post|update|entry|item)s?|post-update|blog-?post)"
                      r"(?=$|\s|-(?!-)|_(?!_))", re.I)
@@ -53,3 +57,14 @@ def _intro(first) -> list[str]:
             break
         found.append(" ".join(el.text_content().split()))
     return found
+
+
+def jsonld_updates(ld: dict) -> str | None:
+    """A LiveBlogPosting's updates (headline and text each), oldest first, as one text."""
+    updates = ld.get("liveBlogUpdate")
+    if not isinstance(updates, list):
+        return None
+    parts = []
+    for update in sorted((u for u in updates if isinstance(u, dict)), key=lambda u: str(u.get("datePublished"))):
+        parts += [t for t in (ld_text(update.get("headline")), update.get("articleBody")) if isinstance(t, str)]
+    return "\n\n".join(parts) or None

@@ -298,3 +298,16 @@ def test_a_printed_date_in_jsonld_is_read():
 def test_the_host_name_is_a_site_name():
     html = page(title="Steeple drama in Oslo | news.example.org").replace("h1>", "h2>")
     assert extract(html, URL).title == "Steeple drama in Oslo"
+
+
+def test_a_live_blog_whose_updates_are_only_in_its_jsonld_keeps_them():
+    updates = [{"@type": "BlogPosting", "headline": heading, "articleBody": paragraph,
+                "datePublished": f"2024-06-02T{t}:00Z"} for t, heading, paragraph in LIVE_UPDATES]
+    data = {"@type": "LiveBlogPosting", "headline": "Live: Oslo meeting", "liveBlogUpdate": updates}
+    html = (f"<html><head>{ld_script(data)}</head><body><main><h1>Live: Oslo meeting</h1>"
+            "<p>Updates load here as the evening goes on; refresh the page if they do not appear.</p>"
+            "</main></body></html>")
+    expected = []
+    for _, heading, paragraph in sorted(LIVE_UPDATES):
+        expected += [heading, paragraph]
+    assert extract(html, URL).body.split("\n\n") == expected
