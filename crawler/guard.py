@@ -8,11 +8,12 @@ names them. Scrapy's RedirectMiddleware re-sends a redirect as a new request,
 so a 302 from an allowed page to another host, a private address or a `file:`
 URL is refused here, before anything is fetched, robots.txt included.
 
-`GuardedResolver` (Scrapy's TWISTED_DNS_RESOLVER) checks what host names
-resolve to: a name that resolves to a loopback, private or link-local address
-fails to resolve (counted `private_address`), unless that name is an entry
-point's host (the source lives there) or TRACKWIRE_ALLOW_PRIVATE_ADDRESSES is
-set. This covers DNS rebinding to 127.0.0.1 or 169.254.169.254 for every
+`GuardedResolver` (Scrapy's TWISTED_DNS_RESOLVER) checks what hosts resolve
+to (Scrapy's HTTP client resolves literal addresses through it too): a host
+that resolves to a loopback, private or link-local address fails to resolve
+(counted `private_address`), unless that host is an entry point's host (the
+source lives there; TRACKWIRE_ENTRY_HOSTS, set by crawler.run and
+crawler.check) or TRACKWIRE_ALLOW_PRIVATE_ADDRESSES is set. This covers DNS rebinding to 127.0.0.1 or 169.254.169.254 for every
 request the crawler makes. Not covered: requests through a proxy (the proxy
 resolves the name; trackwire sets none), and IPv6-only names (Scrapy's default
 resolver asks for IPv4 only, so they do not resolve at all).
