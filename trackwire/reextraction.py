@@ -74,7 +74,8 @@ def reextract(engine: Engine, *, sources: Iterable[str] = (), since: datetime | 
     with write_session(engine) as session:
         finish_run(session, report.run_id, status="interrupted" if report.interrupted else "ok",
                    stats={"total": report.total, "unchanged": report.unchanged, "requeued": report.requeued,
-                          "failed": report.failed}, errors=[], new=0, updated=report.updated, dropped=0)
+                          "failed": report.failed}, errors=[], new=0, updated=report.updated,
+                   dropped=sum(report.failed.values()))
     return report
 
 
