@@ -12,6 +12,8 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from trackwire.crawler import settings as default_settings
+from trackwire.crawler.pipelines import stop_worker
+from trackwire.crawler.policy import entry_hosts
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import NewsSpider
 from trackwire.store.db import init_db, make_engine, write_session
@@ -32,9 +34,56 @@ class CrawlReport:
     throttled: dict[str, str] = field(default_factory=dict)  # host -> what it answered and how long we waited
 
 
+STOP_GRACE = 10.0  # seconds a stop (time limit, Ctrl-C, SIGTERM) may take before the reactor is stopped
+
+
+class BoundedProcess(CrawlerProcess):
+    """A CrawlerProcess whose every stop ends. Scrapy's graceful stop (time limit, first Ctrl-C or
+    SIGTERM) waits for the downloads in flight, and its reactor shutdown waits for that graceful
+    stop: a download that never ends kept a crawl alive past its time limit and its first SIGTERM.
+    Here, `STOP_GRACE` seconds after the time limit or the first signal (at once on a second
+    signal), the reactor is crashed (stopped without waiting) and the worker threads stopped;
+    `forced` then says why ("closespider_timeout" or "shutdown") for the run record. Every story
+    already stored stays: each is its own transaction, finished before the worker thread stops."""
+
+    forced: str | None = None
+
+    def arm(self, timeout: float) -> None:
+        from twisted.internet import reactor
+
+        reactor.callLater(timeout + STOP_GRACE, self._force, "closespider_timeout")
+
+    def _signal_shutdown(self, signum, frame) -> None:
+        from twisted.internet import reactor
+
+        super()._signal_shutdown(signum, frame)
+        reactor.callFromThread(reactor.callLater, STOP_GRACE, self._force, "shutdown")
+
+    def _signal_kill(self, signum, frame) -> None:
+        from twisted.internet import reactor
+
+        super()._signal_kill(signum, frame)
+        reactor.callFromThread(self._force, "shutdown")
+
+    def _force(self, reason: str) -> None:
+        from twisted.internet import reactor
+
+        if reactor.running:
+            self.forced = self.forced or reason
+            reactor.crash()
+
+    def finish(self) -> None:
+        """After a forced stop: stop the threads the reactor's shutdown would have stopped."""
+        from twisted.internet import reactor
+
+        if self.forced:
+            stop_worker()
+            reactor.getThreadPool().stop()
+
+
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
                     download_timeout: int = 30, redis_url: str | None = None,
-                    redis_prefix: str = "trackwire") -> Settings:
+                    redis_prefix: str = "trackwire", allow_private: bool = False) -> Settings:
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("TRACKWIRE_DB", db)
@@ -47,6 +96,7 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     s.set("ROBOTSTXT_OBEY", obey_robots)
     s.set("CLOSESPIDER_TIMEOUT", timeout)
     s.set("DOWNLOAD_TIMEOUT", download_timeout)
+    s.set("TRACKWIRE_ALLOW_PRIVATE_ADDRESSES", allow_private)
     if redis_url:  # several crawl processes share one queue and duplicate filter (crawler.frontier)
         s.set("SCHEDULER", "trackwire.crawler.frontier.RoundScheduler")
         s.set("TRACKWIRE_REDIS_URL", redis_url)
@@ -60,13 +110,19 @@ def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | 
     with write_session(engine) as session:
         run_id = start_run(session, "crawl")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-    process = CrawlerProcess(settings)
+    settings.set("TRACKWIRE_ENTRY_HOSTS", entry_hosts(sources))
+    process = BoundedProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources, max_articles=max_articles)
+    if settings.getfloat("CLOSESPIDER_TIMEOUT"):
+        process.arm(settings.getfloat("CLOSESPIDER_TIMEOUT"))
     try:
         process.start()
     finally:
+        process.finish()
         stats = crawler.stats.get_stats() if crawler.stats else {}
+        if process.forced and stats.get("finish_reason") in (None, "shutdown"):
+            stats["finish_reason"] = process.forced
         report = _report(run_id, stats, sources)
         with write_session(engine) as session:
             for source in sources:

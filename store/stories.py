@@ -36,15 +36,20 @@ class StoryIn:
     extra: dict = field(default_factory=dict)
 
 
-def upsert_story(session: Session, story: StoryIn) -> str:
-    """Insert or update by key. Returns "new", "updated" or "unchanged".
+def upsert_story(session: Session, story: StoryIn, *, same_source: bool = False) -> str:
+    """Insert or update by key. Returns "new", "updated", "unchanged", or "refused".
 
     A changed text drops the old tags (their offsets no longer hold) so the
-    story is tagged again.
+    story is tagged again. With `same_source` (a crawl), a story stored under
+    another source is left alone and "refused" returned: no source overwrites
+    another's story; only that source, `trackwire reextract` or an explicit
+    `ingest` may change it.
     """
     digest = content_hash(story.text)
     row = session.exec(select(Story).where(Story.key == story.key)).first()
     status = "new"
+    if row is not None and same_source and row.source != story.source:
+        return "refused"
     if row is None:
         row = Story(key=story.key)
     elif row.content_hash == digest and row.title == story.title:

@@ -51,7 +51,7 @@ def crawl_settings(redis_url: str | None = None):
     s = STATE.settings
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
                                obey_robots=s.obey_robots, timeout=s.crawl_timeout, download_timeout=s.download_timeout,
-                               redis_url=redis_url,
+                               redis_url=redis_url, allow_private=s.allow_private_addresses,
                                redis_prefix=s.redis_prefix)
     if STATE.debug:
         settings.set("LOG_LEVEL", "DEBUG")

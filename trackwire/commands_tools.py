@@ -74,3 +74,38 @@ def evaluate_cmd(
     if errors:
         errors.write_text("\n".join(problems) + "\n", encoding="utf-8")
         console.print(f"{len(problems)} errors written to {errors}")
+
+
+@app.command()
+def reextract(
+    source: Annotated[Optional[list[str]], typer.Option(help="only this source's stories (repeatable)")] = None,
+    since: Annotated[Optional[str], typer.Option(help="published on or after YYYY-MM-DD")] = None,
+    until: Annotated[Optional[str], typer.Option(help="published before YYYY-MM-DD")] = None,
+    sources: Annotated[Optional[Path], typer.Option(help="sources file, for selectors and time zones")] = None,
+) -> None:
+    """Extract the stored pages again with today's extraction; update the stories that changed.
+
+    A story keeps its key and source; a changed text loses its tags and is tagged again by the
+    next `trackwire tag`. Ctrl-C stops it: what was updated stays.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from trackwire.cli import engine
+    from trackwire.commands_crawl import chosen_sources
+    from trackwire.commands_query import parse_day
+    from trackwire.reextraction import reextract as run
+
+    registry = {s.name: s for s in chosen_sources(sources, [])}
+    columns = (TextColumn("re-extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("reextract", total=None)
+        report = run(engine(), sources=tuple(source or ()), since=parse_day(since, "--since"),
+                     until=parse_day(until, "--until"), registry=registry,
+                     on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    failed = ", ".join(f"{k} {v}" for k, v in sorted(report.failed.items(), key=lambda kv: -kv[1]))
+    console.print(f"re-extracted {report.done} of {report.total} stored pages: {report.updated} updated "
+                  f"({report.requeued} queued for tagging), {report.unchanged} unchanged, "
+                  f"{sum(report.failed.values())} failed" + (f" ({failed})" if failed else ""))
+    if report.interrupted:
+        err.print("[yellow]re-extraction interrupted[/yellow]: the stories updated so far are kept; run it again")
+        raise typer.Exit(130)

@@ -53,6 +53,7 @@ def load_articles() -> list[DemoArticle]:
 
 
 CANONICAL_BASE = "https://demo.trackwire.test"
+CANONICAL_HOST = "demo.trackwire.test"  # in the demo source's allowed_domains: its canonical links are its own
 
 
 def render_article(a: DemoArticle, base: str = CANONICAL_BASE) -> str:
@@ -200,6 +201,6 @@ name = "{name}"
 homepage = "{self.base}/"
 feeds = ["{self.base}/feed.xml"]
 sitemaps = ["{self.base}/sitemap.xml"]
-allowed_domains = ["127.0.0.1"]
+allowed_domains = ["127.0.0.1", "{CANONICAL_HOST}"]
 article_pattern = "/news/\\\\d{{4}}/\\\\d{{2}}/"
 """
