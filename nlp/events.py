@@ -82,7 +82,7 @@ def resolve(doc: Doc, raw: list[Span]) -> list[EventMention]:
         indoor = "indoor" in text[max(0, span.start_char - 40):span.end_char + 30].lower() or None
         end = span.end_char - 1 if text[span.end_char - 1] == "." else span.end_char  # "100m." at a full stop
         found.append(EventMention(span.start_char, end, code, sex, indoor))
-    return found
+    return sorted(found + doubles(text, found), key=lambda e: e.start)
 
 
 @dataclass(slots=True)
@@ -152,6 +152,23 @@ def _sex(doc: Doc, span: Span) -> str | None:
         if word in SEX_WORDS:
             return SEX_WORDS[word]
     return None
+
+
+DOUBLE = re.compile(r"\b(\d{2,5})m?[-–/](\d{2,5})m\b")
+FLAT = {60, 100, 150, 200, 300, 400, 600, 800, 1000, 1500, 2000, 3000, 5000, 10000}
+
+
+def doubles(text: str, taken: list[EventMention]) -> list[EventMention]:
+    """"the 200m-400m double", "the 800/1500m": both distances, where no pattern matched them."""
+    found = []
+    for m in DOUBLE.finditer(text):
+        if any(e.start < m.end() and m.start() < e.end for e in taken):
+            continue
+        for group in (1, 2):
+            if int(m.group(group)) in FLAT:
+                found.append(EventMention(m.start(group), m.end(group) + (1 if group == 2 else 0),
+                                          f"{int(m.group(group))}m", None, None))
+    return found
 
 
 def uncoded(text: str) -> list[tuple[int, int]]:

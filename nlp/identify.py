@@ -25,7 +25,7 @@ from spacy.tokens import Doc
 from trackwire.nlp.names import drop_things, extend, headline_only, layout_names, model_names, registry_names
 from trackwire.nlp.people import Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
 from trackwire.nlp.registry import Entry, Registry, one_person
-from trackwire.nlp.text import fold
+from trackwire.nlp.text import UPPER, fold
 
 SPEECH_AFTER = re.compile(r"^(?:['’]s\b|\s+(?:said|says|added|told|admitted|insisted|explained|won|clocked|ran|"
                           r"threw|jumped|finished|took)\b)")
@@ -157,7 +157,7 @@ def add_bare_surnames(text: str, people: list[Person]) -> list[Person]:
         if " " in p.name and not INITIAL.match(p.name):
             known.setdefault(p.surname, p)
     taken = [(s, e) for p in people for s, e in p.mentions]
-    for m in re.finditer(r"\b[A-Z][\w'’-]+", text):
+    for m in re.finditer(rf"\b[{UPPER}][\w'’-]+", text):
         c = clean_candidate(m.group(0), m.start(), m.end())
         if c is None or " " in c.text:
             continue

@@ -42,12 +42,12 @@ MARK_RE = re.compile(
     | (?P<series>(?<![\d.:-])\d{{2,3}}\.\d(?:[-/]\d{{2,3}}\.\d){{2,}}(?![\d.]))
     | (?P<clock>\b\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?:\.\d{{1,3}})?)(?![\d:])(?!s\b)
         (?!\s*(?:[ap]\.?m\b|GMT|BST|CET|CEST|local|o'clock))
+    | (?P<hyphen>\b{_NUMW})-(?P<hunit>second|metre|meter|minute|hour)\s+(?:barrier|bar)\b
     | (?P<secs>\b\d{{1,3}}\.\d{{1,3}})\s*{_SEC}(?![a-z])
     | (?P<intsecs>(?<![\d.,-])\b\d{{1,3}})\s*(?:-\s*)?(?:seconds?|secs?\b|sec\b)(?![a-z])
     | (?P<mins>(?<![\d.,-])\b\d{{2,3}})\s+(?:minutes|mins)\b
     | (?P<metres>(?<![£$€\d.])\b\d{{1,3}}(?:\.\d{{1,2}})?)\s*-?\s*{_METRES}(?![a-z/²])
     | (?P<points>\b\d{{1,2}},?\d{{3}})\s*(?:points|pts)\b
-    | (?P<hyphen>\b{_NUMW})-(?P<hunit>second|metre|meter|minute|hour)\s+(?:barrier|bar)\b
     | (?P<sub>(?<=\bsub-)\d{{1,2}}(?::\d{{2}})?)(?![\d.:])
     | (?P<bare>(?<![\d.,:£$€])\d{{1,2}}\.\d{{2}})(?P<fused>\d)?(?!\d|[.,]\d|%)
         (?!\s*(?:[ap]\.?m\b|million|bn|billion|per\s?cent|%|km|kg|miles?|ft|feet|inch))
@@ -65,6 +65,8 @@ _BARE_CONTEXT = re.compile(
 )
 _BRACKET_CONTEXT = re.compile(r"(?:[A-Za-z.)'’]\s*\(\s*(?:both\s+|all\s+)?|\(\s*)$")
 _RESULT_CONTEXT = re.compile(r"[A-Z][\w'’.-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s*[,:–-]\s*$")
+_NAME_THEN = re.compile(r"[A-Z][a-z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s+$")
+_RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z])")
 _BARE_AFTER = re.compile(r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
                          r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b", re.I)
 _TIME_BEFORE = re.compile(r"(?:\bin|\bof|clocked|clocking|timed|ran|run|with)\s*(?:a\s+|an\s+)?$", re.I)
@@ -224,7 +226,8 @@ def _metres(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float,
 
 def _bare(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float, str]]:
     before = _before(text, m)
-    results_line = bool(_BRACKET_CONTEXT.search(before) or _RESULT_CONTEXT.search(before))
+    results_line = bool(_BRACKET_CONTEXT.search(before) or _RESULT_CONTEXT.search(before) or
+                        (_NAME_THEN.search(before) and _RESULT_END.match(text[m.end():m.end() + 3])))
     if not (results_line or _BARE_CONTEXT.search(before) or _BARE_AFTER.match(text[m.end():m.end() + 40])
             or _FLAG_RE.match(text[m.end():m.end() + 12]) or _WIND_RE.match(text[m.end():m.end() + 12])):
         return []
@@ -252,7 +255,8 @@ def _excluded(text: str, m: re.Match) -> bool:
     after = text[m.end():m.end() + 25]
     if _MARGIN_BEFORE.search(before):
         return True
-    if _MARGIN_AFTER.match(after) and not (_TIME_BEFORE.search(before) and (m.group("clock") or m.group("bare"))):
+    if _MARGIN_AFTER.match(after) and not (_TIME_BEFORE.search(before) or _RESULT_CONTEXT.search(before) or
+                                           re.search(r"\)\s*$", before)):
         return True  # "0.02 seconds ahead" is a margin; "won in 4:20.15 ahead of Andrews" is a time
     if m.group("clock") and ":" in m.group("clock") and "." not in m.group("clock"):
         return bool(re.search(r"\b(?:at|from|until|by|before|after|around|about)\s+$", before, re.IGNORECASE))

@@ -27,11 +27,13 @@ from spacy.tokens import Doc
 
 from trackwire.nlp.people import PARTICLES, Candidate, clean_candidate
 from trackwire.nlp.registry import Registry
+from trackwire.nlp.text import UPPER
 
 NAME_LABELS = {"PERSON"}
 RESCUE_LABELS = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "EVENT", "LAW", "LANGUAGE"}
-CAP = r"[A-Z][\w-]*(?:['’][A-Z][\w-]*)?"  # "O’Donnell", "Sha’Carri"; not "Ireland's"
-NAME = rf"{CAP}(?:\s+(?:(?:van|de|der|den|da|di|dos|das|du|del|von|ter|le|la|el|al|bin|ben)\s+)*{CAP}){{1,3}}"
+U = f"[{UPPER}]"
+CAP = rf"{U}[\w-]*(?:['’]{U}[\w-]*)?"  # "O’Donnell", "Sha’Carri", "Čeh"; not "Ireland's"
+NAME = rf"{CAP}(?:[ \t]+(?:(?:van|de|der|den|da|di|dos|das|du|del|von|ter|le|la|el|al|bin|ben)[ \t]+)*{CAP}){{1,3}}"
 NAME_RUN = re.compile(NAME)
 THING_AFTER = re.compile(r"^\s*(?:Stadium|Arena|Award|Awards|Trophy|Memorial|Games|Grand Prix|Classic|Invitational|"
                          r"Centre|Center|Foundation|Cup|Prize|Dream Mile|Meeting|Lecture|Bowl|Show|Stakes|Club|"
@@ -54,8 +56,11 @@ _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
                             r"qualified|set|smashed|broke|heaved|soared|sprinted|stormed|cruised)\b)")
 _SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admitted|according to)\s+({NAME}|{CAP})\b(?!['’])|"
+                      rf"[\"”’'][ \t]*[-–—]+[ \t]*({NAME})|"
                       rf"({NAME}),\s+who\s+(?:is|was|has|had|won|took|ran|set)\b|"
                       rf"[”\"],?\s*({NAME})\s+(?:said|says|added|adds|told|explained|insisted|admitted)\b")
+_POSSESSOR = re.compile(rf"\b({CAP})['’]s\s+(?:PB|PR|SB|personal best|season's best|best|time|record|mark|win|"
+                        r"victory|throw|jump|leap|clearance|effort|run|heave|score|total)\b")
 _LABEL_LIST = re.compile(r"^[^:\n]{0,40}\b(?:\d[\d,]*\s*(?:m|metres|meters|meter)|hurdles|relay|jump|vault|put|throw|"
                          r"marathon|steeplechase|walk|decathlon|heptathlon)s?\s*:\s*(?P<names>[^;.\n]+)", re.I | re.M)
 
@@ -103,8 +108,11 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
             found.append((m.start(2), m.end(2)))
     for pattern in (_RESULTS, _ATHLETIC_VERB):
         found += [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
+    found += _of_country(text)
+    found += [(m.start(1), m.end(1)) for m in _POSSESSOR.finditer(text)  # "Kerr's PB of 3:27.79"
+              if registry.has_surname(m.group(1))]
     for m in _SPEAKER.finditer(text):  # "said Papadoyiannakis", "Yiannis Papadoyiannakis, who was"
-        group = next(g for g in (1, 2, 3) if m.group(g))
+        group = next(g for g in (1, 2, 3, 4) if m.group(g))
         found.append((m.start(group), m.end(group)))
     for m in _LABEL_LIST.finditer(text):
         start = m.start("names")
@@ -115,6 +123,7 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
                 found.append((offset, offset + len(chunk)))
     found += [(m.start(), m.end()) for m in _INITIAL.finditer(text)]
     found += _enumerated(doc)
+    found += _subject_names(doc, registry)
     places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC", "ORG")]
     out = []
     for s, e in found:
@@ -134,13 +143,53 @@ def _enumerated(doc: Doc) -> list[tuple[int, int]]:
     two of them PERSON ("A B, C D and E F")."""
     text = doc.text
     persons = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
-    two = r"[A-Z][\w'’-]+\s+[A-Z][\w'’-]+"
+    two = rf"{U}[\w'’-]+[ \t]+{U}[\w'’-]+"
     found = []
     for m in re.finditer(rf"{two}(?:\s*,\s*{two})*(?:\s*,?\s+and\s+{two})", text):
         items = [(i.start(), i.end()) for i in re.finditer(two, m.group())]
         items = [(m.start() + s, m.start() + e) for s, e in items]
         if sum((s, e) in persons for s, e in items) >= 2:
             found += items
+    return found
+
+
+def _of_country(text: str) -> list[tuple[int, int]]:
+    """"Ama Owusu of Ghana", "Lena Voss from Germany": a name and the country an athlete represents."""
+    from trackwire.nlp.refer import countries
+
+    names = countries()
+    found = []
+    for m in re.finditer(rf"({NAME})[ \t]+(?:of|from)[ \t]+(?:the[ \t]+)?({U}[\w'’ -]{{1,30}}?)(?=[\s,.;:)]|$)", text):
+        if m.group(2).strip().lower() in names:
+            found.append((m.start(1), m.end(1)))
+    return found
+
+
+def _subject_names(doc: Doc, registry: Registry) -> list[tuple[int, int]]:
+    """Two or three capitalised words opening a sentence, before its verb, whose first word is a given
+    name the registry knows: "Tomas Ferrand held off ..." names a person whatever the model says."""
+    found = []
+    text = doc.text
+    starts = {0} | {m.end() for m in re.finditer(r"\n+|(?<=[.!?])\s+", text)}
+    for start in sorted(starts):
+        span = doc.char_span(start, min(len(text), start + 60), alignment_mode="contract")
+        if span is None:
+            continue
+        words = []
+        for t in span:
+            if "\n" in t.text_with_ws and words:
+                words.append(t)
+                break
+            if not t.is_space:
+                words.append(t)
+        words = words[:4]
+        if len(words) < 3 or not registry.is_given_name(words[0].text):
+            continue
+        for n in (2, 3):
+            if len(words) > n and all(w.text[:1].isupper() and w.is_alpha for w in words[:n]) and \
+                    words[n].tag_ in ("VBD", "VBZ", "MD") or (len(words) > n and words[n].lemma_ == "have"):
+                found.append((words[0].idx, words[n - 1].idx + len(words[n - 1])))
+                break
     return found
 
 
@@ -162,11 +211,11 @@ def extend(doc: Doc, c: Candidate, registry: Registry) -> Candidate:
     after it ("dos Santos"), an O'/Mc- word, or a capitalised word before it when the wider
     name is the registry's ("Doudai Ismail Abakar")."""
     text = doc.text
-    tail = re.match(r"(\s+(?:(?:van|de|der|den|da|di|dos|das|du|del|von|ter|le|la|el|al|bin|ben)\s+)+[A-Z][\w'’-]+"
-                    r"|\s+O['’][A-Z][\w'’-]+|['’][A-Z][\w'’-]+)", text[c.end:c.end + 40])
+    tail = re.match(rf"([ \t]+(?:(?:van|de|der|den|da|di|dos|das|du|del|von|ter|le|la|el|al|bin|ben)[ \t]+)+{U}[\w'’-]+"
+                    rf"|[ \t]+O['’]{U}[\w'’-]+|['’]{U}[\w'’-]+)", text[c.end:c.end + 40])
     if tail:
         c = Candidate(c.start, c.end + tail.end(), text[c.start:c.end + tail.end()])
-    head = re.search(r"(?<![\w'’.-])([A-Z][a-z][\w'’-]+)\s+$", text[max(0, c.start - 30):c.start])
+    head = re.search(rf"(?<![\w'’.-])({U}[a-z][\w'’-]+)[ \t]+$", text[max(0, c.start - 30):c.start])
     if head:
         wider = text[c.start - len(head.group(0)):c.end]
         if registry.lookup(wider) and not registry.lookup(c.text):

@@ -377,6 +377,11 @@ class Owners:
             names = [n for n in topic if n not in names] + names
         return names
 
+    def _object(self, a: Named) -> bool:
+        """The mention is the object of a verb or a preposition ("held off Bruno Lacasse to win")."""
+        span = self.doc.char_span(a.start, a.end, alignment_mode="expand")
+        return span is not None and span.root.dep_ in ("dobj", "pobj", "iobj")
+
     def _described(self, lo: int, start: int) -> bool:
         """The sentence opens with a description as its subject: "The 22-year-old hit the front ..."."""
         span = self.doc.char_span(lo, start, alignment_mode="contract")
@@ -395,7 +400,7 @@ class Owners:
         lo, hi = sentence_bounds(self.text, start)
         if not any(lo <= a.start < start for a in self.athletes) and self._described(lo, start):
             return self._topic(lo)  # "The 29-year-old clocked 1:18:55"
-        before = {a.name: a for a in self.athletes if lo <= a.start < start}
+        before = {a.name: a for a in self.athletes if lo <= a.start < start and not self._object(a)}
         after = [a for a in self.athletes if end <= a.start < hi]
         if len(before) == 1 and not after and self._fits(next(iter(before.values()))):
             return list(before)

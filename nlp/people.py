@@ -79,7 +79,7 @@ def clean_candidate(text: str, start: int, end: int) -> Candidate | None:
     possessive = re.search(r"['’]s$|(?<=s)['’]$", text)
     if possessive:
         text, end = text[:possessive.start()], end - len(possessive.group(0))
-    while " " in text and text.split()[0].lower() in TITLES:
+    while " " in text and (text.split()[0].lower().strip("'’") in TITLES or _demonym(text)):
         cut = len(text.split()[0])
         trimmed = text[cut:].lstrip()
         start += len(text) - len(trimmed)
@@ -87,6 +87,21 @@ def clean_candidate(text: str, start: int, end: int) -> Candidate | None:
     if not text or any(ch.isdigit() for ch in text) or not text[0].isupper():
         return None
     return Candidate(start, end, text)
+
+
+NAME_LIKE_DEMONYMS = {"dane", "finn", "pole", "turk", "swede", "kiwi", "scot", "brit", "german", "french", "english"}
+
+
+def _demonym(text: str) -> bool:
+    """"Kenyan Otieno", "Scotsman Ian Doe": a nationality before a name is a description, not a name
+    (one that is also a given name, "Dane Bird-Smith", only when a full name follows it)."""
+    from trackwire.nlp.refer import demonyms
+
+    first, *rest = text.split()
+    word = first.lower()
+    if word not in demonyms():
+        return False
+    return word not in NAME_LIKE_DEMONYMS or len(rest) >= 2
 
 
 def group_people(candidates: list[Candidate]) -> list[Person]:

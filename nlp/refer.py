@@ -30,6 +30,27 @@ UNNAMED = re.compile(r"\b(?:spokes(?:man|woman|person)|statement|source|sources|
 
 
 @lru_cache(maxsize=1)
+def countries() -> dict[str, str]:
+    """nlp/data/countries.tsv: country name (folded case) -> IOC code."""
+    text = resources.files("trackwire.nlp").joinpath("data", "countries.tsv").read_text(encoding="utf-8")
+    rows = [line.split("\t") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return {name.strip().lower(): code for code, names in rows for name in names.split("|")}
+
+
+def country_near(text: str, start: int, end: int) -> str | None:
+    """The country a story gives right beside a name: "Ama Owusu of Ghana", "Ghana's Ama Owusu",
+    "Ama Owusu (GHA)"."""
+    names = countries()
+    after = re.match(r"\s*(?:,\s*)?(?:of|from)\s+(?:the\s+)?([A-Z][\w'’ -]{1,30}?)\b(?=[\s,.;:)]|$)", text[end:end + 40])
+    before = re.search(r"([A-Z][\w'’ -]{1,30}?)['’]s\s+$", text[max(0, start - 35):start])
+    code = re.match(r"\s*\(([A-Z]{3})\)", text[end:end + 8])
+    for m in (after, before):
+        if m and m.group(1).strip().lower() in names:
+            return names[m.group(1).strip().lower()]
+    return code.group(1) if code and code.group(1) in set(names.values()) else None
+
+
+@lru_cache(maxsize=1)
 def demonyms() -> dict[str, frozenset[str]]:
     """nlp/data/demonyms.tsv: nationality or region word -> IOC codes."""
     text = resources.files("trackwire.nlp").joinpath("data", "demonyms.tsv").read_text(encoding="utf-8")
@@ -57,6 +78,12 @@ class Referents:
         self.doc, self.text = doc, doc.text
         self.quotes = quotes
         self.people = sorted([p for p in people if not self._quoted(p.start)], key=lambda p: p.start)
+        known = {p.name: p.country for p in self.people if p.country}
+        for p in self.people:  # the story's word where the registry has none
+            p.country = p.country or known.get(p.name) or country_near(self.text, p.start, p.end)
+            known.setdefault(p.name, p.country)
+        for p in self.people:
+            p.country = p.country or known.get(p.name)
 
     def _quoted(self, pos: int) -> bool:
         return any(s <= pos < e for s, e in self.quotes)

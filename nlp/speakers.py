@@ -57,8 +57,10 @@ class Attributor:
         end = self._clause_end(start)
         after = self.text[start:end]
         dash = re.match(r"^\s*[-–—]+\s*", after)
-        if dash and self.refs.at(start + dash.end()):
-            return self.refs.at(start + dash.end()).name
+        if dash:
+            named = [p for p in self.refs.people if start + dash.end() <= p.start < end]
+            if named:
+                return named[0].name
         span = self.doc.char_span(start, end, alignment_mode="contract")
         if span is None or not len(span):
             return None
@@ -161,7 +163,7 @@ class Attributor:
                 return earlier[-1]
         if i and self.quotes[i - 1].paragraph == q.paragraph:
             return done[i - 1]
-        return self._reported(q) or self._narrated(q)
+        return self._reported(q) or self._narrated(q) or self._narrated_inline(q)
 
     def _continued(self, i: int) -> bool:
         """The paragraph before this one is speech (it holds the previous quote, or ends in it)."""
@@ -190,6 +192,19 @@ class Attributor:
         p_lo, p_hi = paragraph_bounds(self.text, lo - 2)
         named = [p for p in self.refs.people if p_lo <= p.start < p_hi and p.athlete]
         return named[0].name if named else None
+
+    def _narrated_inline(self, q: QuoteSpan):
+        """"Tess Orlov won in Berlin. "The first half was calm ..."": a first-person quote right after a
+        sentence of its paragraph about an athlete."""
+        if not re.search(r"\b(?:I|my|me|I'm|I’m|I've|I’ve)\b", q.text(self.text)):
+            return None
+        lo, _ = sentence_bounds(self.text, q.start)
+        p_lo, _ = paragraph_bounds(self.text, q.start)
+        if lo <= p_lo or self.text[lo:q.start].strip(" \"“”'‘"):
+            return None
+        s_lo, s_hi = sentence_bounds(self.text, lo - 1)
+        return self.refs._subject(s_lo, s_hi, None) or next(
+            (p.name for p in self.refs.people if s_lo <= p.start < s_hi and p.athlete), None)
 
     # ------------------------------------------------------------ layout
 

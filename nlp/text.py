@@ -5,6 +5,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+# Upper-case letters a name may start with, for regular expressions: ASCII, Latin-1 and Latin
+# Extended-A/B ("Čeh", "Łukasz", "Ørsted").
+UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
+
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "ß": "ss",
                        "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'"})
 
