@@ -115,10 +115,16 @@ def test_demo_prints_its_summary(db_path):
     assert f"trackwire --db {db_path} serve" in " ".join(result.stdout.split())  # rich may wrap the long path
 
 
-def test_eval_on_the_dev_gold_prints_scores(db_path):
+def test_eval_on_the_dev_gold_prints_scores_and_writes_errors_with_a_header(db_path, tmp_path):
     gold = shared("gold", "dev.jsonl")
-    result = trackwire("eval", str(gold), "--baseline", db=db_path)
+    errors = tmp_path / "errors.tsv"
+    result = trackwire("eval", str(gold), "--baseline", "--errors", str(errors), db=db_path)
     assert result.returncode == 0, result.stderr
+    lines = errors.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "article\terror\tvalue"
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    names = [line.split("\t")[2] for line in lines[1:] if line.split("\t")[1].endswith("athlete")]
+    assert names and all(name != name.lower() for name in names)  # as the gold and the tagger spell them
     for field in ("athletes", "events", "marks", "quotes", "performances", "speaker accuracy", "stock model"):
         assert field in result.stdout
 

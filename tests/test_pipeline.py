@@ -49,14 +49,17 @@ def test_version_is_recorded():
     assert TAGGER_VERSION
 
 
-FLOORS = {"athletes": 0.95, "events": 0.95, "marks": 0.95, "quotes": 0.93, "performances": 0.75}
+FLOORS = {"athletes": 0.95, "events": 0.95, "marks": 0.95, "quotes": 0.95, "performances": 0.85}
+SPEAKER_FLOOR = 0.92
 
 
-def test_dev_gold_meets_the_floors(nlp):
+@pytest.mark.parametrize("gold", ["dev.jsonl", "modern-dev.jsonl"])
+def test_gold_meets_the_floors(nlp, gold):
+    """The floors of issue 12 on each visible gold file, scored as the tagging guide scores."""
     from trackwire.nlp.evaluate import evaluate
 
-    rows = [json.loads(line) for line in shared("gold", "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in shared("gold", gold).read_text(encoding="utf-8").splitlines()]
     scores, speaker = evaluate(rows, list(tag_texts(nlp, [r["text"] for r in rows])))
     below = {f: round(scores[f].f1, 3) for f, floor in FLOORS.items() if scores[f].f1 < floor}
     assert not below, f"F1 below the floor: {below}"
-    assert speaker.recall >= 0.90, f"speaker accuracy {speaker.recall:.3f} < 0.90"
+    assert speaker.recall >= SPEAKER_FLOOR, f"speaker accuracy {speaker.recall:.3f} < {SPEAKER_FLOOR}"

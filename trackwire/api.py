@@ -244,6 +244,18 @@ class Store(Browsing):
                                     batch_size=s.tag_batch, on_progress=on_progress)
         return TagReport(tagged=done, pending_before=before)
 
+    def reextract(self, *, sources: Sequence[str] = (), since: DateLike = None, until: DateLike = None,
+                  registry: dict | None = None, on_progress: Callable[[int, int], None] | None = None):
+        """Extract the stored raw pages again with today's extraction and update the stories whose
+        fields changed (key and source kept; a changed text is queued for tagging). `registry` maps a
+        source name to its entry of the sources file (selectors, time zone). Returns the counts
+        (trackwire.reextraction.ReextractReport); Ctrl-C ends it early with what was updated kept."""
+        from trackwire.reextraction import reextract
+
+        lo, hi = _window(since, until)
+        return reextract(self.engine, sources=tuple(sources), since=lo, until=hi, registry=registry,
+                         on_progress=on_progress)
+
     # ------------------------------------------------------------ runs and health
 
     def runs(self, limit: int = 20) -> list[Run]:

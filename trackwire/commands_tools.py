@@ -72,7 +72,9 @@ def evaluate_cmd(
     table, problems = score_table(rows, runs)
     console.print(table)
     if errors:
-        errors.write_text("\n".join(problems) + "\n", encoding="utf-8")
+        from trackwire.nlp.evaluate import HEADER
+
+        errors.write_text("\n".join([HEADER, *problems]) + "\n", encoding="utf-8")
         console.print(f"{len(problems)} errors written to {errors}")
 
 
@@ -90,18 +92,15 @@ def reextract(
     """
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from trackwire.cli import engine
+    from trackwire.cli import store
     from trackwire.commands_crawl import chosen_sources
-    from trackwire.commands_query import parse_day
-    from trackwire.reextraction import reextract as run
 
     registry = {s.name: s for s in chosen_sources(sources, [])}
     columns = (TextColumn("re-extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("reextract", total=None)
-        report = run(engine(), sources=tuple(source or ()), since=parse_day(since, "--since"),
-                     until=parse_day(until, "--until"), registry=registry,
-                     on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+        report = store().reextract(sources=tuple(source or ()), since=since, until=until, registry=registry,
+                                   on_progress=lambda done, total: progress.update(task, completed=done, total=total))
     failed = ", ".join(f"{k} {v}" for k, v in sorted(report.failed.items(), key=lambda kv: -kv[1]))
     console.print(f"re-extracted {report.done} of {report.total} stored pages: {report.updated} updated "
                   f"({report.requeued} queued for tagging), {report.unchanged} unchanged, "
