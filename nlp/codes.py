@@ -32,6 +32,8 @@ def event_codes() -> frozenset[str]:
 def _codes_of(pattern_id: str) -> list[str]:
     """The codes a pattern id can give (nlp/events.py resolves "km:" and "road:" by context)."""
     kind, _, value = pattern_id.partition(":")
+    if kind == "shot":
+        return ["shot put"]
     if kind == "bare":
         return [value]
     if kind == "km":

@@ -5,14 +5,16 @@ spans to `doc.spans`. Rules and lists are data files beside this module.
 
 from __future__ import annotations
 
+import itertools
 import json
 from importlib import resources
 
 from spacy.language import Language
-from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from trackwire.nlp.text import text_of
 from trackwire.nlp.codes import PatternError
 from trackwire.nlp.events import resolve, uncoded
 from trackwire.nlp.performances import performances
@@ -77,23 +79,42 @@ def make_events(nlp: Language, name: str, patterns: list[dict] | None) -> "Event
 
 
 class EventTagger:
-    """Event mentions from span_ruler patterns, resolved by the rules of nlp/events.py."""
+    """Event mentions from the token patterns (expanded into phrases for spaCy's PhraseMatcher, which
+    looks each token up once instead of testing every pattern), resolved by nlp/events.py."""
 
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
         self.name = name
-        self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key="athletics_events_raw",
-                               spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")(),
-                               validate=True)
-        self.ruler.add_patterns(patterns)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for code, phrases in expand_patterns(patterns).items():
+            self.matcher.add(code, [Doc(nlp.vocab, words=words) for words in phrases])
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = self.ruler(doc)
-        found = resolve(doc, list(doc.spans.pop("athletics_events_raw", [])))
-        spans = [doc.char_span(e.start, e.end, alignment_mode="expand") for e in found]
-        doc.spans["events"] = [s for s in spans if s is not None]
+        spans = [Span(doc, start, end, label=self.matcher.vocab.strings[key])
+                 for key, start, end in self.matcher(doc)]
+        raw = sorted(filter_spans(spans), key=lambda s: s.start)  # the longest of overlapping matches
+        found = resolve(doc, raw)
+        chars = [doc.char_span(e.start, e.end, alignment_mode="expand") for e in found]
+        doc.spans["events"] = [s for s in chars if s is not None]
         data(doc)["events"] = [e.as_dict() for e in found]
-        data(doc)["uncoded"] = uncoded(doc.text)
+        data(doc)["uncoded"] = uncoded(text_of(doc))
         return doc
+
+
+def expand_patterns(patterns: list[dict]) -> dict[str, list[list[str]]]:
+    """Token patterns ({"LOWER": ...}, {"ORTH": ...}, "OP": "?") as the lower-case word sequences they
+    match, by id."""
+    out: dict[str, list[list[str]]] = {}
+    for row in patterns:
+        options = []
+        for token in row["pattern"]:
+            value = token.get("LOWER", token.get("ORTH"))
+            words = value["IN"] if isinstance(value, dict) else [value]
+            options.append([w.lower() for w in words] + ([None] if token.get("OP") == "?" else []))
+        for combo in itertools.product(*options):
+            words = [w for w in combo if w is not None]
+            if words:
+                out.setdefault(row["id"], []).append(words)
+    return out
 
 
 # ---------------------------------------------------------------- marks
@@ -105,7 +126,7 @@ def make_marks(nlp: Language, name: str) -> "MarkTagger":
 
 class MarkTagger:
     def __call__(self, doc: Doc) -> Doc:
-        marks = find_marks(doc.text, [(ev["start"], ev["event"]) for ev in data(doc)["events"]])
+        marks = find_marks(text_of(doc), [(ev["start"], ev["event"]) for ev in data(doc)["events"]])
         data(doc)["marks"] = [m.as_dict() for m in marks]
         spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in marks]
         doc.spans["marks"] = [s for s in spans if s is not None]
@@ -160,7 +181,7 @@ class QuoteTagger:
 
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
-        text = doc.text
+        text = text_of(doc)
         quotes = find_quotes(text, keep_short=True)
         people = [Person(s, e, p["name"], kind == "athletes", p.get("sex"), p.get("country"), tuple(p.get("events") or ()))
                   for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]

@@ -22,17 +22,24 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span
 
+from trackwire.nlp.text import text_of
+
 UNITS = {"m", "m.", "metres", "meters", "metre", "meter"}
 SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "boys": "men", "girls": "women",
              "mens": "men", "womens": "women", "man": "men", "woman": "women"}
 SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another",
-                  "through", "passing", "past", "reaching", "by", "at", "after", "around", "until",
+                  "through", "passing", "past", "reaching", "reached", "by", "at", "after", "around", "until",
                   "halfway", "within", "under", "nearly", "almost", "about", "than"}
 SEGMENT_AFTER = re.compile(r"^\s*(?:to go|to run|to cover|from home|from the (?:line|finish)|left|remaining|mark\b|point\b|split|"
                            r"splits|reps?\b|intervals?|loop|lap\b|laps\b|circuit|course|lead\b|gap\b|"
                            r"of the race|into the race)", re.I)
 RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|meters|lap|"
-                           r"clocked|miler|sprint|sprinter|hurdles?|relay)\b", re.I)
+                           r"clocked|miler|sprint|sprinter|hurdles?|relay|decathlon|heptathlon|decathlete|"
+                           r"heptathlete)\b", re.I)
+OTHER_SPORT_AFTER = re.compile(r"^\s*(?:freestyle|backstroke|breaststroke|butterfly|medley|individual medley|IM\b|"
+                               r"sprint (?:cycling|kayak|canoe)|kayak|canoe|rowing|swim)", re.I)
+FIELD_WORDS = re.compile(r"\b(?:throw|throws|threw|thrown|thrower|putter|heave|heaved|metres|meters|\d+\.\d+m)\b",
+                         re.I)
 WALKING = re.compile(r"\b(?:race[- ]?walk(?:s|er|ers|ing)?|walk(?:s|er|ers|ing)?)\b", re.I)
 CROSS_COUNTRY = re.compile(r"\bcross[- ]countr|\bXC\b", re.I)
 BARE_NEXT = {"and", "or", "in", "at", "title", "titles", "final", "finals", "race", "races", "crown", "gold",
@@ -63,16 +70,16 @@ class EventMention:
 
 def resolve(doc: Doc, raw: list[Span]) -> list[EventMention]:
     """The event mentions that the raw pattern matches stand for, in order."""
-    text = doc.text
+    text = text_of(doc)
     story = _Story(running=bool(RUNNING_WORDS.search(text)), walking=bool(WALKING.search(text)),
-                   cross_country=bool(CROSS_COUNTRY.search(text)))
+                   field=bool(FIELD_WORDS.search(text)))
     found = []
     for span in raw:
         resolved = _code(doc, span, story)
         if resolved is None:
             continue
         span, code = resolved
-        if _is_segment(doc, span, text):
+        if (_distance(code) and _is_segment(doc, span, text)) or OTHER_SPORT_AFTER.match(text[span.end_char:span.end_char + 25]):
             continue
         sex = _sex(doc, span)
         if code == "sprint hurdles":
@@ -89,23 +96,29 @@ def resolve(doc: Doc, raw: list[Span]) -> list[EventMention]:
 class _Story:
     running: bool
     walking: bool
-    cross_country: bool
+    field: bool
 
 
 def _code(doc: Doc, span: Span, story: _Story) -> tuple[Span, str] | None:
-    code = span.id_
+    code = span.label_
     if code.startswith("bare:"):
         nxt = doc[span.end] if span.end < len(doc) else None
-        if nxt is not None and nxt.lower_ in UNITS:  # "the 200m": the number pattern won the overlap
-            return doc[span.end - 1:span.end + 1], code[5:]
-        if not story.running or not _bare_ok(doc, span):
+        if nxt is not None and nxt.lower_ in UNITS:  # "200 m": the number pattern won the overlap
+            return doc[span.start:span.end + 1], code[5:]
+        plural = span[-1].lower_.endswith("s")
+        after_article = span.start > 0 and doc[span.start - 1].lower_ in ("the", "a")
+        if not story.running or not (plural or (after_article and _bare_ok(doc, span))):
             return None
-        return (span[1:] if span[0].lower_ in ("the", "a") else span), code[5:]
+        return span, code[5:]
     if code.startswith("road:"):
         metres = int(code[5:])
         return (span, f"{metres // 1000}km road") if metres % 1000 == 0 else (span, f"{metres}m")
     if code.startswith("km:"):
+        if span[-1].text == "K" and span.end < len(doc) and doc[span.end].text[:1].isupper():
+            return None  # "3 K Obi": a place and an initial in a results line
         return _kilometres(doc, span, int(code[3:]), story)
+    if code == "shot:bare":
+        return (span, "shot put") if story.field else None
     if code == "mile" and _imperial_count(doc, span):
         return None
     return span, code
@@ -116,7 +129,7 @@ def _kilometres(doc: Doc, span: Span, km: int, story: _Story) -> tuple[Span, str
     cross-country story, whose races are run over such distances."""
     if story.walking and km in WALK_KM:
         return span, f"{km}km race walk"
-    sentence = span.sent.text if doc.has_annotation("SENT_START") else doc.text
+    sentence = span.sent.text if doc.has_annotation("SENT_START") else text_of(doc)
     if CROSS_COUNTRY.search(sentence) and "road" not in doc[span.end:span.end + 2].text.lower():
         return None
     return span, f"{km}km road"
@@ -132,9 +145,12 @@ def _imperial_count(doc: Doc, span: Span) -> bool:
 
 def _bare_ok(doc: Doc, span: Span) -> bool:
     nxt = doc[span.end] if span.end < len(doc) else None
-    if span[-1].lower_.endswith("s") and len(span) == 1:
-        return True
     return nxt is None or nxt.is_punct or nxt.lower_ in BARE_NEXT
+
+
+def _distance(code: str) -> bool:
+    """A code that is a distance, which a race segment can share ("the final 200m", "through 5km")."""
+    return bool(re.match(r"^\d+(?:m|km road|km race walk)$", code)) or code == "mile"
 
 
 def _is_segment(doc: Doc, span: Span, text: str) -> bool:

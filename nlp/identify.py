@@ -25,9 +25,9 @@ from spacy.tokens import Doc
 from trackwire.nlp.names import drop_things, extend, headline_only, layout_names, model_names, registry_names
 from trackwire.nlp.people import Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
 from trackwire.nlp.registry import Entry, Registry, one_person
-from trackwire.nlp.text import UPPER, fold
+from trackwire.nlp.text import UPPER, fold, text_of
 
-SPEECH_AFTER = re.compile(r"^(?:['’]s\b|\s+(?:said|says|added|told|admitted|insisted|explained|won|clocked|ran|"
+SPEECH_AFTER = re.compile(r"^(?:\s+(?:said|says|added|told|admitted|insisted|explained|won|clocked|ran|"
                           r"threw|jumped|finished|took)\b)")
 SPEECH_BEFORE = re.compile(r"\b(?:said|says|added|adds|told|explained|insisted|admitted)\s+$")
 INITIAL = re.compile(r"^([A-Z])\.?\s+(\S.*)$")
@@ -50,13 +50,20 @@ class Identifier:
         self.nicknames = load_nicknames() if nicknames is None else nicknames
 
     def people(self, doc: Doc, story_events: set[str]) -> list[Person]:
-        text = doc.text
+        text = text_of(doc)
         candidates = self.candidates(doc)
         people = group_people(candidates)
         people = add_bare_surnames(text, people)
         people = self._given_names(people)
         full = [p for p in people if " " in p.name or self._nickname(p.name)]
         single = [p for p in people if p not in full]
+        for p in full:  # "C Reddaway" in a results line after "Callum Reddaway" in the report
+            initial = INITIAL.match(p.name)
+            if initial:
+                same = [q for q in full if not INITIAL.match(q.name) and q.surname == fold(initial.group(2))
+                        and q.first[:1] == initial.group(1).lower()]
+                if len({q.name for q in same}) == 1:
+                    p.name = same[0].name
         full = [p for p in (self._canonical(text, p, story_events) for p in full) if p is not None]
         by_surname = {q.surname: q for q in full if " " in q.name}
         for p in single:  # "Duplantis" after "Mondo" resolved to Armand Duplantis
@@ -70,7 +77,7 @@ class Identifier:
         return people
 
     def candidates(self, doc: Doc) -> list[Candidate]:
-        text = doc.text
+        text = text_of(doc)
         known = registry_names(text, self.registry) + self._nickname_words(text)
         other = [extend(doc, c, self.registry) for c in model_names(doc, self.registry, self.stopwords)
                  + layout_names(doc, self.registry, self.stopwords)]
@@ -161,7 +168,7 @@ def add_bare_surnames(text: str, people: list[Person]) -> list[Person]:
         c = clean_candidate(m.group(0), m.start(), m.end())
         if c is None or " " in c.text:
             continue
-        person = known.get(fold(c.text))
+        person = known.get(fold(c.text)) or _misspelt(fold(c.text), known)
         if person is None or any(s <= c.start < e for s, e in taken) or THING_AFTER.match(text[c.end:c.end + 20]):
             continue
         person.mentions.append((c.start, c.end))
@@ -169,6 +176,16 @@ def add_bare_surnames(text: str, people: list[Person]) -> list[Person]:
     for p in people:
         p.mentions.sort()
     return people
+
+
+def _misspelt(word: str, known: dict) -> Person | None:
+    """The one person whose surname `word` misspells by a typing slip ("Ingebrigsten")."""
+    from trackwire.nlp.registry import is_typo
+
+    if len(word) < 6:
+        return None
+    found = {id(p): p for surname, p in known.items() if len(surname) >= 6 and is_typo(word, surname)}
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _widest(known: list[Candidate], other: list[Candidate]) -> list[Candidate]:

@@ -46,7 +46,7 @@ MARK_RE = re.compile(
     | (?P<secs>\b\d{{1,3}}\.\d{{1,3}})\s*{_SEC}(?![a-z])
     | (?P<intsecs>(?<![\d.,-])\b\d{{1,3}})\s*(?:-\s*)?(?:seconds?|secs?\b|sec\b)(?![a-z])
     | (?P<mins>(?<![\d.,-])\b\d{{2,3}})\s+(?:minutes|mins)\b
-    | (?P<metres>(?<![£$€\d.])\b\d{{1,3}}(?:\.\d{{1,2}})?)\s*-?\s*{_METRES}(?![a-z/²])
+    | (?P<metres>(?<![£$€\d.])\b\d{{1,3}}(?:\.\d{{1,2}})?)\s*-?\s*{_METRES}(?![a-z/²])(?!\s*(?:per|a)\s+second)
     | (?P<points>\b\d{{1,2}},?\d{{3}})\s*(?:points|pts)\b
     | (?P<sub>(?<=\bsub-)\d{{1,2}}(?::\d{{2}})?)(?![\d.:])
     | (?P<bare>(?<![\d.,:£$€])\d{{1,2}}\.\d{{2}})(?P<fused>\d)?(?!\d|[.,]\d|%)
@@ -60,12 +60,14 @@ MARK_RE = re.compile(
 _BARE_CONTEXT = re.compile(
     r"(?:\bin|\bof|clocked|clocking|ran|run|runs|timed|time|record|best|mark|recorded|posted|leap|jump|"
     r"jumped|leapt|threw|thrown|throw|heave|heaved|cleared|clearance|vaulted|to|with|on|at|exactly|just|"
-    r"only|PB|PR|SB|:)\s*(?:a\s+|an\s+|that\s+|his\s+|her\s+|my\s+|the\s+)?$",
+    r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|:)\s*"
+    r"(?:(?:a|an|that|his|her|my|the|their)\s+(?:[a-z][\w-]*\s+){0,2}?)?$",
     re.IGNORECASE,
 )
 _BRACKET_CONTEXT = re.compile(r"(?:[A-Za-z.)'’]\s*\(\s*(?:both\s+|all\s+)?|\(\s*)$")
 _RESULT_CONTEXT = re.compile(r"[A-Z][\w'’.-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s*[,:–-]\s*$")
 _NAME_THEN = re.compile(r"[A-Z][a-z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s+$")
+_AFTER_BRACKETS = re.compile(r"[A-Z][\w'’.-]+\s*\([^()]{2,40}\)\s*$")  # "Ada Reed (Shaftesbury Barnet) 6.62"
 _RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z])")
 _BARE_AFTER = re.compile(r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
                          r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b", re.I)
@@ -227,6 +229,7 @@ def _metres(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float,
 def _bare(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float, str]]:
     before = _before(text, m)
     results_line = bool(_BRACKET_CONTEXT.search(before) or _RESULT_CONTEXT.search(before) or
+                        _AFTER_BRACKETS.search(before) or
                         (_NAME_THEN.search(before) and _RESULT_END.match(text[m.end():m.end() + 3])))
     if not (results_line or _BARE_CONTEXT.search(before) or _BARE_AFTER.match(text[m.end():m.end() + 40])
             or _FLAG_RE.match(text[m.end():m.end() + 12]) or _WIND_RE.match(text[m.end():m.end() + 12])):

@@ -27,7 +27,7 @@ from spacy.tokens import Doc
 
 from trackwire.nlp.people import PARTICLES, Candidate, clean_candidate
 from trackwire.nlp.registry import Registry
-from trackwire.nlp.text import UPPER
+from trackwire.nlp.text import UPPER, text_of
 
 NAME_LABELS = {"PERSON"}
 RESCUE_LABELS = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "EVENT", "LAW", "LANGUAGE"}
@@ -45,17 +45,19 @@ ORG_WORDS = re.compile(r"\b(?:Harriers?|Striders|Athletics?|AC|Club|TC|Runners|J
                        r"Meeting|Cup|Marathon|Relays|Sport|Sports|News|Press|Times|Telegraph|Guardian|Reuters|AFP|"
                        r"Agency|Radio|TV|Television|Channel|Network|Media|Images|University|College|School|"
                        r"Institute|Laboratories|Laboratory|Lab|Co-operative|Cooperative|Company|Group|Ltd|Inc|Council|"
-                       r"Ministry|Government|Police|Court|Tribunal|Stadium|Arena|Centre|Center)\b")
+                       r"Ministry|Government|Police|Court|Tribunal|Stadium|Arena|Centre|Center|Town|City|United|Rovers|"
+                       r"Wanderers|Albion|Hotspur|FC)\b")
 CREDIT = re.compile(r"\b(?:Writing|Reporting|Editing|Compiled|Additional reporting|Photo|Photos|Picture|Pictures|"
                     r"Image|Images|Video|Words|Story)\s+(?:by|:)\s+$", re.I)
-_POSSESSIVE_COUNTRY = re.compile(rf"\b([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)['’]s\s+({NAME})")
+_POSSESSIVE_COUNTRY = re.compile(rf"\b([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)(?:['’]s|(?<=s)['’])\s+({NAME})")
 _RESULTS = re.compile(rf"({NAME})(?=\s*\((?:[A-Z]{{3}}|[A-Z][\w .'’-]{{1,30}})\)|\s+for\s+[A-Z][\w .'’-]{{1,30}}\s*\(|"
                       rf",\s*\d{{1,2}}[:.]\d|\s*\(\s*\d{{1,2}}[:.]\d)")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.?\s+([A-Z][a-z][\w'’-]+)(?=\s*\(|\s*,?\s*\d|\s+for\s+[A-Z])")
 _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|throws|jumped|leapt|leaped|cleared|"
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
                             r"qualified|set|smashed|broke|heaved|soared|sprinted|stormed|cruised)\b)")
-_SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admitted|according to)\s+({NAME}|{CAP})\b(?!['’])|"
+_SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admitted|according to)\s+"
+                      rf"({NAME}|{CAP}(?![ \t]+[a-z]+[ \t]+{U}))\b(?!['’])|"
                       rf"[\"”’'][ \t]*[-–—]+[ \t]*({NAME})|"
                       rf"({NAME}),\s+who\s+(?:is|was|has|had|won|took|ran|set)\b|"
                       rf"[”\"],?\s*({NAME})\s+(?:said|says|added|adds|told|explained|insisted|admitted)\b")
@@ -100,15 +102,15 @@ def model_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Candi
 
 def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Candidate]:
     """Names the layout of athletics writing gives, whatever the model says."""
-    text = doc.text
+    text = text_of(doc)
     countries = {e.start_char for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")}
     found = []
-    for m in _POSSESSIVE_COUNTRY.finditer(text):
-        if m.start(1) in countries:
+    for m in _POSSESSIVE_COUNTRY.finditer(text):  # "Kenya's X", "Durham's Finlay McAteer", "Riverside Harriers' X"
+        if m.start(1) in countries or registry.is_given_name(m.group(2).split()[0], min_count=1):
             found.append((m.start(2), m.end(2)))
     for pattern in (_RESULTS, _ATHLETIC_VERB):
         found += [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
-    found += _of_country(text)
+    found += _of_country(text, countries, registry)
     found += [(m.start(1), m.end(1)) for m in _POSSESSOR.finditer(text)  # "Kerr's PB of 3:27.79"
               if registry.has_surname(m.group(1))]
     for m in _SPEAKER.finditer(text):  # "said Papadoyiannakis", "Yiannis Papadoyiannakis, who was"
@@ -124,7 +126,7 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
     found += [(m.start(), m.end()) for m in _INITIAL.finditer(text)]
     found += _enumerated(doc)
     found += _subject_names(doc, registry)
-    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC", "ORG")]
+    places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")]
     out = []
     for s, e in found:
         c = clean_candidate(text[s:e], s, e)
@@ -141,7 +143,7 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
 def _enumerated(doc: Doc) -> list[tuple[int, int]]:
     """Every name of a list of two-word names joined by commas and "and", when the model calls at least
     two of them PERSON ("A B, C D and E F")."""
-    text = doc.text
+    text = text_of(doc)
     persons = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
     two = rf"{U}[\w'’-]+[ \t]+{U}[\w'’-]+"
     found = []
@@ -153,14 +155,17 @@ def _enumerated(doc: Doc) -> list[tuple[int, int]]:
     return found
 
 
-def _of_country(text: str) -> list[tuple[int, int]]:
-    """"Ama Owusu of Ghana", "Lena Voss from Germany": a name and the country an athlete represents."""
+def _of_country(text: str, places: set[int], registry: Registry) -> list[tuple[int, int]]:
+    """"Ama Owusu of Ghana", "Lucía Ledesma of Valencia", "Keiran Molloy of Ashfield AC": a name and
+    the country, city or club an athlete represents."""
     from trackwire.nlp.refer import countries
 
     names = countries()
     found = []
     for m in re.finditer(rf"({NAME})[ \t]+(?:of|from)[ \t]+(?:the[ \t]+)?({U}[\w'’ -]{{1,30}}?)(?=[\s,.;:)]|$)", text):
-        if m.group(2).strip().lower() in names:
+        where = m.group(2).strip()
+        if where.lower() in names or m.start(2) in places or ORG_WORDS.search(text[m.start(2):m.start(2) + 40]) \
+                or registry.is_given_name(m.group(1).split()[0], min_count=1):
             found.append((m.start(1), m.end(1)))
     return found
 
@@ -169,7 +174,7 @@ def _subject_names(doc: Doc, registry: Registry) -> list[tuple[int, int]]:
     """Two or three capitalised words opening a sentence, before its verb, whose first word is a given
     name the registry knows: "Tomas Ferrand held off ..." names a person whatever the model says."""
     found = []
-    text = doc.text
+    text = text_of(doc)
     starts = {0} | {m.end() for m in re.finditer(r"\n+|(?<=[.!?])\s+", text)}
     for start in sorted(starts):
         span = doc.char_span(start, min(len(text), start + 60), alignment_mode="contract")
@@ -199,6 +204,8 @@ def _initial_name(text: str) -> bool:
 
 def name_shaped(text: str, stopwords: set[str]) -> bool:
     words = text.split()
+    if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
+        return False  # "AK", "IAAF": an organisation's letters, not a name
     if len(words) > 5 or text.casefold() in stopwords or any(w.casefold().strip("'’") in stopwords for w in words):
         return False
     if ORG_WORDS.search(text):
@@ -210,7 +217,7 @@ def extend(doc: Doc, c: Candidate, registry: Registry) -> Candidate:
     """Widen a candidate over name parts the model cut off: a particle and a capitalised word
     after it ("dos Santos"), an O'/Mc- word, or a capitalised word before it when the wider
     name is the registry's ("Doudai Ismail Abakar")."""
-    text = doc.text
+    text = text_of(doc)
     tail = re.match(rf"([ \t]+(?:(?:van|de|der|den|da|di|dos|das|du|del|von|ter|le|la|el|al|bin|ben)[ \t]+)+{U}[\w'’-]+"
                     rf"|[ \t]+O['’]{U}[\w'’-]+|['’]{U}[\w'’-]+)", text[c.end:c.end + 40])
     if tail:

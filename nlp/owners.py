@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from spacy.tokens import Doc, Span, Token
 
+from trackwire.nlp.text import text_of
 from trackwire.nlp.codes import compatible
 from trackwire.nlp.layout import previous_sentence, sentence_bounds
 
@@ -42,6 +43,7 @@ _RESULT_GAP = re.compile(r"^(?:['’]s?)?\s*(?:\([^()\n]{1,40}\)\s*)?(?:for\s+(?
                          r"[:,–—-]?\s*\(?\s*(?P<both>both\s+|all\s+)?(?:a\s+|an\s+)?$")
 _TEAM_BEFORE = re.compile(r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:\([^()]*\)\s*)?[:,]?\s*\(\s*$|"
                           r"(?:^|\s)[A-Z][\w'’.-]+(?:\s+[A-Z][\w'’.-]+){0,2}\s*(?:\([^()]*\)\s*)?:\s*$")
+_LISTED = re.compile(r"^[^.;]*(?:,|\band\b)[^.;]*$")  # "A, B, C and D clocked 41.91"
 _MAIN_WITH = re.compile(r",\s+with\s+(?:a|an|his|her|their)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
 _PARTICIPLE_GAP = re.compile(r"^(?:['’]s)?(?:\s+of\s+[A-Z][\w'’ -]{1,30}?|\s*\([^()]{1,30}\))?\s*(?:,\s*|\s+\w+ly\s+|\s+)$")
 _ADJACENT_GAP = re.compile(r"^(?:['’]s\s+\w+)?(?:\s*,\s*[^,;:()]{1,60},)?\s*(?:(?:also|then|later|quickly|easily|"
@@ -51,10 +53,11 @@ ATHLETIC_VERBS = {"clocked", "ran", "won", "threw", "jumped", "cleared", "finish
                   "scored", "totalled", "totaled", "raced", "sprinted", "stormed", "cruised", "won"}
 _IN_GAP = re.compile(r"^(?:['’]s)?\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:(?:in|into|to)\s+)?(?:(?:first|second|third|"
                      r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?)?"
-                     r"(?:in|on)\s+(?:a\s+|an\s+)?$", re.I)
+                     r"(?:in|on)\s+(?:(?:a|an|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:of\s+)?)?$", re.I)
 _BY_WITH = re.compile(r"^\s+with\s+(?:a|an|his|her|their|the)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
-_AFTER_OWNER = re.compile(r"^\s*(?:\)\s*)?(?:[,–—-]\s*)?(?:(?:set|run|clocked|achieved|held|thrown|jumped)\s+)?"
-                          r"by\s+(?:[\w'’,-]+\s+){0,3}?$|^\s*[–—-]\s*$", re.I)
+_AFTER_OWNER = re.compile(r"^\s*(?:\)\s*)?(?:[,–—-]\s*)?(?:(?:set|run|clocked|achieved|held|thrown|jumped|owned)\s+)?"
+                          r"by\s+(?:[\w'’,-]+\s+){0,3}?$|^\s*[–—-]\s*$|"
+                          r"^\s*,?\s*(?:belonged|belongs|had belonged)\s+to\s+(?:[\w'’,-]+\s+){0,3}?$", re.I)
 
 
 @dataclass(slots=True)
@@ -73,7 +76,7 @@ class Owners:
 
     def __init__(self, doc: Doc, athletes: list[Named], others: list[tuple[int, int]],
                  quotes: list[tuple[int, int, str | None]]):
-        self.doc, self.text = doc, doc.text
+        self.doc, self.text = doc, text_of(doc)
         self.athletes = sorted(athletes, key=lambda a: a.start)
         self.others = others  # people who are not athletes, and quoted speech
         self.quotes = quotes
@@ -301,11 +304,12 @@ class Owners:
             return self._team(tok)
         if word in PAIR_WORDS and any(t.lower_ in ("both", "pair", "two", "duo") for t in tok.subtree):
             return self._pair(tok.idx)  # "Both men were given 9.79"
+        if tok.pos_ in ("NOUN", "PROPN", "ADJ") and (tok.left_edge.lower_ == "the" or
+                                                     any(c.lower_ == "the" for c in tok.children)) \
+                and tok.ent_type_ not in ("GPE", "ORG", "LOC", "FAC"):
+            return self._topic(tok.idx)  # "the 22-year-old Ukrainian", "the Norwegian", "the champion"
         if any(s <= tok.idx < e for s, e in self.others) or tok.ent_type_ in ("GPE", "ORG", "LOC", "FAC"):
             return []
-        if tok.pos_ in ("NOUN", "PROPN", "ADJ") and (tok.left_edge.lower_ == "the" or
-                                                     any(c.lower_ == "the" for c in tok.children)):
-            return self._topic(tok.idx)  # "the 22-year-old Ethiopian", "the Norwegian", "the champion"
         return [] if tok.ent_type_ == "NORP" else None
 
     def _pair(self, pos: int) -> list[str] | None:
@@ -364,8 +368,9 @@ class Owners:
         lo, _ = sentence_bounds(self.text, start)
         head = self.text[lo:start]
         named = [a for a in self.athletes if lo <= a.start < start]
-        if len({a.name for a in named}) < 2 or not re.search(r"\b(?:team|quartet|squad|foursome|comprising|"
-                                                               r"formed by|made up of)\b", head, re.I):
+        listed = _LISTED.search(self.text[named[0].start:named[-1].end]) if len(named) >= 2 else None
+        if len({a.name for a in named}) < 2 or not (listed or re.search(r"\b(?:team|quartet|squad|foursome|"
+                                                                         r"comprising|formed by|made up of)\b", head, re.I)):
             return None
         between = self.doc.char_span(named[-1].end, start, alignment_mode="contract")
         if re.search(r"\b(?:ahead of|beat|beating|behind|from|while|whereas)\b", self.text[named[-1].end:start], re.I) \

@@ -17,7 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from trackwire.nlp.text import fold
 
 PARTICLES = {"van", "de", "der", "den", "da", "di", "von", "le", "la", "du", "dos", "del", "ter"}
-TITLES = {"sir", "dame", "lord", "lady", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "coach",
+TITLES = {"fellow", "sir", "dame", "lord", "lady", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "coach",
           "president", "professor", "prof", "baroness", "baron", "judge", "captain", "sprinter", "hurdler", "runner",
           "walker", "jumper", "thrower", "banned", "compatriot", "team-mate", "teammate", "skipper", "veteran"}
 
@@ -31,7 +31,9 @@ ROLE_CUES = [
         r"\b(?:lawyers?|attorneys?|solicitors?|agents?|manager|journalist|columnist|reporter|pundit|commentator|"
         r"presenter|psychologist|doctor|physio(?:therapist)?|nutritionist|chemist|scientist|founder|owner|"
         r"husband|wife|father|mother|dad|mum|brother|sister|son|daughter|boyfriend|girlfriend|fiancée?|"
-        r"politician|MP|footballer|cricketer|golfer|boxer|cyclist|swimmer|tennis|rugby|prime minister)\b", re.I)),
+        r"politician|MP|footballer|cricketer|golfer|boxer|cyclist|swimmer|tennis|rugby|prime minister|cricket|"
+        r"football|soccer|golf|boxing|cycling|swimming|basketball|baseball|hockey|NBA|NFL|striker|goalkeeper|"
+        r"batsman|bowler|jockey|actor|actress|singer|rapper|comedian)\b", re.I)),
 ]
 ATHLETE_CUES = re.compile(
     r"\b(?:former|ex-|retired|one-time|veteran)\s*(?:\w+\s+){0,3}?(?:olympian|athlete|champion|runner|sprinter|"

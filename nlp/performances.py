@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 
+from trackwire.nlp.text import text_of
 from trackwire.nlp.codes import fits, unit_of
 from trackwire.nlp.layout import paragraph_bounds, previous_heading, sentence_bounds
 from trackwire.nlp.owners import Owners
@@ -32,9 +33,10 @@ NOT_ACHIEVED = re.compile(
     r"(?:[\d-]+[¼½¾]?\s*\()?|"
     r"never(?:\s+\w+){0,2}|broke|break(?:ing)?|crack(?:ed|ing)?|dip(?:ped)?\s+under|pass(?:ed|es)?|"
     r"elected\s+not\s+to\s+take(?:\s+\w+){0,2}|chance\s+(?:at|of)|would|could|might|need(?:s|ed)?|predict\w*|"
-    r"capable\s+of\s+\w+|projected)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$)", re.I)
-NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|standard|qualifying|"
-                       r"mark\s+to\s+beat|target)", re.I)
+    r"capable\s+of\s+\w+|projected|(?:talent|ability|potential|chance|power|speed|form)\s+to\s+\w+|"
+    r"fail(?:ed|s)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$)", re.I)
+NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:or|to)\s+[\d:.]+\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|"
+                       r"standard|qualifying|mark\s+to\s+beat|target|territory|range|shape|region|bracket)", re.I)
 SPLIT_WORDS = {"lap", "laps", "leg", "legs", "split", "splits", "circuit", "halfway", "half-way", "bell"}
 SPLIT_POINT = re.compile(r"\b(?:through|passing|past|at|reached|reaching)\s+(?:the\s+)?(?:\d[\d,]*\s*(?:km|k|m|metres|"
                          r"meters|miles?)\b|halfway|half-way|bell)", re.I)
@@ -50,7 +52,7 @@ PREVIOUS = re.compile(r"\b(?:previous|old|former|existing|standing|long-standing
 
 def performances(doc, data: dict) -> list[dict]:
     """The performances of one tagged doc, from `data` (the athletics components' plain output)."""
-    text = doc.text
+    text = text_of(doc)
     owners = Owners(doc, _named(data), _others(data), [(q["start"], q["end"], q["speaker"]) for q in data["quotes"]])
     events = sorted([(ev["start"], ev["event"]) for ev in data["events"]] +
                     [(start, None) for start, _ in data.get("uncoded", [])], key=lambda ev: ev[0])
@@ -127,6 +129,11 @@ def _split(doc, text: str, mark: dict) -> bool:
             continue
         if child.left_edge.i <= span.root.i <= child.right_edge.i:
             continue  # the mark's own phrase: "took the long jump at 6.63m"
+        if any(t.pos_ == "VERB" for t in child.subtree):
+            continue  # a clause of its own: "after sitting in the leading group through 1200m"
+        lo, hi = child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+        if hi < mark["start"] - 60 or lo > mark["end"] + 30:
+            continue  # too far from the mark to be what it times
         words = " ".join(t.lower_ for t in child.subtree)
         if set(words.split()) & SPLIT_WORDS or SPLIT_POINT.search(words):
             return True
@@ -178,9 +185,19 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
         if codes or uncoded(*scope):
             return None
     codes = {c for _, c in fitting(0, len(text))}
-    if len(codes) > 1:
-        codes &= {c for _, c in fitting(0, paragraph_bounds(text, 0)[1])}  # the headline's
+    if len(codes) > 1:  # the race the story reports: the headline's, else its lead paragraph's
+        headline = paragraph_bounds(text, 0)
+        lead = paragraph_bounds(text, _first_body(text))
+        codes = ({c for _, c in fitting(*headline)} & codes) or ({c for _, c in fitting(*lead)} & codes) or codes
     return codes.pop() if len(codes) == 1 else None
+
+
+def _first_body(text: str) -> int:
+    """Where the first paragraph after the headline starts."""
+    end = text.find("\n")
+    while 0 <= end < len(text) and text[end].isspace():
+        end += 1
+    return end if end > 0 else 0
 
 
 def _other_race(text: str, mark: dict, events: list[tuple[int, str | None]], lo: int, hi: int) -> bool:

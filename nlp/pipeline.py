@@ -51,6 +51,9 @@ def add_athletics(nlp: Language) -> Language:
     parser, so that no parse runs across a headline, a heading or a results line."""
     if "parser" in nlp.pipe_names:
         nlp.add_pipe("athletics_paragraphs", before="parser")
+    # "m." is an abbreviation to spaCy's English tokenizer: "won with 88.50m. Chopra's ..." would hide
+    # the full stop and run two sentences into one parse. In athletics it is metres and a full stop.
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k != "m."}
     for pipe in ATHLETICS_PIPES:
         nlp.add_pipe(pipe)
     return nlp

@@ -47,14 +47,23 @@ def _marks(text: str) -> list[tuple[int, str]]:
     return found
 
 
+_SINGLE = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\S)(.+?)(?<=[^\s])['’](?=[\s.,;:!?)\]—–-]|$)", re.S)
+_SINGLE_OPEN = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=[A-Z])")
+
+
 def _single_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """Single-quoted stretches inside [start, end): an opening ' or ‘ after a space, a closing one before one."""
-    pattern = re.compile(r"(?:(?<=^)|(?<=[\s(\[—–-]))['‘](?=\S)(.+?)(?<=[^\s])['’](?=[\s.,;:!?)\]—–-]|$)", re.S)
-    spans = []
-    for m in pattern.finditer(text, start, end):
-        if "\n" not in m.group(1):
-            spans.append((m.start(1), m.end(1)))
-    return spans
+    """Single-quoted stretches inside [start, end): an opening ' or ‘ after a space, a closing one
+    before one; in a paragraph of single-quoted speech, one that opens and never closes runs on to
+    the paragraph's end (the newspaper convention)."""
+    spans = [(m.start(1), m.end(1)) for m in _SINGLE.finditer(text, start, end) if "\n" not in m.group(1)]
+    for m in _SINGLE_OPEN.finditer(text, start, end):
+        inside = any(s - 1 <= m.start() < e for s, e in spans)
+        line_end = text.find("\n", m.end())
+        line_end = len(text) if line_end == -1 else line_end
+        if not inside and spans and '"' not in text[m.start():line_end] and "“" not in text[m.start():line_end] \
+                and not any(m.start() < s < line_end for s, _ in spans):
+            spans.append((m.end(), line_end))
+    return sorted(spans)
 
 
 def _paragraph_ends(text: str) -> list[int]:

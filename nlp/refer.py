@@ -18,6 +18,7 @@ from importlib import resources
 
 from spacy.tokens import Doc, Span
 
+from trackwire.nlp.text import text_of
 from trackwire.nlp.layout import sentence_bounds
 
 PRONOUN_SEX = {"he": "M", "him": "M", "his": "M", "she": "F", "her": "F", "hers": "F"}
@@ -75,7 +76,7 @@ class Referents:
     """Resolves pronouns and descriptions in one doc."""
 
     def __init__(self, doc: Doc, people: list[Person], quotes: list[tuple[int, int]]):
-        self.doc, self.text = doc, doc.text
+        self.doc, self.text = doc, text_of(doc)
         self.quotes = quotes
         self.people = sorted([p for p in people if not self._quoted(p.start)], key=lambda p: p.start)
         known = {p.name: p.country for p in self.people if p.country}
@@ -120,7 +121,7 @@ class Referents:
             yield prev_lo, prev_hi  # mentions inside quotes are not in self.people
             lo = prev_lo
 
-    def _subject(self, lo: int, hi: int, sex: str | None) -> str | None:
+    def _subject(self, lo: int, hi: int, sex: str | None, describe: bool = True) -> str | None:
         """The person who is the subject of the last main clause of the sentence at [lo, hi), if any
         ("Bogdanov claimed ... but McIlroy is unfazed": McIlroy)."""
         span = self.doc.char_span(lo, hi, alignment_mode="contract")
@@ -134,7 +135,7 @@ class Referents:
                     return p.name
                 if tok.lower_ in PRONOUN_SEX:
                     continue
-                if p is None and tok.pos_ in ("NOUN", "PROPN", "ADJ"):
+                if p is None and describe and tok.pos_ in ("NOUN", "PROPN", "ADJ"):
                     described = self.describe(tok.idx, span.doc[tok.left_edge.i:tok.i + 1])
                     if described and _sex_fits(self._by_name(described), sex):
                         return described
@@ -161,7 +162,7 @@ class Referents:
         recent = self._latest_subject(pos)
         lo, _ = sentence_bounds(self.text, pos)
         previous = next(iter(self._earlier_sentences(lo, limit=1)), None)
-        reporter = self._subject(*previous, None) if previous else None  # "Yelling said the team ... " "...," said the champion
+        reporter = self._subject(*previous, None, describe=False) if previous else None  # "Yelling said the team ... " "...," said the champion
         headline_end = self.text.find("\n")
         in_headline = {p.name for p in self.people if p.start < headline_end}
         counts: dict[str, int] = {}

@@ -22,6 +22,7 @@ import re
 
 from spacy.tokens import Doc, Token
 
+from trackwire.nlp.text import text_of
 from trackwire.nlp.layout import paragraph_bounds, sentence_bounds
 from trackwire.nlp.quotes import SPEECH_VERBS, QuoteSpan
 from trackwire.nlp.refer import PRONOUN_SEX, Person, Referents
@@ -35,7 +36,7 @@ NOBODY = object()  # attributed, but to no one the story names
 
 class Attributor:
     def __init__(self, doc: Doc, quotes: list[QuoteSpan], people: list[Person]):
-        self.doc, self.text = doc, doc.text
+        self.doc, self.text = doc, text_of(doc)
         self.quotes = quotes
         self.refs = Referents(doc, people, [(q.start, q.end) for q in quotes])
 

@@ -25,3 +25,11 @@ def fold_letters(text: str) -> str:
 def fold(name: str) -> str:
     """Case-, accent- and space-folded: "Sørensen" -> "sorensen", "KERR  Josh" -> "kerr josh"."""
     return " ".join(fold_letters(name).casefold().split())
+
+
+def text_of(doc) -> str:
+    """`doc.text`, computed once per doc: spaCy joins every token again on each access."""
+    cached = doc.user_data.get("trackwire_text")
+    if cached is None:
+        cached = doc.user_data["trackwire_text"] = doc.text
+    return cached
