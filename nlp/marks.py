@@ -94,6 +94,14 @@ _NEXT_WIND = re.compile(r"^[^.\n]{0,4}[.]\s+(?:The\s+)?(?:wind|wind reading|wind
                         r"(?P<wind>[+-]\d\.\d)", re.I)
 
 
+# A sentence about another sport, in a round-up ("... won the 200m freestyle in 1:54.20"): its times
+# are that sport's, unless the sentence names an athletics event too.
+OTHER_SPORT = re.compile(
+    r"\b(?:freestyle|backstroke|breaststroke|butterfly|medley|swim(?:mer|mers|ming)?|pool|keirin|"
+    r"velodrome|cyclist|cycling|peloton|time[- ]trial|rowing|rower|sculls?|coxless|canoe(?:ist)?|kayak|"
+    r"speed[- ]?skat\w*|slalom|downhill|ski(?:er|ing)|bobsleigh|luge|Formula One|F1|pole position)\b", re.I)
+
+
 @dataclass(slots=True)
 class FoundMark:
     start: int
@@ -183,7 +191,7 @@ def find_marks(text: str, events: Sequence[tuple[int, str]] = ()) -> list[FoundM
             found.append(_with_flags(text, FoundMark(start, end, text[start:end], value, unit)))
     found += [_with_flags(text, mark) for mark in scope.bare_points(found)]
     found.sort(key=lambda k: k.start)
-    return found
+    return [k for k in found if not scope.other_sport(k.start)]
 
 
 def _readings(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float, str]]:

@@ -87,6 +87,13 @@ class Scope:
                 return "s"
         return "s"
 
+    def other_sport(self, pos: int) -> bool:
+        """The sentence at `pos` is about another sport and names no athletics event."""
+        from trackwire.nlp.marks import OTHER_SPORT
+
+        lo, hi = sentence_bounds(self.text, pos)
+        return bool(OTHER_SPORT.search(self.text[lo:hi])) and not any(lo <= p < hi for p, _ in self.events)
+
     def bare_points(self, found: Sequence) -> list:
         """Combined-event scores written without "points" ("won with 8796", "on 8,756") in a story
         that names a combined event whose range holds them."""

@@ -70,6 +70,7 @@ IN_CONTEXT = [
     ("clock-time-of-day", "The 5000m starts at 9:30 local time.", ["5000m"], []),
     ("time-ahead-of-a-rival-is-a-time", "She won in 4:20.15 ahead of Mel Rowe in the mile.", ["mile"],
      [(260.15, "s")]),
+    ("another-sports-time-in-a-round-up", "In the pool, Adam Peaty won the breaststroke in 58.86.", [], []),
 ]
 
 
