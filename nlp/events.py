@@ -118,7 +118,8 @@ def _code(doc: Doc, span: Span, story: _Story) -> tuple[Span, str] | None:
             return None  # "3 K Obi": a place and an initial in a results line
         return _kilometres(doc, span, int(code[3:]), story)
     if code == "shot:bare":
-        return (span, "shot put") if story.field else None
+        label = span[-1].text == ":"  # "Shot: 1 Marcus Pryce (Doncaster) 15.62"
+        return (span[:1] if label else span, "shot put") if story.field or label else None
     if code == "mile" and _imperial_count(doc, span):
         return None
     return span, code

@@ -49,6 +49,7 @@ MARK_RE = re.compile(
     | (?P<metres>(?<![£$€\d.])\b\d{{1,3}}(?:\.\d{{1,2}})?)\s*-?\s*{_METRES}(?![a-z/²])(?!\s*(?:per|a)\s+second)
     | (?P<points>\b\d{{1,2}},?\d{{3}})\s*(?:points|pts)\b
     | (?P<sub>(?<=\bsub-)\d{{1,2}}(?::\d{{2}})?)(?![\d.:])
+    | (?P<bare1>(?<![\d.,:£$€])\b\d{{1,2}}\.\d)(?![\d.,%])
     | (?P<bare>(?<![\d.,:£$€])\d{{1,2}}\.\d{{2}})(?P<fused>\d)?(?!\d|[.,]\d|%)
         (?!\s*(?:[ap]\.?m\b|million|bn|billion|per\s?cent|%|km|kg|miles?|ft|feet|inch))
     """,
@@ -60,8 +61,14 @@ MARK_RE = re.compile(
 _BARE_CONTEXT = re.compile(
     r"(?:\bin|\bof|clocked|clocking|ran|run|runs|timed|time|record|best|mark|recorded|posted|leap|jump|"
     r"jumped|leapt|threw|thrown|throw|heave|heaved|cleared|clearance|vaulted|to|with|on|at|exactly|just|"
-    r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|:)\s*"
+    r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|under|below|around|included|including|:)\s*"
     r"(?:(?:a|an|that|his|her|my|the|their)\s+(?:[a-z][\w-]*\s+){0,2}?)?$",
+    re.IGNORECASE,
+)
+# A time to the tenth without a unit is a mark only after these ("under 10.6", "clocked 47.2",
+# "went through 400m in 56.9"); elsewhere such a figure is usually a count or a share.
+_TENTHS_CONTEXT = re.compile(
+    r"(?:\b(?:under|below|clocked|clocking|through)|\b(?:through|passed|split|reached)\s+\S+\s+in)\s+$",
     re.IGNORECASE,
 )
 _BRACKET_CONTEXT = re.compile(r"(?:[A-Za-z.)'’]\s*\(\s*(?:both\s+|all\s+)?|\(\s*)$")
@@ -70,14 +77,16 @@ _NAME_THEN = re.compile(r"[A-Z][a-z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([A-Za-z 
 _AFTER_BRACKETS = re.compile(r"[A-Z][\w'’.-]+\s*\([^()]{2,40}\)\s*$")  # "Ada Reed (Shaftesbury Barnet) 6.62"
 _RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z])")
 _BARE_AFTER = re.compile(r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
-                         r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b", re.I)
+                         r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b|"
+                         r"^\s+(?:(?:run|set|clocked|thrown|jumped|achieved|recorded)\s+)?by\s+[A-Z]", re.I)
+_LIST_ITEM = re.compile(r"(?:^|[:;,]\s*)[A-Z][\w'’-]+\s+$")  # "Splits: Adeyemi 45.62, Caldwell 44.71"
 _TIME_BEFORE = re.compile(r"(?:\bin|\bof|clocked|clocking|timed|ran|run|with)\s*(?:a\s+|an\s+)?$", re.I)
 _SECONDS_CONTEXT = re.compile(r"(?:\bin|\bof|ran|run|clocked|clocking|timed|exactly|under|sub|record|best|"
                               r"time)\s*(?:a\s+|an\s+|just\s+|exactly\s+)?$", re.I)
 _MARGIN_AFTER = re.compile(
     r"^\s*(?:behind|ahead|clear|adrift|outside|off|short|shy|slower|faster|quicker|down|up on|better|worse|"
     r"in front|to spare|margin|too slow|of the|lead|advantage|gap|later|earlier|left|to go|"
-    r"remaining|into|from the end)\b", re.IGNORECASE)
+    r"remaining|from the end)\b", re.IGNORECASE)
 _MARGIN_BEFORE = re.compile(
     r"\b(?:by|than|within|split)\s+(?:only\s+|just\s+|almost\s+|nearly\s+|about\s+|some\s+|a\s+mere\s+|over\s+|"
     r"more\s+than\s+|less\s+than\s+|under\s+|a\s+further\s+)?$",
@@ -155,7 +164,7 @@ def parse_mark(text: str, unit: str | None = None) -> tuple[float, str] | None:
     if plain and (":" in text or "." in text or unit == "s"):
         return clock_seconds(plain.group(1)), "s"
     m = MARK_RE.fullmatch(text)
-    if m is None or m.group("series") or m.group("sub") or m.group("hyphen"):
+    if m is None or m.group("series") or m.group("sub") or m.group("hyphen") or m.group("bare1"):
         return None
     g = m.groupdict()
     if g["verbose"]:
@@ -223,6 +232,11 @@ def _readings(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, floa
     if g["sub"]:
         reading = scope.threshold(m.start(), g["sub"])
         return [(*span, *reading)] if reading else []
+    if g["bare1"]:  # "under 10.6", "went through 400m in 56.9": a time to the tenth
+        value = float(g["bare1"])
+        if _TENTHS_CONTEXT.search(_before(text, m)) and scope.fits_time(m.start(), value):
+            return [(*span, value, "s")]
+        return []
     return _bare(text, m, scope)
 
 
@@ -237,7 +251,7 @@ def _metres(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float,
 def _bare(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float, str]]:
     before = _before(text, m)
     results_line = bool(_BRACKET_CONTEXT.search(before) or _RESULT_CONTEXT.search(before) or
-                        _AFTER_BRACKETS.search(before) or
+                        _AFTER_BRACKETS.search(before) or _LIST_ITEM.search(before) or
                         (_NAME_THEN.search(before) and _RESULT_END.match(text[m.end():m.end() + 3])))
     if not (results_line or _BARE_CONTEXT.search(before) or _BARE_AFTER.match(text[m.end():m.end() + 40])
             or _FLAG_RE.match(text[m.end():m.end() + 12]) or _WIND_RE.match(text[m.end():m.end() + 12])):
@@ -254,7 +268,7 @@ def _continues(text: str, last: FoundMark, m: re.Match) -> bool:
     continues a mark of the same sentence."""
     between = text[last.end:m.start()]
     return len(between) < 120 and "\n" not in between and not re.search(r"[.!?]\s", between) and \
-        bool(re.search(r"\b(?:and|then|and then|before|after)\s+$", between))
+        bool(re.search(r"\b(?:and|then|and then|before|after)\s+$|^\s*(?:m|metres)?\s*,\s*$", between))
 
 
 def _before(text: str, m: re.Match) -> str:

@@ -18,8 +18,10 @@ _FIELD_WORDS = re.compile(r"\b(?:cleared?|clearance|clearing|vault(?:ed|ing)?|ju
                           r"thr[eo]w[sn]?|throwing|heave[ds]?|hurl(?:ed)?|put|bar|height|distance)\b", re.I)
 _PARA = re.compile(r"\b(?:[TF]\d{2}\b|Paralympics?|para[- ]athlet|wheelchair|classification)", re.I)
 _POINTS = re.compile(r"(?<![\d.,£$€#])\b(\d,\d{3}|\d{4})\b(?!\d|[.,]\d|%)")
-_POINTS_AFTER = re.compile(r"^\s*(?:[,.;:)]|$|(?:in|at|to|and|for|with|on|while|as|after|before|"
-                           r"points|pts|mark|total|score|tally)\b)", re.I)
+_POINTS_AFTER = re.compile(r"^\s*(?:[,.;:)]|$|(?:in|at|to|and|for|with|on|while|as|after|before|from|was|"
+                           r"were|is|set|points|pts|mark|total|score|tally)\b)", re.I)
+_POINTS_BEFORE = re.compile(r"\b(?:on|with|of|is|was|total|score|scored|tally|best|record|to|from|reach|reached)\s+$",
+                            re.I)
 COMBINED = ("decathlon", "heptathlon", "pentathlon")
 
 
@@ -71,12 +73,21 @@ class Scope:
                 return number * scale, "s"
         return None
 
+    def fits_time(self, pos: int, value: float) -> bool:
+        """A time of this value fits an event around `pos` (a split or a threshold of that race)."""
+        return self._first_fit(pos, value, "s") is not None or any(
+            fits(c, value * k, "s", self.para) for k in (4, 8) for codes in self.codes(pos)[:2] for c in codes)
+
     def field_fits(self, pos: int, value: float) -> bool:
         return self._first_fit(pos, value, "m") is not None
 
     def bare_unit(self, pos: int, value: float, before: str) -> str:
         """"s" or "m" for a figure written without a unit."""
-        lo, _ = sentence_bounds(self.text, pos)
+        lo, hi = sentence_bounds(self.text, pos)
+        near = sorted((abs(p - pos), c) for p, c in self.events if lo <= p < hi and fits(c, value, unit_of(c) or "",
+                                                                                        self.para))
+        if near:
+            return unit_of(near[0][1]) or "s"  # "47.92 in the 400m" after a throw in the same sentence
         if _FIELD_WORDS.search(self.text[lo:pos][-60:]) and (self.field_fits(pos, value) or not self.events):
             return "m"
         for codes in self.codes(pos):
@@ -108,7 +119,8 @@ class Scope:
             value = float(m.group(1).replace(",", ""))
             if any(s <= m.start() < e for s, e in taken) or not _POINTS_AFTER.match(self.text[m.end():m.end() + 12]):
                 continue
-            if any(ranges()[c].holds(value, "pts") for c in combined):
+            partial = 3000 <= value and _POINTS_BEFORE.search(self.text[max(0, m.start() - 12):m.start()])
+            if any(ranges()[c].holds(value, "pts") for c in combined) or partial:  # a day-one score, 4,455
                 out.append(FoundMark(m.start(), m.end(), m.group(1), value, "pts"))
         return out
 

@@ -53,7 +53,8 @@ CASES = [
     ("km-in-a-walking-story", "She won the 35km in the walk on Sunday.", [("35km race walk", None, None)]),
     ("km-on-the-road", "the 5km road race in the park", [("5km road", None, None)]),
     ("metres-on-the-road", "his best over 10,000m on the road", [("10km road", None, None)]),
-    ("para-class-is-not-part-of-the-code", "the men's 100m T35 final", [("100m", "men", None)]),
+    ("para-class-is-not-part-of-the-code", "the men's 100m T35 final", [("100m", "men", None)]),    ("shot-as-a-results-label", "Shot: 1 Marcus Pryce (Doncaster) 15.62", [("shot put", None, None)]),
+    ("shot-elsewhere-is-no-event", "He took a shot at the title.", []),
 ]
 
 

@@ -71,6 +71,19 @@ IN_CONTEXT = [
     ("time-ahead-of-a-rival-is-a-time", "She won in 4:20.15 ahead of Mel Rowe in the mile.", ["mile"],
      [(260.15, "s")]),
     ("another-sports-time-in-a-round-up", "In the pool, Adam Peaty won the breaststroke in 58.86.", [], []),
+    ("tenths-after-under", "He has never run under 10.6 in the 100m.", ["100m"], [(10.6, "s")]),
+    ("tenths-split-of-a-longer-race", "She went through 400m in 56.9 in the 1500m.", ["1500m"], [(56.9, "s")]),
+    ("tenths-as-a-count-is-no-mark", "Crowds rose 10.5 per cent at the 100m.", ["100m"], []),
+    ("tenths-without-a-cue-is-no-mark", "He was 10.6 years old when he first ran the 100m.", ["100m"], []),
+    ("bare-figure-set-by-a-name", "The record of 47.12 was set by Ola Berg in the 400m hurdles.", ["400m hurdles"],
+     [(47.12, "s")]),
+    ("names-and-figures-in-a-list", "Splits: Adeyemi 45.62, Caldwell 44.71 in the 4x400m relay.", ["4x400m relay"],
+     [(45.62, "s"), (44.71, "s")]),
+    ("nearest-fitting-event-over-a-throw", "After her throw she ran 47.92 in the 400m.", ["400m"], [(47.92, "s")]),
+    ("day-one-score-of-a-heptathlon", "She led the heptathlon on 3,912 after four events.", ["heptathlon"],
+     [(3912.0, "pts")]),
+    ("a-comma-list-of-heights", "She cleared 1.80, 1.84 and 1.87 in the high jump.", ["high jump"],
+     [(1.8, "m"), (1.84, "m"), (1.87, "m")]),
 ]
 
 
