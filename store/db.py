@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
 from trackwire.nlp.text import fold_letters
@@ -42,18 +43,67 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
+SQLITE_MAGIC = b"SQLite format 3\x00"
+ENGINES = ("sqlite", "postgresql")
+_HOW = "pass an SQLite file path or postgresql+psycopg://user@host/db as --db (or TRACKWIRE_DB)"
+
+
 def make_engine(db: str) -> Engine:
-    url = make_url(database_url(db))
+    """An engine for an SQLite path or an SQLAlchemy URL; nothing connects yet.
+
+    Raises DatabaseError (one line naming --db and what to do) for a URL that
+    cannot be read, an engine trackwire does not store in, a driver that is
+    not installed, a missing folder, or an existing file that is not SQLite.
+    """
+    url = _parse(db)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _create(url, pool_pre_ping=True)
     if url.database and url.database != ":memory:":
-        parent = Path(url.database).parent
-        if not parent.is_dir():
-            raise DatabaseError(f"database folder {parent} does not exist: create it or pass another --db")
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _check_sqlite_file(Path(url.database))
+    engine = _create(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _parse(db: str) -> URL:
+    try:
+        url = make_url(database_url(db))
+    except ArgumentError:
+        raise DatabaseError(f"--db {db!r} is not a database URL: {_HOW}") from None
+    if url.get_backend_name() not in ENGINES:
+        raise DatabaseError(f"--db {_shown(url)}: trackwire stores in SQLite or PostgreSQL, "
+                            f"not {url.get_backend_name()!r}; {_HOW}")
+    return url
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _create(url: URL, **options) -> Engine:
+    try:
+        return create_engine(url, **options)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"--db {_shown(url)}: its driver is not installed ({exc}); "
+                            "for PostgreSQL use postgresql+psycopg://, which trackwire installs") from None
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.parent.is_dir():
+        raise DatabaseError(f"database folder {path.parent} does not exist: create it or pass another --db")
+    if path.is_dir():
+        raise DatabaseError(f"--db {path} is a folder: pass a file name, e.g. {path / 'trackwire.db'}")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(len(SQLITE_MAGIC))
+    except FileNotFoundError:
+        return
+    except OSError as exc:
+        raise DatabaseError(f"cannot read --db {path} ({exc.strerror}): check its permissions") from None
+    if head and head != SQLITE_MAGIC:
+        raise DatabaseError(f"--db {path} is not an SQLite database (nor a trackwire store): "
+                            "pass a store made by trackwire, or a new file name")
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
