@@ -67,12 +67,16 @@ def db_upgrade() -> None:
 def db_status() -> None:
     """Show the database's schema revision, the one this trackwire needs, and any drift from the models."""
     from trackwire.store.db import make_engine
-    from trackwire.store.migrate import current, differences, head
+    from trackwire.store.migrate import current, differences, head, known_revisions
 
     eng = make_engine(STATE.settings.db)
     with eng.connect() as conn:
         found = current(conn)
     console.print(f"database: {eng.url.render_as_string(hide_password=True)}")
+    if found and found not in known_revisions():
+        console.print(f"revision: {found}: made by a newer trackwire (this one knows up to {head()}); "
+                      "upgrade trackwire to use it")
+        return
     console.print(f"revision: {found or '(none: empty or made before migrations)'}; this trackwire needs {head()}")
     if found:
         drift = differences(eng)
