@@ -18,8 +18,9 @@ database, give each its own schema in the URL:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, event
@@ -43,7 +44,6 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-SQLITE_MAGIC = b"SQLite format 3\x00"
 ENGINES = ("sqlite", "postgresql")
 _HOW = "pass an SQLite file path or postgresql+psycopg://user@host/db as --db (or TRACKWIRE_DB)"
 
@@ -90,20 +90,25 @@ def _create(url: URL, **options) -> Engine:
 
 
 def _check_sqlite_file(path: Path) -> None:
+    """Refuse a folder, a missing folder, or an existing file that is not SQLite.
+
+    The file is read through SQLite itself, never opened and closed by hand: closing any descriptor
+    of a database file drops every POSIX lock this process holds on it, and another process could
+    then write over a transaction in progress here (https://sqlite.org/howtocorrupt.html, 2.2).
+    """
     if not path.parent.is_dir():
         raise DatabaseError(f"database folder {path.parent} does not exist: create it or pass another --db")
     if path.is_dir():
         raise DatabaseError(f"--db {path} is a folder: pass a file name, e.g. {path / 'trackwire.db'}")
-    try:
-        with path.open("rb") as fh:
-            head = fh.read(len(SQLITE_MAGIC))
-    except FileNotFoundError:
+    if not path.is_file() or path.stat().st_size == 0:
         return
-    except OSError as exc:
-        raise DatabaseError(f"cannot read --db {path} ({exc.strerror}): check its permissions") from None
-    if head and head != SQLITE_MAGIC:
-        raise DatabaseError(f"--db {path} is not an SQLite database (nor a trackwire store): "
-                            "pass a store made by trackwire, or a new file name")
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            conn.execute("PRAGMA schema_version")
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseError(f"--db {path} is not an SQLite database (nor a trackwire store): "
+                                "pass a store made by trackwire, or a new file name") from None
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:
