@@ -12,8 +12,10 @@ from rich.table import Table
 
 from rich.text import Text
 
+from trackwire import stopping
 from trackwire.cli import STATE, app, console, err, store
 from trackwire.errors import UserError
+from trackwire.store.queue import CLAIM_SECONDS
 from trackwire.views import plural, print_stats
 
 
@@ -86,9 +88,10 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
         err.print(f"[red]source {name} failing[/red]: {why}")
     if report.status == "interrupted":
         err.print("[yellow]crawl interrupted[/yellow]: stored stories are kept; the next crawl picks up the rest")
-        raise typer.Exit(130)
+        raise typer.Exit(stopping.exit_code())
     if report.status == "failed":
-        raise UserError("crawl failed: every source failed; check the URLs with --debug")
+        raise UserError(f"crawl failed: {report.error}" if report.error
+                        else "crawl failed: every source failed; check the URLs with --debug")
     if report.status == "timeout":
         raise UserError("crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
     return report.new + report.updated
@@ -104,28 +107,44 @@ def crawl(
     do_crawl(sources, source or [], max_articles)
 
 
-def do_tag(retag: bool, workers: int) -> int:
+def do_tag(retag: bool, workers: int, claim_seconds: int = CLAIM_SECONDS) -> int:
     s = store()
     total = s.pending(retag=retag)
     if not total:
         console.print("nothing to tag: every story is tagged by this tagger version")
         return 0
     columns = (TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    said: set[str] = set()
+
+    def waiting(line: str) -> None:
+        if line not in said:
+            said.add(line)
+            err.print(Text(line))
+
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("tag", total=total)
         report = s.tag(retag=retag, workers=workers, nlp=load_nlp() if workers == 1 else None,
+                       claim_seconds=claim_seconds, on_wait=waiting,
                        on_progress=lambda n: progress.update(task, completed=n))
     console.print(f"tagged {plural(report.tagged, 'story', 'stories')}")
+    if report.untaggable:
+        err.print(Text(f"{plural(sum(report.untaggable.values()), 'story', 'stories')} could not be tagged ("
+                       + ", ".join(f"{k} {v}" for k, v in report.untaggable.items())
+                       + "): set aside until the tagger changes; `trackwire stats` counts them"))
     return report.tagged
+
+
+ClaimSeconds = Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's last write")]
 
 
 @app.command()
 def tag(
     retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
     workers: Annotated[int, typer.Option(min=1, help="tagging processes")] = 1,
+    claim_seconds: ClaimSeconds = CLAIM_SECONDS,
 ) -> None:
     """Tag stored stories: athletes, events, marks, quotes and performances."""
-    do_tag(retag, workers)
+    do_tag(retag, workers, claim_seconds)
 
 
 @app.command()

@@ -6,7 +6,11 @@ from typing import Annotated, Optional
 
 import typer
 
-from trackwire.cli import STATE, app, console, engine, err
+from rich.text import Text
+
+from trackwire.cli import STATE, app, console, err, store
+from trackwire.commands_crawl import ClaimSeconds
+from trackwire.store.queue import CLAIM_SECONDS
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema: status and migrations.")
 app.add_typer(db_app, name="db")
@@ -18,36 +22,42 @@ def worker(
     poll: Annotated[float, typer.Option(min=0.1, help="seconds between looks for new stories")] = 10.0,
     batch: Annotated[Optional[int], typer.Option(min=1, help="stories claimed at a time "
                                                             "[default: TRACKWIRE_TAG_BATCH]")] = None,
-    claim_seconds: Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's "
-                                                           "last write")] = 300,
+    claim_seconds: ClaimSeconds = CLAIM_SECONDS,
     retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
 ) -> None:
     """Tag stories from the shared queue, on any machine that reaches the database (Ctrl-C stops cleanly)."""
-    from trackwire.commands_crawl import load_nlp
-    from trackwire.tagging import _sigterm_as_interrupt, work, worker_id
+    import time
 
-    _sigterm_as_interrupt()
-    eng = engine()
+    from trackwire.commands_crawl import load_nlp
+    from trackwire.tagging import waiting_lines, work, worker_id
+
+    s = store()
     nlp = load_nlp()
     name = worker_id()
     err.print(f"worker {name} started; claims expire {claim_seconds} s after its last write")
     last = [0.0]
+    said: set[str] = set()
 
     def progress(report) -> None:
-        import time
-
         if time.monotonic() - last[0] >= 5:
             last[0] = time.monotonic()
             err.print(f"worker {name}: {report.tagged} tagged")
 
+    def waiting(queue) -> None:
+        for line in set(waiting_lines(queue)) - said:
+            said.add(line)
+            err.print(Text(line))
+
     try:
-        report = work(eng, nlp, worker=name, retag=retag, batch_size=batch or STATE.settings.tag_batch,
-                      claim_seconds=claim_seconds, until_empty=until_empty, poll=poll, on_done=progress)
+        report = work(s.engine, nlp, worker=name, version=s.tagger_version, retag=retag,
+                      batch_size=batch or STATE.settings.tag_batch, claim_seconds=claim_seconds,
+                      until_empty=until_empty, poll=poll, on_done=progress, on_wait=waiting)
     except KeyboardInterrupt:
         err.print(f"[yellow]worker {name} stopped[/yellow]: its unfinished claims were released")
         raise typer.Exit(130)
     console.print(f"worker {name}: tagged {report.tagged} stories"
-                  + (f"; {report.given_up} went to other workers" if report.given_up else ""))
+                  + (f"; {report.given_up} went to other workers" if report.given_up else "")
+                  + "".join(f"; {n} set aside ({code})" for code, n in report.untaggable.items()))
 
 
 @db_app.command("upgrade")
