@@ -11,11 +11,14 @@ from dataclasses import dataclass, field
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from trackwire import stopping
 from trackwire.crawler import settings as default_settings
+from trackwire.crawler.frontier import FRONTIER_LOST
+from trackwire.crawler.shutdown import stop_on_signals
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import NewsSpider
 from trackwire.store.db import init_db, make_engine, write_session
-from trackwire.store.runs import finish_run, record_source, start_run
+from trackwire.store.runs import close_gone_runs, finish_run, record_source, start_run
 
 
 @dataclass
@@ -30,6 +33,7 @@ class CrawlReport:
     skipped: dict[str, int] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)
     throttled: dict[str, str] = field(default_factory=dict)  # host -> what it answered and how long we waited
+    error: str | None = None  # why the whole crawl failed, when it is not the sources' fault
 
 
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
@@ -55,26 +59,38 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
 
 
 def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None) -> CrawlReport:
+    """Crawl `sources` in this process and record the run. SIGINT/SIGTERM stop it cleanly at any
+    moment (crawler.shutdown): the report's status is then `interrupted`."""
     engine = make_engine(settings.get("TRACKWIRE_DB"))
     init_db(engine)
-    with write_session(engine) as session:
-        run_id = start_run(session, "crawl")
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=sources, max_articles=max_articles)
+    with stop_on_signals(process, crawler):
+        with write_session(engine) as session:
+            close_gone_runs(session)
+            run_id = start_run(session, "crawl")
+        process.crawl(crawler, sources=sources, max_articles=max_articles)
+        try:
+            process.start(install_signal_handlers=False)
+        finally:
+            report = _finish(engine, run_id, crawler, sources)
+    return report
+
+
+def _finish(engine, run_id: int, crawler, sources: list[Source]) -> CrawlReport:
+    """Record how the crawl ended: sources' health, counts, reasons."""
     try:
-        process.start()
-    finally:
         stats = crawler.stats.get_stats() if crawler.stats else {}
         report = _report(run_id, stats, sources)
         with write_session(engine) as session:
             for source in sources:
                 record_source(session, source.name, homepage=source.homepage,
                               ok=source.name not in report.failing, error=report.failing.get(source.name))
-            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=[
-                f"{name}: {why}" for name, why in report.failing.items()], new=report.new,
-                updated=report.updated, dropped=sum(report.dropped.values()))
+            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=(
+                [report.error] if report.error else []) + [f"{name}: {why}" for name, why in report.failing.items()],
+                new=report.new, updated=report.updated, dropped=sum(report.dropped.values()))
+    finally:
         engine.dispose()
     return report
 
@@ -110,8 +126,10 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
             # crawler of the round may have fetched them and found the articles.
             report.failing[source.name] = "its feeds and sitemaps answered but listed no articles"
     reason = stats.get("finish_reason")
-    if reason == "shutdown":
+    if reason == "shutdown" or stopping.received():
         report.status = "interrupted"
+    elif reason == FRONTIER_LOST:
+        report.status, report.error = "failed", stats.get("trackwire/frontier_lost")
     elif reason == "closespider_timeout":
         report.status = "timeout"
     elif sources and len(report.failing) == len(sources):
