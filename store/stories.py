@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from trackwire.nlp.text import fold
@@ -133,12 +134,8 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
                birth_year: int | None = None, events: str | None = None, also: tuple[str, ...] = ()) -> int:
     """The id of the athlete with this canonical name, created when new; `also` are other names it
     goes by (the spelling a story used, registry aliases), remembered for look-ups."""
-    row = session.exec(select(Athlete).where(Athlete.name == name)).first()
-    if row is None:
-        row = Athlete(name=name, fold=fold(name), country=country, sex=sex,
-                      birth_year=birth_year, events=events)
-        session.add(row)
-        session.flush()
+    row = session.exec(select(Athlete).where(Athlete.name == name)).first() or _new_athlete(
+        session, Athlete(name=name, fold=fold(name), country=country, sex=sex, birth_year=birth_year, events=events))
     for other in map(fold, also):
         if other != row.fold and f"|{other}|" not in row.aliases:
             row.aliases = (row.aliases or "|") + f"{other}|"
@@ -147,6 +144,19 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
             setattr(row, attr, value)
     session.add(row)
     return row.id
+
+
+def _new_athlete(session: Session, row: Athlete) -> Athlete:
+    """Insert `row`, or take the same athlete another worker inserted meanwhile (on PostgreSQL two
+    workers tagging stories about a new athlete at once both try; the second one's insert waits for
+    the first to commit, then fails on the unique name, which crashed the worker)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        return session.exec(select(Athlete).where(Athlete.name == row.name)).one()
 
 
 def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None:

@@ -163,6 +163,46 @@ def test_queue_state_counts_pending_and_live_claims(engine):
     assert 90 < queue.next_expiry_seconds <= 100
 
 
+def test_two_workers_storing_one_new_athlete_at_once_both_succeed(pg_url):
+    """On PostgreSQL the second insert of a new athlete waits for the first to commit, then hits the
+    unique name: it must take the first one's row, not crash the worker."""
+    import threading
+
+    from sqlmodel import Session
+
+    from trackwire.store.models import Athlete
+    from trackwire.store.stories import athlete_id
+
+    eng = make_engine(pg_url)
+    init_db(eng)
+    first = Session(eng)
+    first.add(Athlete(name="Nia Newcomer", fold="nia newcomer"))
+    first.flush()  # holds the new name, uncommitted
+    found: dict = {}
+
+    def second() -> None:
+        try:
+            with write_session(eng) as session:
+                found["id"] = athlete_id(session, "Nia Newcomer")
+        except Exception as exc:  # noqa: BLE001  (reported by the assertion below)
+            found["error"] = exc
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    deadline = time.monotonic() + 60
+    with eng.connect() as watcher:
+        while not watcher.execute(text("SELECT count(*) FROM pg_locks WHERE NOT granted")).scalar_one():
+            assert time.monotonic() < deadline, "the second insert never waited for the first"
+            time.sleep(0.05)
+            watcher.rollback()
+    first.commit()
+    first_id = first.execute(select(Athlete.id)).scalar_one()
+    first.close()
+    thread.join(60)
+    assert found == {"id": first_id}
+    eng.dispose()
+
+
 def tag_counts(engine) -> dict[int, tuple[int, int, int, int]]:
     counts: dict[int, list[int]] = {}
     with read_session(engine) as session:
