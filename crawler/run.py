@@ -6,6 +6,7 @@ scheduler starts each nightly crawl as a subprocess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scrapy.crawler import CrawlerProcess
@@ -58,18 +59,25 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     return s
 
 
-def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None) -> CrawlReport:
-    """Crawl `sources` in this process and record the run. SIGINT/SIGTERM stop it cleanly at any
-    moment (crawler.shutdown): the report's status is then `interrupted`."""
-    engine = make_engine(settings.get("TRACKWIRE_DB"))
-    init_db(engine)
+def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None,
+              on_start: Callable[[int], None] | None = None) -> CrawlReport:
+    """Crawl `sources` in this process and record the run; `on_start(run_id)` once it is recorded.
+
+    From before the record is opened, SIGINT/SIGTERM stop the crawl cleanly at any moment
+    (crawler.shutdown): the report's status is then `interrupted`. Records of this host's crawls
+    whose process is gone are closed as `interrupted` first.
+    """
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(NewsSpider)
     with stop_on_signals(process, crawler):
+        engine = make_engine(settings.get("TRACKWIRE_DB"))
+        init_db(engine)
         with write_session(engine) as session:
             close_gone_runs(session)
             run_id = start_run(session, "crawl")
+        if on_start:
+            on_start(run_id)
         process.crawl(crawler, sources=sources, max_articles=max_articles)
         try:
             process.start(install_signal_handlers=False)

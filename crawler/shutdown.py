@@ -7,7 +7,8 @@ a handler whose reactor had stopped and did nothing. Here the crawl's handlers a
 before the reactor starts and the previous ones are put back when it stops:
 - the first signal asks the crawler to stop gracefully (pages in flight finish, what was fetched
   is stored, finish_reason `shutdown`), waiting if need be until the engine is running;
-- a second one stops the reactor at once.
+- a second SIGINT or SIGTERM stops the reactor at once; SIGHUP (the parent died, trackwire.stopping)
+  only ever stops gracefully.
 Either way the signal is noted (trackwire.stopping) so the command exits 130 or 143.
 """
 
@@ -19,7 +20,8 @@ from contextlib import contextmanager
 
 from trackwire import stopping
 
-SIGNALS = (signal.SIGINT, signal.SIGTERM)
+SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+FORCING = (signal.SIGINT, signal.SIGTERM)  # a second one of these stops at once; SIGHUP never does
 RETRY_SECONDS = 0.1
 
 
@@ -47,8 +49,9 @@ def stop_on_signals(process, crawler) -> Iterator[None]:
 
     def handler(signum, _frame) -> None:
         stopping.note(signum)
+        forced = signum in FORCING and any(sig in FORCING for sig in received)
         received.append(signum)
-        reactor.callFromThread(stop if len(received) == 1 else force)
+        reactor.callFromThread(force if forced else stop)
 
     previous = {sig: signal.getsignal(sig) for sig in SIGNALS}
     for sig in SIGNALS:

@@ -59,12 +59,13 @@ def store():
 
 
 def main() -> None:
-    """Entry point: run the app; known failures become one line and a non-zero exit."""
+    """Entry point: run the app; known failures become one line and a non-zero exit; Ctrl-C and
+    SIGTERM stop it cleanly with 130 or 143 (trackwire.stopping)."""
+    stopping.raise_on_signals()
+    stopping.die_with_parent_from_env()
     from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
                            commands_tools)
 
-    stopping.raise_on_signals()
-    stopping.die_with_parent_from_env()
     try:
         app(standalone_mode=True)
     except SystemExit as exc:
@@ -81,7 +82,7 @@ def main() -> None:
                 err.print("[red]error[/red]: unexpected failure (above); please report it with the command you ran")
                 sys.exit(1)
         err.print(f"[red]error[/red]: {message}")
-        sys.exit(1)
+        sys.exit(stopping.exit_code() if stopping.received() else 1)
 
 
 def _interrupted_unannounced(exc: SystemExit) -> bool:

@@ -71,8 +71,8 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     settings = crawl_settings(redis_url=s.redis_url)
     if s.redis_url:
         check_redis(s.redis_url)
-    err.print(f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}")
-    report = run_crawl(sources, settings, max_articles=max_articles)
+    report = run_crawl(sources, settings, max_articles=max_articles, on_start=lambda _run: err.print(
+        f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}"))
     table = Table(title=f"crawl run {report.run_id}: {report.status}")
     for col in ("new", "updated", "unchanged", "pages requested", "dropped"):
         table.add_column(col, justify="right")

@@ -1,12 +1,15 @@
 """How a trackwire process stops: the first Ctrl-C or SIGTERM ends it cleanly, and a child never
 outlives the process that started it.
 
-- `raise_on_signals()`: SIGINT and SIGTERM raise `Stopped` (a KeyboardInterrupt, so every
-  `except KeyboardInterrupt` and `finally` on the way out runs: claims are released, runs are
-  recorded `interrupted`); the command exits 128 + the signal (130 for SIGINT, 143 for SIGTERM).
-- `die_with_parent(pid)`: a child asks Linux for SIGTERM when its parent dies
-  (`prctl(PR_SET_PDEATHSIG)`); elsewhere a thread watches the parent's pid. Either way the child
-  stops as if told to, cleanly. A parent already gone when this is called stops the child at once.
+- `raise_on_signals()`: SIGINT, SIGTERM and SIGHUP raise `Stopped` (a KeyboardInterrupt, so
+  every `except KeyboardInterrupt` and `finally` on the way out runs: claims are released, runs
+  are recorded `interrupted`); the command exits 128 + the signal (130 for SIGINT, 143 for
+  SIGTERM). Every signal is also noted (`received`, `check`), so none is lost.
+- `die_with_parent(pid)`: a child asks Linux for SIGHUP when its parent dies
+  (`prctl(PR_SET_PDEATHSIG)`); elsewhere a thread watches the parent's pid. SIGHUP, not SIGTERM:
+  the kernel may deliver the death signal twice (once as the parent's thread dies, once as its
+  process goes), and a second SIGTERM means "stop now" to a crawl, where SIGHUP only ever means
+  "stop cleanly". The child exits 129. A parent already gone stops the child at once.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ _received: list[int] = []  # the signals that asked this process to stop, first 
 
 
 class Stopped(KeyboardInterrupt):
-    """Raised in the main thread by SIGINT or SIGTERM; `exit_code` is 128 + the signal number."""
+    """Raised in the main thread by SIGINT, SIGTERM or SIGHUP; `exit_code` is 128 + the signal number."""
 
     def __init__(self, signum: int = signal.SIGINT):
         super().__init__(signal.Signals(signum).name)
@@ -44,6 +47,14 @@ def received() -> int | None:
     return _received[0] if _received else None
 
 
+def check() -> None:
+    """Raise `Stopped` if a signal asked this process to stop. Long loops call it between steps: a
+    handler's exception is lost when the signal lands inside a weakref callback or a __del__
+    ("Exception ignored in ..."), and the work would go on."""
+    if _received:
+        raise Stopped(_received[0])
+
+
 def exit_code(exc: BaseException | None = None) -> int:
     """The exit status for an interruption: 143 after SIGTERM, 130 after Ctrl-C."""
     if isinstance(exc, Stopped):
@@ -52,24 +63,31 @@ def exit_code(exc: BaseException | None = None) -> int:
 
 
 def raise_on_signals(*, once: bool = False) -> None:
-    """From now on SIGINT and SIGTERM raise `Stopped` in the main thread; with `once`, only the first
-    does (later ones are noted and ignored, so that cleaning up is not cut short)."""
+    """From now on SIGINT, SIGTERM and SIGHUP raise `Stopped` in the main thread; with `once`, only
+    the first does (later ones are noted and ignored, so that cleaning up is not cut short)."""
     def handler(signum, _frame):
         first = received() is None
         note(signum)
         if first or not once:
             raise Stopped(signum)
 
-    signal.signal(signal.SIGINT, handler)
-    signal.signal(signal.SIGTERM, handler)
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, handler)
+    sys.unraisablehook = _quiet_about_stops
+
+
+def _quiet_about_stops(unraisable) -> None:
+    """A `Stopped` lost in a weakref callback or __del__ is not an error: `check()` raises it again."""
+    if not isinstance(unraisable.exc_value, Stopped):
+        sys.__unraisablehook__(unraisable)
 
 
 def die_with_parent(parent: int) -> None:
-    """SIGTERM to this process when process `parent` (its parent) dies; at once if it already has."""
+    """SIGHUP to this process when process `parent` (its parent) dies; at once if it already has."""
     if not _death_signal():
         threading.Thread(target=_watch, args=(parent,), daemon=True, name="trackwire-parent-watch").start()
     if os.getppid() != parent:
-        os.kill(os.getpid(), signal.SIGTERM)
+        os.kill(os.getpid(), signal.SIGHUP)
 
 
 def die_with_parent_from_env() -> None:
@@ -83,10 +101,10 @@ def _death_signal() -> bool:
     if not sys.platform.startswith("linux"):
         return False
     libc = ctypes.CDLL(None, use_errno=True)
-    return libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0
+    return libc.prctl(PR_SET_PDEATHSIG, signal.SIGHUP, 0, 0, 0) == 0
 
 
 def _watch(parent: int) -> None:
     while os.getppid() == parent:
         threading.Event().wait(1.0)
-    os.kill(os.getpid(), signal.SIGTERM)
+    os.kill(os.getpid(), signal.SIGHUP)

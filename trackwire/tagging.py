@@ -11,8 +11,8 @@ Faults end here as follows:
 - claims of a worker of this host whose process is gone are released at once;
   the claims of live (or remote) workers are waited for, and `on_wait` says whose;
 - Ctrl-C or SIGTERM (trackwire.stopping) releases this worker's claims on the way out;
-- the processes of `tag --workers N` die with their parent (PR_SET_PDEATHSIG)
-  and are stopped with SIGTERM when it is.
+- the processes of `tag --workers N` die with their parent (PR_SET_PDEATHSIG,
+  SIGHUP) and are stopped with SIGTERM when it is.
 """
 
 from __future__ import annotations
@@ -73,6 +73,7 @@ def work(engine: Engine, nlp, *, worker: str | None = None, version: str = TAGGE
     report = WorkReport(worker or worker_id())
     try:
         while True:
+            stopping.check()
             batch = claim(engine, report.worker, size=batch_size, retag=retag, version=version,
                           seconds=claim_seconds)
             if batch:
@@ -103,6 +104,7 @@ def _pause(queue: QueueState, until_empty: bool, poll: float) -> float:
 def _tag_batch(engine: Engine, nlp, batch: list[Claimed], report: WorkReport, version: str, seconds: int,
                on_done: Callable[[WorkReport], None] | None) -> None:
     for story, result in tag_stories(nlp, batch):
+        stopping.check()
         if isinstance(result, Untaggable):
             kept = set_aside(engine, report.worker, story, result.reason, version)
             if kept:
@@ -181,7 +183,7 @@ def tag_in_processes(engine: Engine, db: str, model: str | None, *, workers: int
     """Run `workers` tagging processes over the queue until it is empty; returns stories done.
 
     Ctrl-C or SIGTERM here stops the processes with SIGTERM (each releases its claims) before it
-    propagates; if this process is killed outright, they get SIGTERM from the kernel.
+    propagates; if this process is killed outright, they get SIGHUP from the kernel.
     """
     import multiprocessing
 
@@ -202,7 +204,7 @@ def tag_in_processes(engine: Engine, db: str, model: str | None, *, workers: int
         for proc in procs:
             proc.join()
     failed = [p.exitcode for p in procs if p.exitcode]
-    stopped = [code for code in failed if code in (128 + signal.SIGINT, 128 + signal.SIGTERM)]
+    stopped = [code for code in failed if code - 128 in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)]
     if stopped:  # Ctrl-C reached them (the whole terminal group), or someone stopped them
         raise stopping.Stopped(stopped[0] - 128)
     if failed:
@@ -215,6 +217,7 @@ def _watch(engine: Engine, procs: list, start: int, retag: bool, version: str,
            on_progress: Callable[[int], None] | None, on_wait: Callable[[QueueState], None] | None) -> None:
     ours = {(socket.gethostname(), p.pid) for p in procs}
     while any(p.is_alive() for p in procs):
+        stopping.check()
         queue = state(engine, retag=retag, version=version)
         if on_progress:
             on_progress(start - queue.pending)
