@@ -20,6 +20,7 @@ from twisted.python.threadpool import ThreadPool
 from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
 from trackwire.crawler.storage import Storage
 from trackwire.crawler.topic import classify
+from trackwire.store.stories import too_long
 
 
 _pool: ThreadPool | None = None
@@ -90,6 +91,9 @@ class ExtractPipeline:
             raise DropItem(f"{item.url}: no publication date on the page or in the feed")
         if not article.title and item.feed_title:
             article.title = item.feed_title
+        if too_long(article.text):  # a results dump or a merged live blog (store.stories.MAX_STORY_CHARS)
+            dropped(self.crawler, item.source, "too_long")
+            raise DropItem(f"{item.url}: {too_long(article.text)}")
         item.extracted = article
         return item
 

@@ -19,9 +19,13 @@ depends_on = None
 
 
 def upgrade() -> None:
-    op.add_column("story", sa.Column("tag_error", sa.String(), nullable=True))
-    op.add_column("crawlrun", sa.Column("host", sa.String(), nullable=True))
-    op.add_column("crawlrun", sa.Column("pid", sa.Integer(), nullable=True))
+    """Adds each column unless present (a store whose history was lost may have them already)."""
+    inspector = sa.inspect(op.get_bind())
+    for table, column in (("story", sa.Column("tag_error", sa.String(), nullable=True)),
+                          ("crawlrun", sa.Column("host", sa.String(), nullable=True)),
+                          ("crawlrun", sa.Column("pid", sa.Integer(), nullable=True))):
+        if column.name not in {c["name"] for c in inspector.get_columns(table)}:
+            op.add_column(table, column)
 
 
 def downgrade() -> None:
