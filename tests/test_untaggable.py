@@ -37,11 +37,11 @@ def store(db, stories: dict[str, str]) -> None:
     eng.dispose()
 
 
-@pytest.fixture
-def poisoned(db_path):
+@pytest.fixture(params=[1, 2], ids=["one-process", "two-processes"])
+def poisoned(db_path, request):
     """Three stories and one over spaCy's max_length (1,000,000 characters), which made `tag` crash."""
     store(db_path, {**NORMAL, "results-dump": "Results\n\n" + "Kerr 3:29.38. " * 71_500})
-    result = trackwire("tag", db=db_path)
+    result = trackwire("tag", "--workers", str(request.param), db=db_path)
     assert result.returncode == 0, result.stderr
     return db_path, result
 

@@ -251,10 +251,8 @@ class Store:
                           if on_progress else None, **options)
             done = report.tagged
         else:
-            aside = sum(self._untaggable(version).values())
-            tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, batch_size=s.tag_batch,
-                             on_progress=on_progress, **options)
-            done = before - self.pending(retag=retag) - (sum(self._untaggable(version).values()) - aside)
+            done = tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, batch_size=s.tag_batch,
+                                    on_progress=on_progress, **options)
         return TagReport(tagged=done, pending_before=before, untaggable=self._untaggable(version))
 
     def _untaggable(self, version: str) -> dict[str, int]:

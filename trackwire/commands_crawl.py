@@ -114,17 +114,10 @@ def do_tag(retag: bool, workers: int, claim_seconds: int = CLAIM_SECONDS) -> int
         console.print("nothing to tag: every story is tagged by this tagger version")
         return 0
     columns = (TextColumn("tagging"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
-    said: set[str] = set()
-
-    def waiting(line: str) -> None:
-        if line not in said:
-            said.add(line)
-            err.print(Text(line))
-
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("tag", total=total)
         report = s.tag(retag=retag, workers=workers, nlp=load_nlp() if workers == 1 else None,
-                       claim_seconds=claim_seconds, on_wait=waiting,
+                       claim_seconds=claim_seconds, on_wait=once_each(),
                        on_progress=lambda n: progress.update(task, completed=n))
     console.print(f"tagged {plural(report.tagged, 'story', 'stories')}")
     if report.untaggable:
@@ -135,6 +128,18 @@ def do_tag(retag: bool, workers: int, claim_seconds: int = CLAIM_SECONDS) -> int
 
 
 ClaimSeconds = Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's last write")]
+
+
+def once_each():
+    """A printer of wait lines that prints each distinct line once."""
+    said: set[str] = set()
+
+    def say(line: str) -> None:
+        if line not in said:
+            said.add(line)
+            err.print(Text(line))
+
+    return say
 
 
 @app.command()

@@ -6,10 +6,8 @@ from typing import Annotated, Optional
 
 import typer
 
-from rich.text import Text
-
 from trackwire.cli import STATE, app, console, err, store
-from trackwire.commands_crawl import ClaimSeconds
+from trackwire.commands_crawl import ClaimSeconds, once_each
 from trackwire.store.queue import CLAIM_SECONDS
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema: status and migrations.")
@@ -36,22 +34,18 @@ def worker(
     name = worker_id()
     err.print(f"worker {name} started; claims expire {claim_seconds} s after its last write")
     last = [0.0]
-    said: set[str] = set()
+    say = once_each()
 
     def progress(report) -> None:
         if time.monotonic() - last[0] >= 5:
             last[0] = time.monotonic()
             err.print(f"worker {name}: {report.tagged} tagged")
 
-    def waiting(queue) -> None:
-        for line in set(waiting_lines(queue)) - said:
-            said.add(line)
-            err.print(Text(line))
-
     try:
         report = work(s.engine, nlp, worker=name, version=s.tagger_version, retag=retag,
                       batch_size=batch or STATE.settings.tag_batch, claim_seconds=claim_seconds,
-                      until_empty=until_empty, poll=poll, on_done=progress, on_wait=waiting)
+                      until_empty=until_empty, poll=poll, on_done=progress,
+                      on_wait=lambda queue: [say(line) for line in waiting_lines(queue)])
     except KeyboardInterrupt:
         err.print(f"[yellow]worker {name} stopped[/yellow]: its unfinished claims were released")
         raise typer.Exit(130)

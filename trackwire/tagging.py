@@ -180,14 +180,15 @@ def tag_in_processes(engine: Engine, db: str, model: str | None, *, workers: int
                      version: str = TAGGER_VERSION, claim_seconds: int = CLAIM_SECONDS,
                      on_progress: Callable[[int], None] | None = None,
                      on_wait: Callable[[QueueState], None] | None = None) -> int:
-    """Run `workers` tagging processes over the queue until it is empty; returns stories done.
+    """Run `workers` tagging processes over the queue until it is empty; returns stories tagged
+    (not counting those set aside).
 
     Ctrl-C or SIGTERM here stops the processes with SIGTERM (each releases its claims) before it
     propagates; if this process is killed outright, they get SIGHUP from the kernel.
     """
     import multiprocessing
 
-    start = pending(engine, retag=retag, version=version)
+    start, aside = pending(engine, retag=retag, version=version), _set_aside(engine, version)
     ctx = multiprocessing.get_context("spawn")
     procs = [ctx.Process(target=_process_main, args=(db, model, version, retag, batch_size, claim_seconds))
              for _ in range(workers)]
@@ -210,7 +211,15 @@ def tag_in_processes(engine: Engine, db: str, model: str | None, *, workers: int
     if failed:
         raise RuntimeError(f"{len(failed)} of {workers} tagging processes failed (exit codes {failed}); "
                            "run again with --debug --workers 1 to see why")
-    return start - pending(engine, retag=retag, version=version)
+    return start - pending(engine, retag=retag, version=version) - (_set_aside(engine, version) - aside)
+
+
+def _set_aside(engine: Engine, version: str) -> int:
+    from trackwire.store.db import read_session
+    from trackwire.store.runs import untaggable
+
+    with read_session(engine) as session:
+        return sum(untaggable(session, version=version).values())
 
 
 def _watch(engine: Engine, procs: list, start: int, retag: bool, version: str,
