@@ -38,7 +38,8 @@ def stop_on_signals(process, crawler) -> Iterator[None]:
     received: list[int] = []
 
     def stop() -> None:
-        if crawler.engine is not None and crawler.engine.running:
+        engine = crawler._engine  # Scrapy's documented way to look before the crawl has started
+        if engine is not None and engine.running:
             process.stop()
         elif reactor.running:  # still starting: stop as soon as the engine runs
             reactor.callLater(RETRY_SECONDS, stop)
