@@ -18,9 +18,11 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from trackwire import stopping
 from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
 from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
 from trackwire.crawler.policy import entry_hosts
+from trackwire.crawler.shutdown import stop_on_signals
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import LINK_REFUSALS, failure_reason, policies, unwanted_link
 
@@ -155,9 +157,10 @@ def check_sources(sources: list[Source], settings: Settings) -> list[SourceCheck
     settings.set("TRACKWIRE_ENTRY_HOSTS", entry_hosts(sources))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(CheckSpider)
-    process.crawl(crawler, sources=sources, results=results)
-    process.start()
-    if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+    with stop_on_signals(process, crawler):
+        process.crawl(crawler, sources=sources, results=results)
+        process.start(install_signal_handlers=False)
+    if stopping.received() or (crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown"):
         raise Interrupted
     checked = [results.get(s.name, SourceCheck(s.name)) for s in sources]
     for result in checked:

@@ -22,6 +22,7 @@ from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
 from trackwire.crawler.policy import Policy
 from trackwire.crawler.storage import Storage
 from trackwire.crawler.topic import classify
+from trackwire.store.stories import too_long
 
 
 _pool: ThreadPool | None = None
@@ -106,6 +107,9 @@ class ExtractPipeline:
             article.title = item.feed_title
         if not own_key(article, item, self.policy(item.source)):
             count(self.crawler, "dropped/canonical_off_source")
+        if too_long(article.text):  # a results dump or a merged live blog (store.stories.MAX_STORY_CHARS)
+            dropped(self.crawler, item.source, "too_long")
+            raise DropItem(f"{item.url}: {too_long(article.text)}")
         item.extracted = article
         return item
 

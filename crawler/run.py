@@ -6,18 +6,22 @@ scheduler starts each nightly crawl as a subprocess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from trackwire import stopping
 from trackwire.crawler import settings as default_settings
+from trackwire.crawler.frontier import FRONTIER_LOST
 from trackwire.crawler.pipelines import stop_worker
 from trackwire.crawler.policy import entry_hosts
+from trackwire.crawler.shutdown import stop_on_signals
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import NewsSpider
 from trackwire.store.db import init_db, make_engine, write_session
-from trackwire.store.runs import finish_run, record_source, start_run
+from trackwire.store.runs import close_gone_runs, finish_run, record_source, start_run
 
 
 @dataclass
@@ -32,6 +36,7 @@ class CrawlReport:
     skipped: dict[str, int] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)
     throttled: dict[str, str] = field(default_factory=dict)  # host -> what it answered and how long we waited
+    error: str | None = None  # why the whole crawl failed, when it is not the sources' fault
 
 
 STOP_GRACE = 10.0  # seconds a stop (time limit, Ctrl-C, SIGTERM) may take before the reactor is stopped
@@ -51,21 +56,11 @@ class BoundedProcess(CrawlerProcess):
     def arm(self, timeout: float) -> None:
         from twisted.internet import reactor
 
-        reactor.callLater(timeout + STOP_GRACE, self._force, "closespider_timeout")
+        reactor.callLater(timeout + STOP_GRACE, self.force, "closespider_timeout")
 
-    def _signal_shutdown(self, signum, frame) -> None:
-        from twisted.internet import reactor
-
-        super()._signal_shutdown(signum, frame)
-        reactor.callFromThread(reactor.callLater, STOP_GRACE, self._force, "shutdown")
-
-    def _signal_kill(self, signum, frame) -> None:
-        from twisted.internet import reactor
-
-        super()._signal_kill(signum, frame)
-        reactor.callFromThread(self._force, "shutdown")
-
-    def _force(self, reason: str) -> None:
+    def force(self, reason: str) -> None:
+        """Stop the reactor without waiting for downloads in flight (crawler.shutdown calls this
+        on a second signal, and `STOP_GRACE` seconds after the first)."""
         from twisted.internet import reactor
 
         if reactor.running:
@@ -104,33 +99,53 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     return s
 
 
-def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None) -> CrawlReport:
-    engine = make_engine(settings.get("TRACKWIRE_DB"))
-    init_db(engine)
-    with write_session(engine) as session:
-        run_id = start_run(session, "crawl")
+def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None,
+              on_start: Callable[[int], None] | None = None) -> CrawlReport:
+    """Crawl `sources` in this process and record the run; `on_start(run_id)` once it is recorded.
+
+    From before the record is opened, SIGINT/SIGTERM stop the crawl cleanly at any moment
+    (crawler.shutdown): the report's status is then `interrupted`. Records of this host's crawls
+    whose process is gone are closed as `interrupted` first.
+    """
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
     settings.set("TRACKWIRE_ENTRY_HOSTS", entry_hosts(sources))
     process = BoundedProcess(settings)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=sources, max_articles=max_articles)
-    if settings.getfloat("CLOSESPIDER_TIMEOUT"):
-        process.arm(settings.getfloat("CLOSESPIDER_TIMEOUT"))
+    with stop_on_signals(process, crawler, grace=STOP_GRACE):
+        engine = make_engine(settings.get("TRACKWIRE_DB"))
+        init_db(engine)
+        with write_session(engine) as session:
+            close_gone_runs(session)
+            run_id = start_run(session, "crawl")
+        if on_start:
+            on_start(run_id)
+        process.crawl(crawler, sources=sources, max_articles=max_articles)
+        if settings.getfloat("CLOSESPIDER_TIMEOUT"):
+            process.arm(settings.getfloat("CLOSESPIDER_TIMEOUT"))
+        try:
+            process.start(install_signal_handlers=False)
+        finally:
+            process.finish()
+            report = _finish(engine, run_id, crawler, sources, forced=process.forced)
+    return report
+
+
+def _finish(engine, run_id: int, crawler, sources: list[Source], *, forced: str | None = None) -> CrawlReport:
+    """Record how the crawl ended: sources' health, counts, reasons; `forced` is why the reactor
+    was stopped without waiting (BoundedProcess), if it was."""
     try:
-        process.start()
-    finally:
-        process.finish()
         stats = crawler.stats.get_stats() if crawler.stats else {}
-        if process.forced and stats.get("finish_reason") in (None, "shutdown"):
-            stats["finish_reason"] = process.forced
+        if forced and stats.get("finish_reason") in (None, "shutdown"):
+            stats["finish_reason"] = forced
         report = _report(run_id, stats, sources)
         with write_session(engine) as session:
             for source in sources:
                 record_source(session, source.name, homepage=source.homepage,
                               ok=source.name not in report.failing, error=report.failing.get(source.name))
-            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=[
-                f"{name}: {why}" for name, why in report.failing.items()], new=report.new,
-                updated=report.updated, dropped=sum(report.dropped.values()))
+            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=(
+                [report.error] if report.error else []) + [f"{name}: {why}" for name, why in report.failing.items()],
+                new=report.new, updated=report.updated, dropped=sum(report.dropped.values()))
+    finally:
         engine.dispose()
     return report
 
@@ -166,8 +181,10 @@ def _report(run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
             # crawler of the round may have fetched them and found the articles.
             report.failing[source.name] = "its feeds and sitemaps answered but listed no articles"
     reason = stats.get("finish_reason")
-    if reason == "shutdown":
+    if reason == "shutdown" or stopping.received():
         report.status = "interrupted"
+    elif reason == FRONTIER_LOST:
+        report.status, report.error = "failed", stats.get("trackwire/frontier_lost")
     elif reason == "closespider_timeout":
         report.status = "timeout"
     elif sources and len(report.failing) == len(sources):

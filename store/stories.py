@@ -9,11 +9,28 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, or_
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from trackwire.nlp.text import fold
 from trackwire.store.dedupe import assign_cluster
 from trackwire.store.models import Athlete, Mark, Mention, Performance, Quote, Story, utcnow
+
+# The longest story trackwire stores or tags, in characters (about 16,000 words; the longest
+# feature article is a third of that). Tagging one this long takes the small spaCy model about
+# 12 s and 400 MB on top of the model on a 2-core machine (measured: ~4 MB per 1,000 characters);
+# at spaCy's own limit of 1,000,000 a single story would need about 4 GB. Longer pages are almost
+# always results dumps or concatenated live blogs. The crawler drops them (`too_long`), ingest
+# refuses them, and the tagger skips any older store's longer story with that reason.
+MAX_STORY_CHARS = 100_000
+
+
+def too_long(text: str) -> str | None:
+    """Why `text` is refused ("too_long: …"), or None when it fits MAX_STORY_CHARS."""
+    if len(text) <= MAX_STORY_CHARS:
+        return None
+    return f"too_long: {len(text):,} characters; trackwire takes at most {MAX_STORY_CHARS:,}"
+
 
 def content_hash(text: str) -> str:
     return hashlib.sha256(" ".join(text.split()).encode("utf-8")).hexdigest()
@@ -60,7 +77,7 @@ def upsert_story(session: Session, story: StoryIn, *, same_source: bool = False)
         status = "updated"
         clear_tags(session, row.id)
         row.tagged_at = None
-        row.tagger_version = None
+        row.tagger_version = row.tag_error = None
         row.claimed_by = row.claimed_until = None  # a worker tagging the old text will not write it
     row.text = story.text
     row.title = story.title
@@ -101,10 +118,14 @@ def known_urls(session: Session, urls: Iterable[str]) -> set[str]:
 
 
 def to_tag(query, *, retag: bool, version: str):
-    """`query` narrowed to the stories still to tag (with `retag`, also those of another tagger version)."""
+    """`query` narrowed to the stories still to tag (with `retag`, also those of another tagger version).
+
+    A story this tagger version could not tag (`tag_error`) is not tried again until the version moves.
+    """
+    other = or_(col(Story.tagger_version).is_(None), Story.tagger_version != version)
     if retag:
-        return query.where(or_(col(Story.tagger_version).is_(None), Story.tagger_version != version))
-    return query.where(col(Story.tagged_at).is_(None))
+        return query.where(other)
+    return query.where(col(Story.tagged_at).is_(None), other)
 
 
 def clear_tags(session: Session, story_id: int | None) -> None:
@@ -118,12 +139,8 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
                birth_year: int | None = None, events: str | None = None, also: tuple[str, ...] = ()) -> int:
     """The id of the athlete with this canonical name, created when new; `also` are other names it
     goes by (the spelling a story used, registry aliases), remembered for look-ups."""
-    row = session.exec(select(Athlete).where(Athlete.name == name)).first()
-    if row is None:
-        row = Athlete(name=name, fold=fold(name), country=country, sex=sex,
-                      birth_year=birth_year, events=events)
-        session.add(row)
-        session.flush()
+    row = session.exec(select(Athlete).where(Athlete.name == name)).first() or _new_athlete(
+        session, Athlete(name=name, fold=fold(name), country=country, sex=sex, birth_year=birth_year, events=events))
     for other in map(fold, also):
         if other != row.fold and f"|{other}|" not in row.aliases:
             row.aliases = (row.aliases or "|") + f"{other}|"
@@ -132,6 +149,19 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
             setattr(row, attr, value)
     session.add(row)
     return row.id
+
+
+def _new_athlete(session: Session, row: Athlete) -> Athlete:
+    """Insert `row`, or take the same athlete another worker inserted meanwhile (on PostgreSQL two
+    workers tagging stories about a new athlete at once both try; the second one's insert waits for
+    the first to commit, then fails on the unique name, which crashed the worker)."""
+    try:
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+        return row
+    except IntegrityError:
+        return session.exec(select(Athlete).where(Athlete.name == row.name)).one()
 
 
 def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None:
@@ -162,4 +192,5 @@ def save_tags(session: Session, story_id: int, tags: dict, version: str) -> None
     story = session.get(Story, story_id)
     story.tagged_at = utcnow()
     story.tagger_version = version
+    story.tag_error = None
     session.add(story)

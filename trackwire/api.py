@@ -221,28 +221,51 @@ class Store(Browsing):
         """Stories waiting to be tagged (with `retag`, also those tagged by another tagger version)."""
         from trackwire.tagging import pending
 
-        return pending(self.engine, retag=retag)
+        return pending(self.engine, retag=retag, version=self.tagger_version)
 
-    def tag(self, *, retag: bool = False, workers: int = 1, nlp=None,
-            on_progress: Callable[[int], None] | None = None) -> TagReport:
+    @property
+    def tagger_version(self) -> str:
+        """The version of the tagger this store's settings use (nlp/version.py): rules, data, model."""
+        from trackwire.nlp.version import tagger_version
+
+        return tagger_version(self.settings.spacy_model)
+
+    def tag(self, *, retag: bool = False, workers: int = 1, nlp=None, claim_seconds: int | None = None,
+            on_progress: Callable[[int], None] | None = None,
+            on_wait: Callable[[str], None] | None = None) -> TagReport:
         """Tag the stories waiting (see `pending`) in this process, or in `workers` processes.
-        `nlp` may be a loaded pipeline (trackwire.nlp.pipeline.load_pipeline) to reuse."""
-        from trackwire.tagging import pending, tag_in_processes, work
 
-        s = self.settings
-        before = pending(self.engine, retag=retag)
+        `nlp` may be a loaded pipeline (trackwire.nlp.pipeline.load_pipeline) to reuse. Claims expire
+        `claim_seconds` (default 300) after a worker's last write; claims of a dead worker of this
+        host are released at once, others are waited for and `on_wait` gets one line per holder.
+        Stories the tagger cannot take are set aside with their reason (`TagReport.untaggable`).
+        """
+        from trackwire.store.queue import CLAIM_SECONDS
+        from trackwire.tagging import tag_in_processes, waiting_lines, work
+
+        s, version = self.settings, self.tagger_version
+        before = self.pending(retag=retag)
         if not before:
             return TagReport(tagged=0, pending_before=0)
+        options = dict(retag=retag, version=version, claim_seconds=claim_seconds or CLAIM_SECONDS,
+                       on_wait=(lambda q: [on_wait(line) for line in waiting_lines(q)]) if on_wait else None)
         if workers == 1:
             from trackwire.nlp.pipeline import load_pipeline
 
-            report = work(self.engine, nlp or load_pipeline(s.spacy_model), retag=retag, batch_size=s.tag_batch,
-                          on_done=(lambda r: on_progress(r.tagged)) if on_progress else None)
+            report = work(self.engine, nlp or load_pipeline(s.spacy_model), batch_size=s.tag_batch,
+                          on_done=(lambda r: on_progress(r.tagged + sum(r.untaggable.values())))
+                          if on_progress else None, **options)
             done = report.tagged
         else:
-            done = tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, retag=retag,
-                                    batch_size=s.tag_batch, on_progress=on_progress)
-        return TagReport(tagged=done, pending_before=before)
+            done = tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, batch_size=s.tag_batch,
+                                    on_progress=on_progress, **options)
+        return TagReport(tagged=done, pending_before=before, untaggable=self._untaggable(version))
+
+    def _untaggable(self, version: str) -> dict[str, int]:
+        from trackwire.store.runs import untaggable
+
+        with self._read() as session:
+            return untaggable(session, version=version)
 
     def reextract(self, *, sources: Sequence[str] = (), since: DateLike = None, until: DateLike = None,
                   registry: dict | None = None, on_progress: Callable[[int, int], None] | None = None):
@@ -266,8 +289,9 @@ class Store(Browsing):
             return [_run(r) for r in recent_runs(session, limit)]
 
     def stats(self) -> StoreStats:
-        """What the store holds, the last five runs, drops by reason in the last run, failing sources."""
-        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
+        """What the store holds, the last five runs, drops by reason in the last run, failing sources,
+        stories the tagger set aside (by reason)."""
+        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals, untaggable
 
         with self._read() as session:
             figures = totals(session)
@@ -276,7 +300,8 @@ class Store(Browsing):
             return StoreStats(
                 totals=Totals(**figures), dropped_last_run=drop_counts(session, 1), runs=runs,
                 last_successful_run=_run(good) if good else None,
-                failing_sources=[_source(f) for f in failing_sources(session)])
+                failing_sources=[_source(f) for f in failing_sources(session)],
+                untaggable=untaggable(session))
 
     # ------------------------------------------------------------ filters
 

@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 
+from trackwire import stopping
 from trackwire.errors import explain
 from trackwire.settings import Settings
 
@@ -58,15 +59,21 @@ def store():
 
 
 def main() -> None:
-    """Entry point: run the app; known failures become one line and a non-zero exit."""
+    """Entry point: run the app; known failures become one line and a non-zero exit; Ctrl-C and
+    SIGTERM stop it cleanly with 130 or 143 (trackwire.stopping)."""
+    stopping.raise_on_signals()
+    stopping.die_with_parent_from_env()
     from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
                            commands_tools, commands_web)
 
     try:
         app(standalone_mode=True)
-    except KeyboardInterrupt:
-        err.print("[yellow]interrupted[/yellow]: what was already stored is kept; run the command again to finish")
-        sys.exit(130)
+    except SystemExit as exc:
+        if stopping.received() is None:
+            raise
+        if _interrupted_unannounced(exc):
+            err.print("[yellow]interrupted[/yellow]: what was already stored is kept; run the command again to finish")
+        sys.exit(stopping.exit_code())
     except Exception as exc:  # noqa: BLE001  (the one place that turns failures into messages)
         message = explain(exc)
         if STATE.debug or message is None:
@@ -75,7 +82,13 @@ def main() -> None:
                 err.print("[red]error[/red]: unexpected failure (above); please report it with the command you ran")
                 sys.exit(1)
         err.print(f"[red]error[/red]: {message}")
-        sys.exit(1)
+        sys.exit(stopping.exit_code() if stopping.received() else 1)
+
+
+def _interrupted_unannounced(exc: SystemExit) -> bool:
+    """Whether Typer turned a Ctrl-C or SIGTERM into exit 130 before any command said what it kept."""
+    caught = exc.__context__
+    return isinstance(caught, typer.Exit) and isinstance(caught.__cause__, KeyboardInterrupt)
 
 
 def path_arg(help_text: str):

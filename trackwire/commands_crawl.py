@@ -12,8 +12,10 @@ from rich.table import Table
 
 from rich.text import Text
 
+from trackwire import stopping
 from trackwire.cli import STATE, app, console, err, store
 from trackwire.errors import UserError
+from trackwire.store.queue import CLAIM_SECONDS
 from trackwire.views import plural, print_stats
 
 
@@ -69,8 +71,8 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     settings = crawl_settings(redis_url=s.redis_url)
     if s.redis_url:
         check_redis(s.redis_url)
-    err.print(f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}")
-    report = run_crawl(sources, settings, max_articles=max_articles)
+    report = run_crawl(sources, settings, max_articles=max_articles, on_start=lambda _run: err.print(
+        f"crawling {len(sources)} source(s): {', '.join(x.name for x in sources)}"))
     table = Table(title=f"crawl run {report.run_id}: {report.status}")
     for col in ("new", "updated", "unchanged", "pages requested", "dropped"):
         table.add_column(col, justify="right")
@@ -86,9 +88,10 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
         err.print(f"[red]source {name} failing[/red]: {why}")
     if report.status == "interrupted":
         err.print("[yellow]crawl interrupted[/yellow]: stored stories are kept; the next crawl picks up the rest")
-        raise typer.Exit(130)
+        raise typer.Exit(stopping.exit_code())
     if report.status == "failed":
-        raise UserError("crawl failed: every source failed; check the URLs with --debug")
+        raise UserError(f"crawl failed: {report.error}" if report.error
+                        else "crawl failed: every source failed; check the URLs with --debug")
     if report.status == "timeout":
         raise UserError("crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
     return report.new + report.updated
@@ -104,7 +107,7 @@ def crawl(
     do_crawl(sources, source or [], max_articles)
 
 
-def do_tag(retag: bool, workers: int) -> int:
+def do_tag(retag: bool, workers: int, claim_seconds: int = CLAIM_SECONDS) -> int:
     s = store()
     total = s.pending(retag=retag)
     if not total:
@@ -114,18 +117,39 @@ def do_tag(retag: bool, workers: int) -> int:
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("tag", total=total)
         report = s.tag(retag=retag, workers=workers, nlp=load_nlp() if workers == 1 else None,
+                       claim_seconds=claim_seconds, on_wait=once_each(),
                        on_progress=lambda n: progress.update(task, completed=n))
     console.print(f"tagged {plural(report.tagged, 'story', 'stories')}")
+    if report.untaggable:
+        err.print(Text(f"{plural(sum(report.untaggable.values()), 'story', 'stories')} could not be tagged ("
+                       + ", ".join(f"{k} {v}" for k, v in report.untaggable.items())
+                       + "): set aside until the tagger changes; `trackwire stats` counts them"))
     return report.tagged
+
+
+ClaimSeconds = Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's last write")]
+
+
+def once_each():
+    """A printer of wait lines that prints each distinct line once."""
+    said: set[str] = set()
+
+    def say(line: str) -> None:
+        if line not in said:
+            said.add(line)
+            err.print(Text(line))
+
+    return say
 
 
 @app.command()
 def tag(
     retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
     workers: Annotated[int, typer.Option(min=1, help="tagging processes")] = 1,
+    claim_seconds: ClaimSeconds = CLAIM_SECONDS,
 ) -> None:
     """Tag stored stories: athletes, events, marks, quotes and performances."""
-    do_tag(retag, workers)
+    do_tag(retag, workers, claim_seconds)
 
 
 @app.command()

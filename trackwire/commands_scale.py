@@ -6,7 +6,9 @@ from typing import Annotated, Optional
 
 import typer
 
-from trackwire.cli import STATE, app, console, engine, err
+from trackwire.cli import STATE, app, console, err, store
+from trackwire.commands_crawl import ClaimSeconds, once_each
+from trackwire.store.queue import CLAIM_SECONDS
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema: status and migrations.")
 app.add_typer(db_app, name="db")
@@ -18,36 +20,38 @@ def worker(
     poll: Annotated[float, typer.Option(min=0.1, help="seconds between looks for new stories")] = 10.0,
     batch: Annotated[Optional[int], typer.Option(min=1, help="stories claimed at a time "
                                                             "[default: TRACKWIRE_TAG_BATCH]")] = None,
-    claim_seconds: Annotated[int, typer.Option(min=1, help="a claim expires this long after the worker's "
-                                                           "last write")] = 300,
+    claim_seconds: ClaimSeconds = CLAIM_SECONDS,
     retag: Annotated[bool, typer.Option(help="also re-tag stories tagged by an older tagger version")] = False,
 ) -> None:
     """Tag stories from the shared queue, on any machine that reaches the database (Ctrl-C stops cleanly)."""
-    from trackwire.commands_crawl import load_nlp
-    from trackwire.tagging import _sigterm_as_interrupt, work, worker_id
+    import time
 
-    _sigterm_as_interrupt()
-    eng = engine()
+    from trackwire.commands_crawl import load_nlp
+    from trackwire.tagging import waiting_lines, work, worker_id
+
+    s = store()
     nlp = load_nlp()
     name = worker_id()
     err.print(f"worker {name} started; claims expire {claim_seconds} s after its last write")
     last = [0.0]
+    say = once_each()
 
     def progress(report) -> None:
-        import time
-
         if time.monotonic() - last[0] >= 5:
             last[0] = time.monotonic()
             err.print(f"worker {name}: {report.tagged} tagged")
 
     try:
-        report = work(eng, nlp, worker=name, retag=retag, batch_size=batch or STATE.settings.tag_batch,
-                      claim_seconds=claim_seconds, until_empty=until_empty, poll=poll, on_done=progress)
+        report = work(s.engine, nlp, worker=name, version=s.tagger_version, retag=retag,
+                      batch_size=batch or STATE.settings.tag_batch, claim_seconds=claim_seconds,
+                      until_empty=until_empty, poll=poll, on_done=progress,
+                      on_wait=lambda queue: [say(line) for line in waiting_lines(queue)])
     except KeyboardInterrupt:
         err.print(f"[yellow]worker {name} stopped[/yellow]: its unfinished claims were released")
         raise typer.Exit(130)
     console.print(f"worker {name}: tagged {report.tagged} stories"
-                  + (f"; {report.given_up} went to other workers" if report.given_up else ""))
+                  + (f"; {report.given_up} went to other workers" if report.given_up else "")
+                  + "".join(f"; {n} set aside ({code})" for code, n in report.untaggable.items()))
 
 
 @db_app.command("upgrade")
@@ -67,12 +71,16 @@ def db_upgrade() -> None:
 def db_status() -> None:
     """Show the database's schema revision, the one this trackwire needs, and any drift from the models."""
     from trackwire.store.db import make_engine
-    from trackwire.store.migrate import current, differences, head
+    from trackwire.store.migrate import current, differences, head, known_revisions
 
     eng = make_engine(STATE.settings.db)
     with eng.connect() as conn:
         found = current(conn)
     console.print(f"database: {eng.url.render_as_string(hide_password=True)}")
+    if found and found not in known_revisions():
+        console.print(f"revision: {found}: made by a newer trackwire (this one knows up to {head()}); "
+                      "upgrade trackwire to use it")
+        return
     console.print(f"revision: {found or '(none: empty or made before migrations)'}; this trackwire needs {head()}")
     if found:
         drift = differences(eng)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import errno
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 # Errors whose messages already say what to do, named rather than imported: importing them
 # would load spaCy (nlp.components) into every command, a second of start-up for `crawl`.
@@ -37,6 +37,9 @@ def explain(exc: BaseException) -> str | None:
             return (f"cannot reach the database server ({detail.splitlines()[0]}): check TRACKWIRE_DB "
                     "and that the server is running")
         return f"database error: {detail.splitlines()[0]}"
+    if isinstance(exc, DatabaseError) and "not a database" in str(exc.orig):
+        return ("the database file is damaged or is not SQLite (file is not a database): restore it from a "
+                "backup, or pass another --db")
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return "the disk is full: free some space and run again; nothing stored was lost"

@@ -13,7 +13,7 @@ from sqlmodel import select
 from trackwire.crawler.extract import NotAnArticle, extract, parse_date
 from trackwire.store.db import write_session
 from trackwire.store.models import Story
-from trackwire.store.stories import StoryIn, save_tags, upsert_story
+from trackwire.store.stories import StoryIn, save_tags, too_long, upsert_story
 
 
 TAG_FIELDS = ("athletes", "people", "events", "marks", "quotes", "performances")
@@ -67,7 +67,7 @@ def _txt(path: Path) -> StoryIn | BadInput:
     if not text.strip():
         return BadInput(str(path), "empty file")
     title = text.split("\n", 1)[0].strip()
-    return StoryIn(key=path.stem, text=text + "\n", title=title, source="ingest")
+    return _bounded(StoryIn(key=path.stem, text=text + "\n", title=title, source="ingest"), str(path))
 
 
 def _html(path: Path) -> StoryIn | BadInput:
@@ -77,9 +77,9 @@ def _html(path: Path) -> StoryIn | BadInput:
     except NotAnArticle as exc:
         return BadInput(str(path), str(exc))
     key = article.url if not article.url.startswith("file:") else path.stem
-    return StoryIn(key=key, text=article.text, title=article.title, url=None if key == path.stem else article.url,
-                   source="ingest", author=article.author, published_at=article.published_at,
-                   language=article.language, raw_html=raw)
+    return _bounded(StoryIn(key=key, text=article.text, title=article.title,
+                            url=None if key == path.stem else article.url, source="ingest", author=article.author,
+                            published_at=article.published_at, language=article.language, raw_html=raw), str(path))
 
 
 def _jsonl(path: Path) -> Iterator[StoryIn | BadInput]:
@@ -115,4 +115,10 @@ def _json_story(line: str, where: str) -> StoryIn | BadInput:
                     published_at=published, author=row.get("author"))
     if all(isinstance(row.get(k), list) for k in TAG_FIELDS):  # trackwire's own export: keep its tags
         story.extra["tags"] = {k: row[k] for k in TAG_FIELDS}
-    return story
+    return _bounded(story, where)
+
+
+def _bounded(story: StoryIn, where: str) -> StoryIn | BadInput:
+    """The story, or why it is refused: longer than store.stories.MAX_STORY_CHARS."""
+    why = too_long(story.text)
+    return BadInput(where, why) if why else story

@@ -237,6 +237,8 @@ class StoreStats(Record):
     runs: list[Run]
     last_successful_run: Run | None = None
     failing_sources: list[SourceHealth]
+    untaggable: dict[str, int] = Field(default_factory=dict,
+                                       description="stories set aside by the tagger that tried them, by reason")
 
 
 class IngestProblem(Record):
@@ -254,6 +256,8 @@ class IngestReport(Record):
 class TagReport(Record):
     tagged: int
     pending_before: int
+    untaggable: dict[str, int] = Field(default_factory=dict,
+                                       description="stories this tagger cannot tag, by reason (too_long, tagger_error)")
 
 
 class ExportReport(Record):

@@ -83,6 +83,9 @@ def print_stats(console: Console, st: StoreStats) -> None:
         console.print(runs_table(st.runs, title="last runs"))
     if st.dropped_last_run:
         console.print(Text("dropped in the last run: " + ", ".join(f"{k} {v}" for k, v in st.dropped_last_run.items())))
+    if st.untaggable:
+        console.print(Text("set aside by the tagger: " + ", ".join(f"{k} {v}" for k, v in st.untaggable.items())
+                           + " (story.tag_error says why; retried when the tagger changes)"))
     for f in st.failing_sources:
         line = Text("failing ", style="red")
         line.append(f.name)
