@@ -114,23 +114,28 @@ class Referents:
         return None
 
     def _earlier_sentences(self, lo: int, limit: int):
-        for _ in range(limit):
-            if lo <= 0:
-                return
+        """Up to `limit` sentences before offset `lo`, nearest first, blank ones (paragraph breaks) skipped."""
+        while limit > 0 and lo > 0:
             prev_lo, prev_hi = sentence_bounds(self.text, lo - 1)
-            yield prev_lo, prev_hi  # mentions inside quotes are not in self.people
+            if prev_lo >= lo:  # no progress: step over the character
+                lo -= 1
+                continue
+            if self.text[prev_lo:prev_hi].strip(" \n\t\"“”'‘’"):
+                limit -= 1
+                yield prev_lo, prev_hi  # mentions inside quotes are not in self.people
             lo = prev_lo
 
-    def _subject(self, lo: int, hi: int, sex: str | None, describe: bool = True) -> str | None:
+    def _subject(self, lo: int, hi: int, sex: str | None, describe: bool = True, owner: bool = False) -> str | None:
         """The person who is the subject of the last main clause of the sentence at [lo, hi), if any
-        ("Bogdanov claimed ... but McIlroy is unfazed": McIlroy)."""
+        ("Bogdanov claimed ... but McIlroy is unfazed": McIlroy); with `owner`, also the owner of a
+        subject that is a thing ("Garside's time moves him ...": Garside)."""
         span = self.doc.char_span(lo, hi, alignment_mode="contract")
         if span is None:
             return None
         for tok in reversed(span):
             if tok.dep_ in ("nsubj", "nsubjpass") and _main_clause(tok.head) and not self._quoted(tok.idx):
                 tok = max([tok, *tok.conjuncts], key=lambda t: t.i)  # "Okken and ... but McIlroy is unfazed"
-                p = self.at(tok.idx)
+                p = self.at(tok.idx) or (self.named_in(tok.subtree, possessive=owner) if tok.pos_ == "NOUN" else None)
                 if p and _sex_fits(p, sex):
                     return p.name
                 if tok.lower_ in PRONOUN_SEX:
@@ -140,6 +145,13 @@ class Referents:
                     if described and _sex_fits(self._by_name(described), sex):
                         return described
         return None
+
+    def named_in(self, phrase, possessive: bool = False) -> Person | None:
+        """The person a noun phrase (tokens) names, one not in the possessive ("Feofanova's coach,
+        Viktor Sidorov" is Viktor Sidorov); with `possessive`, else the first that is."""
+        people = [p for p in (self.at(t.idx) for t in phrase) if p is not None]
+        plain = [p for p in people if not self._possessive(p)]
+        return (plain or (people if possessive else []) or [None])[0]
 
     def _by_name(self, name: str) -> Person | None:
         return next((p for p in self.people if p.name == name), None)
@@ -162,7 +174,7 @@ class Referents:
         recent = self._latest_subject(pos)
         lo, _ = sentence_bounds(self.text, pos)
         previous = next(iter(self._earlier_sentences(lo, limit=1)), None)
-        reporter = self._subject(*previous, None, describe=False) if previous else None  # "Yelling said the team ... " "...," said the champion
+        reporter = self._subject(*previous, None, describe=False, owner=True) if previous else None  # "Yelling said the team ... " "...," said the champion
         headline_end = self.text.find("\n")
         in_headline = {p.name for p in self.people if p.start < headline_end}
         counts: dict[str, int] = {}

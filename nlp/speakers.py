@@ -133,7 +133,12 @@ class Attributor:
         return (plain or people)[0].name if people else None
 
     def _referent(self, head: Token, phrase: list[Token]):
-        person = self.refs.at(head.idx) or next((self.refs.at(t.idx) for t in phrase if self.refs.at(t.idx)), None)
+        person = self.refs.at(head.idx)
+        if person is None or self.refs._possessive(person):  # "Feofanova's coach, Viktor Sidorov"
+            named = self.refs.named_in(phrase, possessive=person is None)
+            if person is not None and named is None:
+                return NOBODY  # "said Feofanova's coach": a person the story does not name
+            person = named
         if person:
             return person.name
         word = head.lower_

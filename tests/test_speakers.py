@@ -51,6 +51,28 @@ CASES = [
     ("a-first-person-paragraph-after-narration-is-the-narrated-athlete",
      'Decathlon\n\nPaul Lenoir led after day one. He twisted an ankle in the long jump.\n\n'
      '"I had a couple of scary moments out there today."', ["Paul Lenoir"]),
+    ("said-an-athletes-coach-named-after-a-comma",
+     'Vault\n\nMira Holt won the vault from Jana Fiala.\n\n"Mira is the best there is, no question," '
+     "said Fiala's coach, Oto Brabec.", ["Oto Brabec"]),
+    ("an-athletes-lawyer-named-before-the-colon",
+     "Ban\n\nIvo Kral was banned for two years. Kral' lawyer, Petr Sima, said: \"My client will appeal against "
+     'the decision."', ["Petr Sima"]),
+    ("an-unnamed-coach-is-nobody-the-story-names",
+     'Vault\n\nMira Holt won the vault. "She was simply the best out there today," said Holt\'s coach.', [None]),
+    ("he-after-a-sentence-whose-subject-is-an-athletes-coach",
+     "Walk\n\nDiego Lara won the 20km walk. Lara's coach, Tomas Ruiz, praised his patience. "
+     '"Diego walked like a veteran out there today," he said.', ["Tomas Ruiz"]),
+    ("a-quote-after-a-coach-reported-his-athletes-plans",
+     "Sprint\n\nJon Hale won the 100m. Hale's coach Al Benn said his athlete would run the 200m next. "
+     '"Jon can win both races there, I have no doubt about it."', ["Al Benn"]),
+    ("an-age-description-after-a-paragraph-about-the-athlete",
+     'Sprint\n\nJon Hale beat Rob Carr over 100m.\n\n"Rob is still a great competitor," said Hale.\n\n'
+     'Carr, the former champion, insisted he was not worried.\n\n"I am still getting into shape," said the '
+     '30-year-old.', ["Jon Hale", "Rob Carr"]),
+    ("an-age-description-after-a-sentence-about-the-athletes-time",
+     'Marathon\n\nAbel Too won the marathon, with Sam Dyke fourth.\n\n"The wind was hard out there today," said '
+     'Too.\n\nDyke\'s time moves him to second on the British list. "I am over the moon with that," said the '
+     '29-year-old.', ["Abel Too", "Sam Dyke"]),
 ]
 
 

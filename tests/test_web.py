@@ -176,7 +176,8 @@ def test_pages_are_served_while_a_writer_holds_the_database(browse_db, tmp_path)
 
 
 def test_serve_listens_on_loopback_and_stops_on_ctrl_c(browse_db):
-    """The real command: it prints where it listens, serves, and ends cleanly on SIGINT."""
+    """The real command: it prints where it listens, serves, and ends cleanly on SIGINT, with 130 as
+    every command stopped by Ctrl-C (trackwire.stopping)."""
     import urllib.request
 
     env = {**os.environ, "TRACKWIRE_DB": str(browse_db), "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}
@@ -190,7 +191,7 @@ def test_serve_listens_on_loopback_and_stops_on_ctrl_c(browse_db):
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=60)
-    assert len(runs) == 2 and proc.returncode == 0
+    assert len(runs) == 2 and proc.returncode == 130
 
 
 def test_serve_refuses_a_missing_store(tmp_path):
