@@ -25,4 +25,5 @@ bench: $(STAMP)
 	$(VENV)/bin/python -u bench/tagging.py
 	$(VENV)/bin/python -u bench/make_store.py --stories 100000 --db $(BENCH_DB)
 	$(VENV)/bin/python -u bench/store.py --db $(BENCH_DB)
+	$(VENV)/bin/python -u bench/web.py --db $(BENCH_DB) --pg postgresql+psycopg://postgres@127.0.0.1:5432/test
 	$(VENV)/bin/python -u bench/scaleout.py

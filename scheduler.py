@@ -11,6 +11,14 @@ Each run is `trackwire run` in a child process in its own process group
 (Scrapy's reactor cannot restart inside one process), with a time limit.
 SIGTERM or Ctrl-C to the service is forwarded to the running child as SIGINT
 (Scrapy's clean shutdown); the service waits for it, then exits.
+
+If the service is killed outright (SIGKILL, OOM killer), the child gets
+SIGHUP from the kernel (trackwire.stopping: PR_SET_PDEATHSIG) and stops as
+cleanly as it would for Ctrl-C. The child inherits the run lock's descriptor,
+so a restarted service finds the lock held until the child is gone, and
+records its own run as skipped instead of crawling alongside it. Records left
+`running` by processes that are gone are closed as `interrupted` when the
+service starts and before each run (store.runs.close_gone_runs).
 """
 
 from __future__ import annotations
@@ -28,6 +36,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime, timedelta
 from pathlib import Path
+from typing import IO
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_MISSED
 from apscheduler.executors.pool import ThreadPoolExecutor
@@ -36,6 +45,9 @@ from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.base import STATE_STOPPED
 from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
+
+from trackwire import stopping
+from trackwire.stopping import PARENT_ENV
 
 JOB_ID = "trackwire-nightly"
 SKIPPED = "another nightly run was still going"
@@ -128,6 +140,7 @@ def serve(engine, trigger, db: str, run_args: list[str], timeout: int) -> None:
     """Run the service in the foreground until SIGTERM or Ctrl-C."""
     stop = threading.Event()
     _on_signals(stop)
+    _close_gone_runs(engine)
     scheduler = build_scheduler(engine)
     job = start(scheduler, trigger, db, run_args, timeout)
     log.info("scheduler running; next run %s", job.next_run_time)
@@ -148,6 +161,7 @@ def once(db: str, run_args: list[str], timeout: int) -> tuple[str, str | None]:
 def _on_signals(stop: threading.Event) -> None:
     def handler(signum, _frame):
         log.warning("received %s", signal.Signals(signum).name)
+        stopping.note(signum)
         stop.set()
         interrupt_child()
 
@@ -174,13 +188,14 @@ def nightly_run(db: str, run_args: list[str], timeout: int) -> tuple[str, str | 
     engine = make_engine(db)
     init_db(engine)
     try:
-        with run_lock(db) as locked:
-            if not locked:
+        with run_lock(db) as lock:
+            if not lock:
                 log.warning("skipped: another nightly run is still going")
                 _close_run(engine, _open_run(engine), "skipped", [SKIPPED])
                 return "skipped", SKIPPED
+            _close_gone_runs(engine)
             run_id = _open_run(engine)
-            status, reason = _run_child(db, run_args, timeout)
+            status, reason = _run_child(db, run_args, timeout, lock)
             _close_run(engine, run_id, status, [reason] if reason else [])
             log.info("nightly run %s: %s%s", run_id, status, f" ({reason})" if reason else "")
             return status, reason
@@ -188,13 +203,15 @@ def nightly_run(db: str, run_args: list[str], timeout: int) -> tuple[str, str | 
         engine.dispose()
 
 
-def _run_child(db: str, run_args: list[str], timeout: int) -> tuple[str, str | None]:
+def _run_child(db: str, run_args: list[str], timeout: int, lock) -> tuple[str, str | None]:
+    """`trackwire run` in its own session, dying with this process, holding the run lock too."""
     global _child
     cmd = [sys.executable, "-m", "trackwire", "--db", db, "run", *run_args]
-    log.info("starting: trackwire run %s", " ".join(run_args))
+    env = {**os.environ, PARENT_ENV: str(os.getpid())}
     with _child_lock:
         _child = subprocess.Popen(cmd, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                  text=True)
+                                  text=True, env=env, pass_fds=(lock.fileno(),))
+    log.info("started: trackwire run %s (pid %d)", " ".join(run_args), _child.pid)
     last = _relay(_child)
     try:
         code = _child.wait(timeout=timeout)
@@ -206,7 +223,7 @@ def _run_child(db: str, run_args: list[str], timeout: int) -> tuple[str, str | N
         _child.stdout.close()
     if code == 0:
         return "ok", None
-    if code in (130, -signal.SIGINT):
+    if code in (129, 130, 143, -signal.SIGHUP, -signal.SIGINT, -signal.SIGTERM):
         return "interrupted", "stopped by a signal; what was stored is kept"
     return "failed", (getattr(last, "last_line", "") or f"exit code {code}").removeprefix("error: ")
 
@@ -237,20 +254,34 @@ def _stop(child: subprocess.Popen) -> None:
 
 
 @contextmanager
-def run_lock(db: str) -> Iterator[bool]:
-    """An exclusive lock per database, across processes: two services never run at once."""
+def run_lock(db: str) -> Iterator[IO | None]:
+    """An exclusive lock per database, across processes: two services never run at once.
+
+    Yields the locked file (a child given its descriptor holds the lock too, until it exits), or
+    None when another process holds it.
+    """
     key = hashlib.sha1(db.encode()).hexdigest()[:16]
     path = Path(tempfile.gettempdir()) / f"trackwire-nightly-{key}.lock"
     with path.open("w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
-            yield False
+            yield None
             return
         try:
-            yield True
+            yield fh
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
+
+
+def _close_gone_runs(engine) -> None:
+    from trackwire.store.db import write_session
+    from trackwire.store.runs import close_gone_runs
+
+    with write_session(engine) as session:
+        closed = close_gone_runs(session)
+    if closed:
+        log.warning("closed as interrupted: run(s) %s, whose process was killed", ", ".join(map(str, closed)))
 
 
 def _open_run(engine) -> int:

@@ -51,6 +51,7 @@ BARE = textwrap.dedent('''
     settings = scrapy_settings(db="unused", user_agent="bench", delay=0, obey_robots=True, timeout=3600)
     settings.set("ITEM_PIPELINES", {})
     settings.set("LOG_ENABLED", False)
+    settings.set("TRACKWIRE_ENTRY_HOSTS", ["127.0.0.1"])  # as trackwire crawl sets it: the site lives there
     process = CrawlerProcess(settings)
     process.crawl(Bare)
     process.start()

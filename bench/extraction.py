@@ -7,7 +7,9 @@ is scored with the ScrapingHub article-extraction-benchmark metric: precision,
 recall and F1 over sets of word 4-gram shingles, averaged per page. Title,
 author and date are scored where the ground truth has them; trafilatura's
 side uses its own metadata extractor. Pages with snippet ground truth only
-(trafilatura_eval) are scored on the snippets that must and must not appear.
+(trafilatura_eval) are scored on the snippets that must and must not appear. "Headline repeated in body"
+counts the pages that extract whose body opens with the headline again (the
+tagger would read it twice); the target is 0.
 """
 
 from __future__ import annotations
@@ -113,6 +115,14 @@ def trafilatura_side(case: Case) -> dict:
             "author": meta.author if meta else None, "date": meta.date if meta else None}
 
 
+def headline_repeated(got: dict) -> bool | None:
+    """Whether the body's first paragraph is the headline again; None when nothing was extracted."""
+    if not got["body"] or not got["title"]:
+        return None
+    first = next((p for p in got["body"].splitlines() if p.strip()), "")
+    return fold(" ".join(first.split())) == fold(" ".join(got["title"].split()))
+
+
 def meta_hits(case: Case, got: dict) -> dict[str, bool]:
     hits = {}
     if case.title:
@@ -133,7 +143,8 @@ def main() -> None:
         raise SystemExit(f"{html} not found: the benchmark needs ../shared/html")
     all_cases = cases(html)
     sides = {"trackwire": trackwire_side, "trafilatura": trafilatura_side}
-    scores = {name: {"p": [], "r": [], "f": [], "title": [], "author": [], "date": [], "with": [], "without": []}
+    scores = {name: {"p": [], "r": [], "f": [], "title": [], "author": [], "date": [], "with": [], "without": [],
+                     "repeated": []}
               for name in sides}
     for case in all_cases:
         for name, side in sides.items():
@@ -144,6 +155,8 @@ def main() -> None:
                 s["p"].append(p), s["r"].append(r), s["f"].append(f)
             for key, hit in meta_hits(case, got).items():
                 s[key].append(hit)
+            if case.body is not None and headline_repeated(got) is not None:
+                s["repeated"].append(headline_repeated(got))
             s["with"] += [fold(w) in fold(got["body"]) for w in case.with_]
             s["without"] += [fold(w) not in fold(got["body"]) for w in case.without]
     n_body = sum(c.body is not None for c in all_cases)
@@ -157,6 +170,8 @@ def main() -> None:
         a, b = scores["trackwire"][key], scores["trafilatura"][key]
         label = {"with": "snippets that must appear", "without": "snippets that must not"}.get(key, key)
         print(f"| {label} (of {len(a)}) | {sum(a) / len(a):.3f} | {sum(b) / len(b):.3f} |")
+    a, b = scores["trackwire"]["repeated"], scores["trafilatura"]["repeated"]
+    print(f"| headline repeated in body (pages) | {sum(a)} of {len(a)} | {sum(b)} of {len(b)} |")
 
 
 if __name__ == "__main__":

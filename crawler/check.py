@@ -18,11 +18,14 @@ import scrapy
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from trackwire import stopping
 from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
 from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
 from trackwire.crawler.health import NoNetwork, check_network, no_network
+from trackwire.crawler.policy import entry_hosts
+from trackwire.crawler.shutdown import stop_on_signals
 from trackwire.crawler.sources import Source
-from trackwire.crawler.spiders.news import failure_reason, unwanted_link
+from trackwire.crawler.spiders.news import LINK_REFUSALS, failure_reason, policies, unwanted_link
 
 MAX_CHILD_SITEMAPS = 3
 
@@ -40,6 +43,7 @@ class SourceCheck:
     body_words: int = 0
     body: str = ""  # the extracted body, for the report to show how it starts
     problems: list[str] = field(default_factory=list)
+    refused: dict[str, int] = field(default_factory=dict)  # links the fetch policy refused, by reason
 
     @property
     def status(self) -> str:
@@ -61,8 +65,10 @@ class CheckSpider(scrapy.Spider):
         super().__init__(**kwargs)
         self.sources = sources
         self.results = results
+        self.policies: dict = {}
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
+        self.policies = policies(self.sources, self.settings)
         for source in self.sources:
             result = self.results.setdefault(source.name, SourceCheck(source.name))
             for url in source.feeds:
@@ -74,13 +80,14 @@ class CheckSpider(scrapy.Spider):
 
     def _request(self, url: str, source: Source, callback, **kwargs) -> scrapy.Request:
         return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=True,
-                              cb_kwargs={"source": source, **kwargs}, meta={"source": source.name})
+                              cb_kwargs={"source": source, **kwargs},
+                              meta={"source": source.name, "entry_point": kwargs.get("depth", 0) == 0})
 
     def parse_feed(self, response, source: Source):
         result = self.results[source.name]
         result.reachable += 1
         try:
-            entries = feed_entries(response.body)
+            entries = feed_entries(response.body, response.url, source.timezone)
         except NotXML as exc:
             result.problems.append(f"feed {response.url} is not a feed: {exc}")
             return
@@ -91,21 +98,28 @@ class CheckSpider(scrapy.Spider):
         if depth == 0:
             result.reachable += 1
         try:
-            pages, children = sitemap_entries(response.body)
+            pages, children = sitemap_entries(response.body, response.url, source.timezone)
         except NotXML as exc:
             result.problems.append(f"sitemap {response.url} is not a sitemap: {exc}")
             return
         yield from self._links(source, pages)
         if depth == 0:
             for child in children[:MAX_CHILD_SITEMAPS]:
-                yield self._request(child, source, self.parse_sitemap, depth=1)
+                refused = self.policies[source.name].refusal(child)
+                if refused:
+                    result.problems.append(f"child sitemap {child} refused: {refused}")
+                else:
+                    yield self._request(child, source, self.parse_sitemap, depth=1)
 
     def _links(self, source: Source, entries):
         result = self.results[source.name]
         for entry in entries:
-            url = canonical_url(entry.url)
-            if unwanted_link(source, entry, url):
+            unwanted = unwanted_link(source, entry, self.policies[source.name])
+            if unwanted in LINK_REFUSALS and unwanted != "not_article_url":
+                result.refused[unwanted] = result.refused.get(unwanted, 0) + 1
+            if unwanted:
                 continue
+            url = canonical_url(entry.url)
             result.links += 1
             if result.article_url is None:
                 result.article_url = url
@@ -118,10 +132,13 @@ class CheckSpider(scrapy.Spider):
             result.problems.append(f"article {response.url} is not HTML")
             return
         try:
-            article = extract(response.body, response.url, source.selectors or None)
+            article = extract(response.body, response.url, source.selectors or None, timezone=source.timezone)
         except NotAnArticle as exc:
             result.problems.append(f"no article extracted: {exc}")
             return
+        if article.url != canonical_url(response.url) and not self.policies[source.name].owns(article.url):
+            result.problems.append(f"canonical link {article.url} is not on the source's hosts: ignored "
+                                   "(canonical_off_source); add its host to allowed_domains if it is the site's")
         result.title, result.published_at, result.author = article.title, article.published_at, article.author
         result.body_words = len(article.body.split())
         result.body = article.body
@@ -142,12 +159,18 @@ def check_sources(sources: list[Source], settings: Settings) -> list[SourceCheck
     results: dict[str, SourceCheck] = {}
     settings.set("ITEM_PIPELINES", {})
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
+    settings.set("TRACKWIRE_ENTRY_HOSTS", entry_hosts(sources))
     process = CrawlerProcess(settings)
     crawler = process.create_crawler(CheckSpider)
-    process.crawl(crawler, sources=sources, results=results)
-    process.start()
-    if crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown":
+    with stop_on_signals(process, crawler):
+        process.crawl(crawler, sources=sources, results=results)
+        process.start(install_signal_handlers=False)
+    if stopping.received() or (crawler.stats and crawler.stats.get_value("finish_reason") == "shutdown"):
         raise Interrupted
     if crawler.stats and no_network(crawler.stats.get_stats()):
         raise NoNetwork(())
-    return [results.get(s.name, SourceCheck(s.name)) for s in sources]
+    checked = [results.get(s.name, SourceCheck(s.name)) for s in sources]
+    for result in checked:
+        result.problems += [f"{n} link(s) refused by the fetch policy: {reason}"
+                            for reason, n in result.refused.items()]
+    return checked

@@ -23,6 +23,14 @@ dead crawler had popped but not fetched.
 
 robots.txt is fetched by each process for itself (Scrapy's middleware
 bypasses the scheduler).
+
+**A lost Redis ends the crawl.** Every Redis call gives up after about 45 s
+at worst (10 s socket timeout, three retries with short back-off; a refused
+connection fails in a second or two). The first call that fails closes the
+spider with finish reason `frontier_lost`, and the crawl is recorded `failed`
+with the error. Without this the engine's loop died on the exception and the
+crawl waited forever at 0% CPU. What was stored stays stored; the round's
+validators are not saved (the round did not finish).
 """
 
 from __future__ import annotations
@@ -31,8 +39,12 @@ import json
 import time
 import uuid
 
+from redis.backoff import ExponentialBackoff
+from redis.exceptions import RedisError
+from redis.retry import Retry
 from scrapy import signals
 from scrapy.exceptions import DontCloseSpider
+from scrapy.utils.defer import deferred_from_coro
 from scrapy_redis.dupefilter import RFPDupeFilter
 from scrapy_redis.queue import PriorityQueue
 from scrapy_redis.scheduler import Scheduler
@@ -41,6 +53,7 @@ HEARTBEAT_SECONDS = 10
 STALE_SECONDS = 60
 BUSY_SECONDS = 60
 ROUND_TTL = 2 * 24 * 3600
+FRONTIER_LOST = "frontier_lost"  # the crawl's finish reason when Redis stops answering
 
 _JOIN = """
 local stale = redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[3])
@@ -74,6 +87,9 @@ class RoundScheduler(Scheduler):
         instance.prefix = prefix
         instance.me = uuid.uuid4().hex
         instance.stats = crawler.stats
+        instance.crawler = crawler
+        instance.url = settings.get("TRACKWIRE_REDIS_URL")
+        instance.lost = None
         crawler.signals.connect(instance.on_idle, signal=signals.spider_idle)
         return instance
 
@@ -81,10 +97,25 @@ class RoundScheduler(Scheduler):
     def _server(settings):
         import redis
 
-        server = redis.Redis.from_url(settings.get("TRACKWIRE_REDIS_URL"), socket_timeout=30,
-                                      socket_connect_timeout=10, retry_on_timeout=True)
+        server = redis.Redis.from_url(settings.get("TRACKWIRE_REDIS_URL"), socket_timeout=10,
+                                      socket_connect_timeout=5,
+                                      retry=Retry(ExponentialBackoff(cap=2.0, base=0.25), 3))
         server.ping()
         return server
+
+    def _guard(self, call, *args, default=None):
+        """`call(*args)`, or `default` once Redis is lost; the first failure closes the spider."""
+        if self.lost:
+            return default
+        try:
+            return call(*args)
+        except RedisError as exc:
+            self.lost = (f"lost the Redis frontier at {self.url} ({exc}); the crawl stopped, what it stored "
+                         "is kept: check that Redis is running, then crawl again")
+            self.stats.set_value(f"trackwire/{FRONTIER_LOST}", self.lost)
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason=FRONTIER_LOST)).addErrback(
+                lambda _failure: None)  # already closing: nothing more to do
+            return default
 
     def key(self, name: str) -> str:
         return f"{self.prefix}:{name}"
@@ -113,26 +144,39 @@ class RoundScheduler(Scheduler):
                              self.me, now, now - STALE_SECONDS, ROUND_TTL)
 
     def next_request(self):
+        return self._guard(self._next)
+
+    def _next(self):
         request = super().next_request()
         self._heartbeat(busy=request is not None)
         return request
 
+    def has_pending_requests(self):
+        return self._guard(super().has_pending_requests, default=False)
+
     def enqueue_request(self, request):
-        added = super().enqueue_request(request)
-        if not added and self.stats:
+        added = self._guard(super().enqueue_request, request, default=False)
+        if not added and self.stats and not self.lost:
             self.stats.inc_value("trackwire/skipped/frontier_seen")
         return added
 
     def on_idle(self, spider):
         """Stay open while another crawler of the round is busy: it may still push requests."""
+        if self._guard(self._others_busy, default=False):
+            raise DontCloseSpider
+
+    def _others_busy(self) -> bool:
         self.server.delete(self.key(f"busy:{self.me}"))
         self._heartbeat(busy=False)
         others = [k for k in self.server.scan_iter(self.key("busy:*")) if not k.decode().endswith(self.me)]
-        if others or len(self.queue):
-            raise DontCloseSpider
+        return bool(others or len(self.queue))
 
     def close(self, reason):
-        """Leave the round; the last one out saves the round's validators if the round was whole."""
+        """Leave the round; the last one out saves the round's validators if the round was whole.
+        With Redis lost there is nothing to tell it: the heartbeat runs out and the round closes."""
+        self._guard(self._leave, reason)
+
+    def _leave(self, reason):
         validators = self.spider.validators_to_save(reason)
         incomplete = self.key(f"incomplete:{self.round}")
         saved = self.key(f"validators:{self.round}")

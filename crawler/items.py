@@ -18,5 +18,6 @@ class PageItem:
     feed_title: str | None = None
     feed_date: datetime | None = None
     selectors: dict | None = None  # the source's CSS selectors (crawler.extract)
+    timezone: str | None = None  # the source's IANA zone (crawler.dates)
     topic: str | None = None  # "athletics" when the page still needs the topic filter (crawler.topic)
     extracted: object | None = None  # crawler.extract.Extracted, set by ExtractPipeline

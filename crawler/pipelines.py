@@ -17,9 +17,12 @@ from scrapy.utils.defer import deferred_to_future
 from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
+from trackwire.crawler.dates import best_date
 from trackwire.crawler.extract import NotAnArticle, canonical_url, extract
+from trackwire.crawler.policy import Policy
 from trackwire.crawler.storage import Storage
 from trackwire.crawler.topic import classify
+from trackwire.store.stories import too_long
 
 
 _pool: ThreadPool | None = None
@@ -33,11 +36,12 @@ def in_worker(fn, *args, **kwargs):
     if _pool is None:
         _pool = ThreadPool(minthreads=1, maxthreads=1, name="trackwire-pipeline")
         _pool.start()
-        reactor.addSystemEventTrigger("during", "shutdown", _stop)
+        reactor.addSystemEventTrigger("during", "shutdown", stop_worker)
     return deferToThreadPool(reactor, _pool, fn, *args, **kwargs)
 
 
-def _stop() -> None:
+def stop_worker() -> None:
+    """Stop the worker thread once its current job is done (at reactor shutdown, or after a crash)."""
     global _pool
     if _pool is not None:
         _pool.stop()
@@ -55,20 +59,25 @@ def dropped(crawler, source: str, reason: str) -> None:
     crawler.stats.set_value(f"trackwire/source/{source}/last_drop", reason)
 
 
-def best_date(page, feed):
-    """The page's date, unless it is missing or only a day (printed "11 AUG 2024", read as
-    midnight) and the feed or sitemap gives a time on that day: then the feed's."""
-    if page is None:
-        return feed
-    if feed is not None and (page.hour, page.minute, page.second) == (0, 0, 0) \
-            and abs((feed - page).total_seconds()) < 36 * 3600:
-        return feed
-    return page
+def own_key(article, item, policy: Policy | None) -> bool:
+    """Keep the page's canonical link as the story's key only when it is on the source's own hosts
+    (crawler.policy); otherwise the fetched URL is the key. True when the canonical link was kept."""
+    fetched = canonical_url(item.final_url)
+    if article.url == fetched or policy is None or policy.owns(article.url):
+        return True
+    article.url = fetched
+    return False
 
 
 class ExtractPipeline:
     def __init__(self, crawler):
         self.crawler = crawler
+        self.policies: dict[str, Policy] | None = None
+
+    def policy(self, source: str) -> Policy | None:
+        if self.policies is None:
+            self.policies = getattr(self.crawler.spider, "policies", None) or {}
+        return self.policies.get(source)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -76,22 +85,33 @@ class ExtractPipeline:
 
     async def process_item(self, item):
         try:
-            article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors))
+            article = await deferred_to_future(in_worker(extract, item.html, item.final_url, item.selectors,
+                                                               timezone=item.timezone))
         except NotAnArticle as exc:
             dropped(self.crawler, item.source, exc.reason)
             count(self.crawler, f"source/{item.source}/failed")
             raise DropItem(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001  (a page must never vanish uncounted)
+            dropped(self.crawler, item.source, "extract_error")
+            raise DropItem(f"{item.url}: extraction failed ({type(exc).__name__}: {exc})") from None
+        for reason in article.refused:  # JSON-LD not read (crawler.jsonld); the page itself goes on
+            count(self.crawler, f"dropped/{reason}")
         if item.topic and not classify(article.title, article.body[:1500], item.url).athletics:
             dropped(self.crawler, item.source, "non_athletics")
             count(self.crawler, f"source/{item.source}/filtered")  # rightly left out: not a failure
             raise DropItem(f"{item.url}: not an athletics story")
-        article.published_at = best_date(article.published_at, item.feed_date)
+        article.published_at = best_date(article.published_at, item.feed_date, article.day_only)
         if article.published_at is None:  # neither the page nor its feed entry dates it
             dropped(self.crawler, item.source, "no_date")
             count(self.crawler, f"source/{item.source}/failed")
             raise DropItem(f"{item.url}: no publication date on the page or in the feed")
         if not article.title and item.feed_title:
             article.title = item.feed_title
+        if not own_key(article, item, self.policy(item.source)):
+            count(self.crawler, "dropped/canonical_off_source")
+        if too_long(article.text):  # a results dump or a merged live blog (store.stories.MAX_STORY_CHARS)
+            dropped(self.crawler, item.source, "too_long")
+            raise DropItem(f"{item.url}: {too_long(article.text)}")
         item.extracted = article
         return item
 
@@ -116,6 +136,10 @@ class StorePipeline:
         status = await deferred_to_future(in_worker(
             self.storage.save, article, key_url=canonical_url(item.url), source=item.source,
             html=item.html, fetched_at=item.fetched_at))
+        if status == "refused":  # the key is another source's story: a crawl never changes it
+            dropped(self.crawler, item.source, "owned_by_other_source")
+            count(self.crawler, f"source/{item.source}/filtered")
+            raise DropItem(f"{article.url}: stored under another source; left alone")
         count(self.crawler, f"stories/{status}")
         count(self.crawler, f"source/{item.source}/stored")
         return item

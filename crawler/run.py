@@ -6,17 +6,23 @@ scheduler starts each nightly crawl as a subprocess.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
+from trackwire import stopping
 from trackwire.crawler import settings as default_settings
+from trackwire.crawler.frontier import FRONTIER_LOST
 from trackwire.crawler.health import NIGHTS, NoNetwork, Pages, check_network, judge, no_network, pages
+from trackwire.crawler.pipelines import stop_worker
+from trackwire.crawler.policy import entry_hosts
+from trackwire.crawler.shutdown import stop_on_signals
 from trackwire.crawler.sources import Source
 from trackwire.crawler.spiders.news import NewsSpider
 from trackwire.store.db import init_db, make_engine, read_session, write_session
-from trackwire.store.runs import finish_run, recent_crawl_counters, record_source, start_run
+from trackwire.store.runs import close_gone_runs, finish_run, recent_crawl_counters, record_source, start_run
 
 
 @dataclass
@@ -31,13 +37,50 @@ class CrawlReport:
     skipped: dict[str, int] = field(default_factory=dict)
     failing: dict[str, str] = field(default_factory=dict)
     throttled: dict[str, str] = field(default_factory=dict)  # host -> what it answered and how long we waited
-    no_network: bool = False  # no host could be resolved: no source was judged
-    reason: str | None = None  # why the crawl failed as a whole, when it did
+    error: str | None = None  # why the whole crawl failed, when it is not the sources' fault
+    no_network: bool = False  # no host could be resolved: no source was judged (error says so)
+
+
+STOP_GRACE = 10.0  # seconds a stop (time limit, Ctrl-C, SIGTERM) may take before the reactor is stopped
+
+
+class BoundedProcess(CrawlerProcess):
+    """A CrawlerProcess whose every stop ends. Scrapy's graceful stop (time limit, first Ctrl-C or
+    SIGTERM) waits for the downloads in flight, and its reactor shutdown waits for that graceful
+    stop: a download that never ends kept a crawl alive past its time limit and its first SIGTERM.
+    Here, `STOP_GRACE` seconds after the time limit or the first signal (at once on a second
+    signal), the reactor is crashed (stopped without waiting) and the worker threads stopped;
+    `forced` then says why ("closespider_timeout" or "shutdown") for the run record. Every story
+    already stored stays: each is its own transaction, finished before the worker thread stops."""
+
+    forced: str | None = None
+
+    def arm(self, timeout: float) -> None:
+        from twisted.internet import reactor
+
+        reactor.callLater(timeout + STOP_GRACE, self.force, "closespider_timeout")
+
+    def force(self, reason: str) -> None:
+        """Stop the reactor without waiting for downloads in flight (crawler.shutdown calls this
+        on a second signal, and `STOP_GRACE` seconds after the first)."""
+        from twisted.internet import reactor
+
+        if reactor.running:
+            self.forced = self.forced or reason
+            reactor.crash()
+
+    def finish(self) -> None:
+        """After a forced stop: stop the threads the reactor's shutdown would have stopped."""
+        from twisted.internet import reactor
+
+        if self.forced:
+            stop_worker()
+            reactor.getThreadPool().stop()
 
 
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
                     download_timeout: int = 30, redis_url: str | None = None,
-                    redis_prefix: str = "trackwire") -> Settings:
+                    redis_prefix: str = "trackwire", allow_private: bool = False) -> Settings:
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("TRACKWIRE_DB", db)
@@ -50,6 +93,7 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     s.set("ROBOTSTXT_OBEY", obey_robots)
     s.set("CLOSESPIDER_TIMEOUT", timeout)
     s.set("DOWNLOAD_TIMEOUT", download_timeout)
+    s.set("TRACKWIRE_ALLOW_PRIVATE_ADDRESSES", allow_private)
     if redis_url:  # several crawl processes share one queue and duplicate filter (crawler.frontier)
         s.set("SCHEDULER", "trackwire.crawler.frontier.RoundScheduler")
         s.set("TRACKWIRE_REDIS_URL", redis_url)
@@ -57,36 +101,58 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     return s
 
 
-def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None) -> CrawlReport:
-    engine = make_engine(settings.get("TRACKWIRE_DB"))
-    init_db(engine)
-    with write_session(engine) as session:
-        run_id = start_run(session, "crawl")
-    offline = _offline(engine, run_id, sources)
-    if offline:
-        return offline
+def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | None = None,
+              on_start: Callable[[int], None] | None = None) -> CrawlReport:
+    """Crawl `sources` in this process and record the run; `on_start(run_id)` once it is recorded.
+
+    From before the record is opened, SIGINT/SIGTERM stop the crawl cleanly at any moment
+    (crawler.shutdown): the report's status is then `interrupted`. Records of this host's crawls
+    whose process is gone are closed as `interrupted` first. When no host of the entry points
+    resolves, the run fails as `no_network` before Scrapy starts, and no source is judged.
+    """
     settings.set("LOG_INSTALL_ROOT_HANDLER", False)
-    process = CrawlerProcess(settings)
+    settings.set("TRACKWIRE_ENTRY_HOSTS", entry_hosts(sources))
+    process = BoundedProcess(settings)
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=sources, max_articles=max_articles)
-    try:
-        process.start()
-    finally:
-        report = _finish(engine, run_id, crawler.stats.get_stats() if crawler.stats else {}, sources)
+    with stop_on_signals(process, crawler, grace=STOP_GRACE):
+        engine = make_engine(settings.get("TRACKWIRE_DB"))
+        init_db(engine)
+        with write_session(engine) as session:
+            close_gone_runs(session)
+            run_id = start_run(session, "crawl")
+        offline = _offline(engine, run_id, sources)
+        if offline:
+            return offline
+        if on_start:
+            on_start(run_id)
+        process.crawl(crawler, sources=sources, max_articles=max_articles)
+        if settings.getfloat("CLOSESPIDER_TIMEOUT"):
+            process.arm(settings.getfloat("CLOSESPIDER_TIMEOUT"))
+        try:
+            process.start(install_signal_handlers=False)
+        finally:
+            process.finish()
+            report = _finish(engine, run_id, crawler, sources, forced=process.forced)
     return report
 
 
-def _finish(engine, run_id: int, stats: dict, sources: list[Source]) -> CrawlReport:
-    """Judge the sources, record them and the run; the report."""
-    report = _report(run_id, stats, sources, _history(engine, sources, run_id))
-    with write_session(engine) as session:
-        for source in sources if not report.no_network else ():
-            record_source(session, source.name, homepage=source.homepage,
-                          ok=source.name not in report.failing, error=report.failing.get(source.name))
-        errors = [NO_NETWORK] if report.no_network else [f"{n}: {why}" for n, why in report.failing.items()]
-        finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=errors,
-                   new=report.new, updated=report.updated, dropped=sum(report.dropped.values()))
-    engine.dispose()
+def _finish(engine, run_id: int, crawler, sources: list[Source], *, forced: str | None = None) -> CrawlReport:
+    """Judge the sources, record them and how the crawl ended (counts, reasons); the report.
+    `forced` is why the reactor was stopped without waiting (BoundedProcess), if it was."""
+    try:
+        stats = crawler.stats.get_stats() if crawler.stats else {}
+        if forced and stats.get("finish_reason") in (None, "shutdown"):
+            stats["finish_reason"] = forced
+        report = _report(run_id, stats, sources, _history(engine, sources, run_id))
+        with write_session(engine) as session:
+            for source in sources if not report.no_network else ():
+                record_source(session, source.name, homepage=source.homepage,
+                              ok=source.name not in report.failing, error=report.failing.get(source.name))
+            finish_run(session, run_id, status=report.status, stats=_plain(stats, report), errors=(
+                [report.error] if report.error else []) + [f"{name}: {why}" for name, why in report.failing.items()],
+                new=report.new, updated=report.updated, dropped=sum(report.dropped.values()))
+    finally:
+        engine.dispose()
     return report
 
 
@@ -101,7 +167,7 @@ def _offline(engine, run_id: int, sources: list[Source]) -> CrawlReport | None:
         with write_session(engine) as session:
             finish_run(session, run_id, status="failed", stats={}, errors=[str(exc)], new=0, updated=0, dropped=0)
         engine.dispose()
-        return CrawlReport(run_id=run_id, status="failed", no_network=True, reason=str(exc))
+        return CrawlReport(run_id=run_id, status="failed", no_network=True, error=str(exc))
     return None
 
 
@@ -124,14 +190,16 @@ def _report(run_id: int, stats: dict, sources: list[Source], history: dict[str, 
             report.throttled[host] = (f"asked to slow down {times} time(s); waited up to "
                                       f"{tw.get(f'backoff_delay/{host}', 0):.0f} s between requests")
     report.no_network = no_network(stats)
-    report.reason = NO_NETWORK if report.no_network else None
+    report.error = NO_NETWORK if report.no_network else None
     for source in sources if not report.no_network else ():
         why = judge(tw, source.name, history.get(source.name, ()), judged=reason_ok(stats))
         if why:
             report.failing[source.name] = why
     reason = stats.get("finish_reason")
-    if reason == "shutdown":
+    if reason == "shutdown" or stopping.received():
         report.status = "interrupted"
+    elif reason == FRONTIER_LOST:
+        report.status, report.error = "failed", stats.get("trackwire/frontier_lost")
     elif reason == "closespider_timeout":
         report.status = "timeout"
     elif report.no_network or (sources and len(report.failing) == len(sources)):

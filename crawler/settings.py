@@ -4,6 +4,8 @@
 the user agent, the delay, robots.txt, the database.
 """
 
+from scrapy.settings import default_settings as _scrapy_defaults
+
 BOT_NAME = "trackwire"
 SPIDER_MODULES = ["trackwire.crawler.spiders"]
 NEWSPIDER_MODULE = "trackwire.crawler.spiders"
@@ -31,9 +33,22 @@ REDIRECT_MAX_TIMES = 5
 HTTPERROR_ALLOWED_CODES: list[int] = []
 
 # crawler.polite: robots.txt Crawl-delay, and backing off when a site answers 429/503/403.
+# crawler.guard: the fetch policy on every request, redirects included, before robots.txt (100) is asked.
 DOWNLOADER_MIDDLEWARES = {
+    "trackwire.crawler.guard.PolicyMiddleware": 40,
     "trackwire.crawler.polite.PoliteMiddleware": 560,  # just before RetryMiddleware (550) sees the response
 }
+# Only the web: the policy drops other schemes first; without these handlers nothing could fetch them
+# (Scrapy's FTP handler waited forever on a dead server; its file handler reads the local disk).
+DOWNLOAD_HANDLERS = {"file": None, "ftp": None, "s3": None, "data": None}
+# Host names resolved to loopback, private or link-local addresses fail, except the sources' own
+# entry-point hosts (TRACKWIRE_ENTRY_HOSTS, set per crawl) or with TRACKWIRE_ALLOW_PRIVATE_ADDRESSES.
+if hasattr(_scrapy_defaults, "TWISTED_DNS_RESOLVER"):
+    TWISTED_DNS_RESOLVER = "trackwire.crawler.guard.GuardedResolver"
+else:  # Scrapy before the setting's rename (#7361)
+    DNS_RESOLVER = "trackwire.crawler.guard.GuardedResolver"
+TRACKWIRE_ALLOW_PRIVATE_ADDRESSES = False
+TRACKWIRE_ENTRY_HOSTS: list[str] = []
 TRACKWIRE_MAX_BACKOFF = 120.0  # seconds: the longest wait between two requests to one site
 TRACKWIRE_BLOCKED_AFTER = 3  # 403s in a row before a site is left alone for the rest of the run
 

@@ -9,6 +9,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from trackwire.crawler.dates import BadZone, zone
+
 
 class SourcesError(ValueError):
     """A sources file that cannot be used; the message names the file and the source."""
@@ -25,12 +27,12 @@ class Source:
     exclude_pattern: str | None = None
     language: str | None = None
     topic: str | None = None  # "athletics": a general feed, filtered by crawler.topic
+    timezone: str | None = None  # IANA zone for ambiguous zone names and times without one (crawler.dates)
     selectors: dict = field(default_factory=dict, hash=False, compare=False)
 
     def is_article_url(self, url: str) -> bool:
-        host = (urlsplit(url).hostname or "").lower()
-        if self.allowed_domains and not any(host == d or host.endswith("." + d) for d in self.allowed_domains):
-            return False
+        """Whether `url` matches the article pattern and not the exclude pattern. Hosts and ports are
+        the fetch policy's (crawler.policy)."""
         if self.exclude_pattern and re.search(self.exclude_pattern, url):
             return False
         return re.search(self.article_pattern, url) is not None
@@ -64,6 +66,7 @@ def _source(path: Path, index: int, entry: dict) -> Source:
         raise SourcesError(f"{path}: source #{index} needs a name of lowercase letters, digits and _")
     if not entry.get("feeds") and not entry.get("sitemaps"):
         raise SourcesError(f"{path}: source {name!r} lists no feeds and no sitemaps")
+    _check_urls(path, name, entry)
     for key in ("article_pattern", "exclude_pattern"):
         if entry.get(key):
             try:
@@ -73,11 +76,39 @@ def _source(path: Path, index: int, entry: dict) -> Source:
     if entry.get("topic") not in (None, "athletics"):
         raise SourcesError(f"{path}: source {name!r} has topic {entry['topic']!r}; the one topic is \"athletics\"")
     _check_selectors(path, name, entry.get("selectors", {}))
+    try:
+        zone(entry.get("timezone"))
+    except BadZone as exc:
+        raise SourcesError(f"{path}: source {name!r}: {exc}") from None
     known = {f.name for f in Source.__dataclass_fields__.values()}
     unknown = set(entry) - known
     if unknown:
         raise SourcesError(f"{path}: source {name!r} has unknown field(s): {', '.join(sorted(unknown))}")
     return Source(**{**entry, **{k: tuple(entry.get(k, ())) for k in ("feeds", "sitemaps", "allowed_domains")}})
+
+
+def _check_urls(path: Path, name: str, entry: dict) -> None:
+    """Entry points are http(s) URLs with a host; allowed_domains are "host" or "host:port"."""
+    for key in ("feeds", "sitemaps"):
+        for url in entry.get(key, ()):
+            try:
+                parts = urlsplit(url)
+                parts.port  # noqa: B018  (raises on a bad port)
+            except (ValueError, TypeError, AttributeError):
+                parts = None
+            if parts is None or parts.scheme not in ("http", "https") or not parts.hostname:
+                raise SourcesError(f"{path}: source {name!r} has {key[:-1]} {url!r}: entry points must be "
+                                   "http:// or https:// URLs")
+    for domain in entry.get("allowed_domains", ()):
+        try:
+            parts = urlsplit(f"//{domain}")
+            parts.port  # noqa: B018  (raises on a bad port)
+            ok = bool(parts.hostname) and not (parts.path or parts.query or parts.fragment or parts.username)
+        except (ValueError, TypeError):
+            ok = False
+        if not ok:
+            raise SourcesError(f"{path}: source {name!r} has allowed_domains entry {domain!r}: "
+                               "write a host name, or host:port (\"example.org\", \"example.org:8080\")")
 
 
 SELECTOR_FIELDS = ("title", "body", "date", "author")

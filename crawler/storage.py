@@ -24,7 +24,7 @@ class Storage:
                         author=article.author, published_at=article.published_at, fetched_at=fetched_at,
                         language=article.language, raw_html=html)
         with write_session(self.engine) as session:
-            return upsert_story(session, story)
+            return upsert_story(session, story, same_source=True)
 
     def validators(self, url: str) -> dict[str, str]:
         """Conditional-request headers for an entry point fetched before."""

@@ -5,29 +5,30 @@ spans to `doc.spans`. Rules and lists are data files beside this module.
 
 from __future__ import annotations
 
+import itertools
 import json
-import re
 from importlib import resources
 
 from spacy.language import Language
-from spacy.pipeline import SpanRuler
-from spacy.tokens import Doc
-from spacy.util import registry
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
+from trackwire.nlp.text import text_of
+from trackwire.nlp.codes import PatternError
+from trackwire.nlp.events import resolve, uncoded
+from trackwire.nlp.performances import performances
 from trackwire.nlp.marks import find_marks
-from trackwire.nlp.people import PARTICLES, Candidate, Person, assign_roles, clean_candidate, group_people, merge_same
-from trackwire.nlp.quotes import NameMention, attribute, find_quotes
+from trackwire.nlp.identify import Identifier
+from trackwire.nlp.quotes import find_quotes
+from trackwire.nlp.refer import Person
+from trackwire.nlp.speakers import attribute
 from trackwire.nlp.registry import Entry, Registry, load_registry
-from trackwire.nlp.text import fold
 
 if not Doc.has_extension("athletics"):
     Doc.set_extension("athletics", default=None)
 
 KEYS = ("athletes", "people", "events", "marks", "quotes", "performances")
-
-
-class PatternError(ValueError):
-    """A rule file line that cannot be used; the message names file and line."""
 
 
 def data(doc: Doc) -> dict:
@@ -58,17 +59,19 @@ def load_words(name: str) -> set[str]:
     return {line.strip().casefold() for line in text.splitlines() if line.strip() and not line.startswith("#")}
 
 
+# ---------------------------------------------------------------- paragraphs
+
+@Language.component("athletics_paragraphs")
+def paragraphs(doc: Doc) -> Doc:
+    """A line break ends a sentence: the token after one starts the next (the parser keeps it)."""
+    for tok in doc[1:]:
+        prev = doc[tok.i - 1]
+        if "\n" in prev.text_with_ws and not tok.is_space:
+            tok.is_sent_start = True
+    return doc
+
+
 # ---------------------------------------------------------------- events
-
-UNITS = {"m", "metres", "meters", "metre", "meter"}
-SEX_WORDS = {"men": "men", "women": "women", "male": "men", "female": "women", "boys": "men", "girls": "women",
-             "mens": "men", "womens": "women"}
-SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "every", "each", "another"}
-SEGMENT_AFTER = re.compile(r"^\s*(?:to go|from home|from the (?:line|finish)|left|mark\b|split|splits|reps?\b|intervals?)",
-                           re.I)
-RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|lap|clocked|miler)\b",
-                           re.I)
-
 
 @Language.factory("athletics_events", default_config={"patterns": None})
 def make_events(nlp: Language, name: str, patterns: list[dict] | None) -> "EventTagger":
@@ -76,65 +79,42 @@ def make_events(nlp: Language, name: str, patterns: list[dict] | None) -> "Event
 
 
 class EventTagger:
+    """Event mentions from the token patterns (expanded into phrases for spaCy's PhraseMatcher, which
+    looks each token up once instead of testing every pattern), resolved by nlp/events.py."""
+
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
         self.name = name
-        self.ruler = SpanRuler(nlp, name=f"{name}_ruler", spans_key="athletics_events_raw",
-                               spans_filter=registry.misc.get("spacy.first_longest_spans_filter.v1")(),
-                               validate=True)
-        self.ruler.add_patterns(patterns)
+        self.matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+        for code, phrases in expand_patterns(patterns).items():
+            self.matcher.add(code, [Doc(nlp.vocab, words=words) for words in phrases])
 
     def __call__(self, doc: Doc) -> Doc:
-        doc = self.ruler(doc)
-        raw = list(doc.spans.pop("athletics_events_raw", []))
-        text = doc.text  # Doc.text joins every token: read it once
-        running = bool(RUNNING_WORDS.search(text))
-        kept = []
-        for span in raw:
-            code = span.id_
-            if code.startswith("bare:"):
-                nxt = doc[span.end] if span.end < len(doc) else None
-                if nxt is not None and nxt.lower_ in UNITS:  # "the 200m": the number pattern won the overlap
-                    span = doc[span.end - 1:span.end + 1]
-                elif not running or not self._bare_ok(doc, span):
-                    continue
-                code = code[5:]
-                span = span[1:] if span[0].lower_ in ("the", "a") else span
-            if self._is_segment(doc, span, text):
-                continue
-            sex = self._sex(doc, span)
-            if code == "sprint hurdles":
-                if sex is None:
-                    continue
-                code = "100m hurdles" if sex == "women" else "110m hurdles"
-            if code == "mile" and span.start and (doc[span.start - 1].like_num or doc[span.start - 1].is_digit):
-                continue
-            indoor = "indoor" in text[max(0, span.start_char - 40):span.end_char + 30].lower() or None
-            kept.append((span, code, sex, indoor))
-        doc.spans["events"] = [s for s, *_ in kept]
-        data(doc)["events"] = [{"event": c, "sex": x, "indoor": i, "start": s.start_char, "end": s.end_char}
-                               for s, c, x, i in kept]
+        spans = [Span(doc, start, end, label=self.matcher.vocab.strings[key])
+                 for key, start, end in self.matcher(doc)]
+        raw = sorted(filter_spans(spans), key=lambda s: s.start)  # the longest of overlapping matches
+        found = resolve(doc, raw)
+        chars = [doc.char_span(e.start, e.end, alignment_mode="expand") for e in found]
+        doc.spans["events"] = [s for s in chars if s is not None]
+        data(doc)["events"] = [e.as_dict() for e in found]
+        data(doc)["uncoded"] = uncoded(text_of(doc))
         return doc
 
-    @staticmethod
-    def _bare_ok(doc: Doc, span) -> bool:
-        nxt = doc[span.end] if span.end < len(doc) else None
-        if span[-1].lower_.endswith("s") and len(span) == 1:
-            return True
-        return nxt is None or nxt.is_punct or nxt.lower_ in {"and", "or", "in", "at", "title", "final", "race",
-                                                              "crown", "gold", "this", "last", "with", "was", "is"}
 
-    @staticmethod
-    def _is_segment(doc: Doc, span, text: str) -> bool:
-        prev = doc[span.start - 1].lower_ if span.start else ""
-        return prev in SEGMENT_BEFORE or bool(SEGMENT_AFTER.match(text[span.end_char:span.end_char + 20]))
-
-    @staticmethod
-    def _sex(doc: Doc, span) -> str | None:
-        for tok in doc[max(0, span.start - 4):span.start]:
-            word = tok.lower_.rstrip("'’")
-            if word in SEX_WORDS:
-                return SEX_WORDS[word]
-        return None
+def expand_patterns(patterns: list[dict]) -> dict[str, list[list[str]]]:
+    """Token patterns ({"LOWER": ...}, {"ORTH": ...}, "OP": "?") as the lower-case word sequences they
+    match, by id."""
+    out: dict[str, list[list[str]]] = {}
+    for row in patterns:
+        options = []
+        for token in row["pattern"]:
+            value = token.get("LOWER", token.get("ORTH"))
+            words = value["IN"] if isinstance(value, dict) else [value]
+            options.append([w.lower() for w in words] + ([None] if token.get("OP") == "?" else []))
+        for combo in itertools.product(*options):
+            words = [w for w in combo if w is not None]
+            if words:
+                out.setdefault(row["id"], []).append(words)
+    return out
 
 
 # ---------------------------------------------------------------- marks
@@ -146,7 +126,7 @@ def make_marks(nlp: Language, name: str) -> "MarkTagger":
 
 class MarkTagger:
     def __call__(self, doc: Doc) -> Doc:
-        marks = find_marks(doc.text)
+        marks = find_marks(text_of(doc), [(ev["start"], ev["event"]) for ev in data(doc)["events"]])
         data(doc)["marks"] = [m.as_dict() for m in marks]
         spans = [doc.char_span(m.start, m.end, alignment_mode="expand") for m in marks]
         doc.spans["marks"] = [s for s in spans if s is not None]
@@ -155,16 +135,6 @@ class MarkTagger:
 
 # ---------------------------------------------------------------- people
 
-NAME_LABELS = {"PERSON"}
-RESCUE_LABELS = {"ORG", "GPE", "NORP", "PRODUCT", "WORK_OF_ART", "FAC", "LOC", "EVENT"}
-THING_AFTER = re.compile(r"^\s*(?:Stadium|Arena|Award|Awards|Trophy|Memorial|Games|Grand Prix|Classic|Invitational|"
-                         r"Centre|Center|Park|Foundation|Cup|Prize|Field|Track|Dream Mile|Meeting|Lecture|Bowl)\b")
-
-
-NAME_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+(?:(?:van|de|der|den|da|di|von|le|la|du|dos|del|ter)\s+)*[A-Z][\w'’.-]*)+")
-SPEECH_AFTER = re.compile(r"^(?:['’]s\b|\s+(?:said|says|added|told|admitted|insisted|explained)\b)")
-
-
 @Language.factory("athletics_people", default_config={"stopwords": None, "use_registry": True})
 def make_people(nlp: Language, name: str, stopwords: list[str] | None, use_registry: bool) -> "PeopleTagger":
     return PeopleTagger(set(stopwords) if stopwords is not None else load_words("not_names.txt"),
@@ -172,23 +142,22 @@ def make_people(nlp: Language, name: str, stopwords: list[str] | None, use_regis
 
 
 class PeopleTagger:
-    """People from PERSON entities and registry names; athletes told from coaches, officials, others."""
+    """People from names the story gives (nlp/identify.py); athletes told from coaches, officials, others."""
 
     def __init__(self, stopwords: set[str], registry: Registry):
-        self.stopwords = stopwords
-        self.registry = registry
+        self.identifier = Identifier(registry, stopwords)
+
+    @property
+    def registry(self) -> Registry:
+        return self.identifier.registry
+
+    def extend_registry(self, entries: list[Entry]) -> None:
+        """Athletes beyond the packaged lists (those a user imported into the store), for this pipeline only."""
+        self.identifier.registry = self.registry.with_entries(entries)
 
     def __call__(self, doc: Doc) -> Doc:
-        text = doc.text  # Doc.text joins every token: read it once
-        known = self._registry_names(text)
-        candidates = known + [c for c in self._model_names(doc, text) if not _overlaps(c, known)]
-        people = group_people(candidates)
-        people = self._add_bare_surnames(text, people)
-        story_events = {ev["event"] for ev in data(doc)["events"]}
-        people = [p for p in (self._canonical(text, p, story_events) for p in people) if p is not None]
-        people = merge_same(people)
-        assign_roles(text, people)
         out = data(doc)
+        people = self.identifier.people(doc, {ev["event"] for ev in out["events"]})
         out["athletes"] = [{"name": p.name, "identity": p.identity, "aliases": list(p.aliases),
                             "country": p.country, "sex": p.sex,
                             "birth_year": p.birth_year, "events": list(p.events),
@@ -199,100 +168,6 @@ class PeopleTagger:
         doc.spans["people"] = [s for s in spans if s is not None]
         return doc
 
-    def _registry_names(self, text: str) -> list[Candidate]:
-        """Runs of capitalised words whose longest sub-run is a registry athlete's name."""
-        found = []
-        for run in NAME_RUN.finditer(text):
-            words = [(m.start() + run.start(), m.end() + run.start()) for m in re.finditer(r"\S+", run.group(0))]
-            i = 0
-            while i < len(words):
-                for j in range(min(len(words), i + 4), i + 1, -1):
-                    c = clean_candidate(text[words[i][0]:words[j - 1][1]], words[i][0], words[j - 1][1])
-                    if c and self.registry.get(c.text):
-                        found.append(c)
-                        i = j - 1
-                        break
-                i += 1
-        return found
-
-    def _model_names(self, doc: Doc, text: str) -> list[Candidate]:
-        """PERSON entities, and ORG/GPE ones shaped like a name ("Alistair Cragg" as ORG)."""
-        found = []
-        for ent in doc.ents:
-            if ent.label_ not in NAME_LABELS and ent.label_ not in RESCUE_LABELS:
-                continue
-            c = clean_candidate(ent.text, ent.start_char, ent.end_char)
-            if c is None or not self._name_shaped(c.text) or THING_AFTER.match(text[c.end:c.end + 20]) \
-                    or THING_AFTER.match(" " + c.text.split()[-1]):
-                continue
-            words = c.text.split()
-            if ent.label_ in RESCUE_LABELS and not (2 <= len(words) <= 3 and self.registry.is_given_name(words[0])):
-                continue
-            found.append(c)
-        return found
-
-    def _name_shaped(self, text: str) -> bool:
-        words = text.split()
-        if text.casefold() in self.stopwords or any(w.casefold().strip("'’") in self.stopwords for w in words):
-            return False
-        return all(w[0].isupper() or w.lower() in PARTICLES for w in words)
-
-    def _canonical(self, text: str, p: Person, story_events: set[str]) -> Person | None:
-        """Registry facts and spelling for full names; bare single names need evidence to stay."""
-        if " " in p.name:
-            entry = self.registry.get(p.name)
-            if entry is None:  # a misspelling takes the registry's spelling of the name it misspells
-                entry = self.registry.closest(p.name)
-                if entry is not None:
-                    p.name = self.registry.spelling(entry, p.name)
-            if entry is not None:
-                _take_registry_facts(p, entry)
-            return p
-        entry = self._surname_in_context(p.name, story_events)
-        if entry is not None:
-            p.name = entry.name
-            _take_registry_facts(p, entry)
-            return p
-        spoken = any(SPEECH_AFTER.match(text[e:e + 12]) for _, e in p.mentions)
-        return p if spoken else None
-
-    def _surname_in_context(self, surname: str, story_events: set[str]) -> Entry | None:
-        """The one registry athlete with this surname who competes in an event the story names."""
-        fits = [e for e in self.registry.by_surname.get(fold(surname), []) if story_events & set(e.events)]
-        return fits[0] if len(fits) == 1 else None
-
-    def _add_bare_surnames(self, text: str, people: list[Person]) -> list[Person]:
-        """Surnames the model missed or mislabelled (headlines, "Kerr" as ORG) that name a person in the story."""
-        known = {}
-        for p in people:
-            if " " in p.name:
-                known.setdefault(p.surname, p)
-        taken = [(s, e) for p in people for s, e in p.mentions]
-        for m in re.finditer(r"\b[A-Z][\w'’-]+", text):
-            c = clean_candidate(m.group(0), m.start(), m.end())
-            if c is None or " " in c.text:
-                continue
-            person = known.get(fold(c.text))
-            if person is None or any(s <= c.start < e for s, e in taken):
-                continue
-            if THING_AFTER.match(text[c.end:c.end + 20]):
-                continue
-            person.mentions.append((c.start, c.end))
-            taken.append((c.start, c.end))
-        for p in people:
-            p.mentions.sort()
-        return people
-
-
-def _take_registry_facts(p: Person, entry: Entry) -> None:
-    p.in_registry, p.country, p.sex, p.birth_year, p.events = True, entry.country, entry.sex, entry.birth_year, \
-        entry.events
-    p.identity, p.aliases = entry.name, entry.aliases
-
-
-def _overlaps(c: Candidate, others: list[Candidate]) -> bool:
-    return any(c.start < o.end and o.start < c.end for o in others)
-
 
 # ---------------------------------------------------------------- quotes
 
@@ -302,120 +177,33 @@ def make_quotes(nlp: Language, name: str) -> "QuoteTagger":
 
 
 class QuoteTagger:
+    """Quotes and their speakers (nlp/quotes.py finds them, nlp/speakers.py attributes them)."""
+
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
-        text = doc.text
-        quotes = find_quotes(text)
-        names = [NameMention(s, e, p["name"], kind == "athletes", p.get("sex"))
-                 for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
-        names.sort(key=lambda n: n.start)
-        speakers = attribute(text, quotes, names)
-        out["quotes"] = [{"text": q.text(text), "start": q.start, "end": q.end, "speaker": who}
-                         for q, who in zip(quotes, speakers, strict=True)]
-        spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q in quotes]
+        text = text_of(doc)
+        quotes = find_quotes(text, keep_short=True)
+        people = [Person(s, e, p["name"], kind == "athletes", p.get("sex"), p.get("country"), tuple(p.get("events") or ()))
+                  for kind in ("athletes", "people") for p in out[kind] for s, e in p["mentions"]]
+        speakers = attribute(doc, quotes, people)
+        kept = [(q, who) for q, who in zip(quotes, speakers, strict=True) if not q.short]
+        out["quotes"] = [{"text": q.text(text), "start": q.start, "end": q.end, "speaker": who} for q, who in kept]
+        spans = [doc.char_span(q.start, q.end, alignment_mode="expand") for q, _ in kept]
         doc.spans["quotes"] = [s for s in spans if s is not None]
         return doc
 
 
 # ---------------------------------------------------------------- performances
 
-NOT_ACHIEVED = re.compile(r"\b(?:attempt(?:ed|ing|s)?|under|target|aim(?:ing)?|hop(?:e|ing) to|goal|failed|"
-                          r"bid for|tried|try)\s+(?:at\s+|for\s+|to\s+\w+\s+)?$", re.I)
-SUBJECT_REF = re.compile(r"^\W*the\s|\b(?:he|she|his|her)\b", re.I)
-SET_BY = re.compile(r"^\W{0,3}(?:set|run|clocked|achieved|held)?\s*by\s+(?:[\w'’,-]+\s+){0,3}?$", re.I)
-
-
-def load_ranges() -> dict[str, tuple[str, float, float]]:
-    rows = {}
-    text = resources.files("trackwire.nlp").joinpath("data").joinpath("event_ranges.tsv").read_text(encoding="utf-8")
-    for number, line in enumerate(text.splitlines(), 1):
-        if not line.strip() or line.startswith("#"):
-            continue
-        try:
-            event, unit, low, high = line.split("\t")
-            rows[event] = (unit, float(low), float(high))
-        except ValueError:
-            raise PatternError(f"nlp/data/event_ranges.tsv line {number}: want event, unit, lowest, highest") from None
-    return rows
-
-
 @Language.factory("athletics_performances")
 def make_performances(nlp: Language, name: str) -> "PerformanceTagger":
-    return PerformanceTagger(load_ranges())
+    return PerformanceTagger()
 
 
 class PerformanceTagger:
-    """(athlete, event, mark) where the text states them: the athlete in the mark's sentence (or the
-    subject of the sentence before, when a pronoun or a description stands for them), the event in
-    that sentence or, failing that, the one event in its paragraph, or else in the story, that such a mark is plausible for."""
-
-    def __init__(self, ranges: dict[str, tuple[str, float, float]]):
-        self.ranges = ranges
+    """(athlete, event, mark) where a sentence states them (nlp/performances.py, nlp/owners.py)."""
 
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)
-        text = doc.text
-        athletes = sorted((s, e, a["name"]) for a in out["athletes"] for s, e in a["mentions"])
-        events = sorted((ev["start"], ev["end"], ev["event"]) for ev in out["events"])
-        quotes = [(q["start"], q["end"]) for q in out["quotes"]]
-        found = []
-        for mark in out["marks"]:
-            if any(s <= mark["start"] < e for s, e in quotes):
-                continue
-            if NOT_ACHIEVED.search(text[max(0, mark["start"] - 25):mark["start"]]):
-                continue
-            bounds = _sentence_bounds(text, mark["start"])
-            athlete = self._athlete(text, mark, athletes, bounds)
-            event = self._event(text, mark, events, bounds)
-            if athlete is None or event is None:
-                continue
-            row = {"athlete": athlete, "event": event, "mark": mark["text"], "value": mark["value"],
-                   "unit": mark["unit"]}
-            if row not in found:
-                found.append(row)
-        out["performances"] = found
+        out["performances"] = performances(doc, out)
         return doc
-
-    def fits(self, event: str, mark: dict) -> bool:
-        unit, low, high = self.ranges.get(event, ("", 0.0, 0.0))
-        return unit == mark["unit"] and low <= mark["value"] <= high
-
-    @staticmethod
-    def _athlete(text: str, mark: dict, athletes: list, bounds: tuple[int, int]) -> str | None:
-        lo, hi = bounds
-        after = [a for a in athletes if mark["end"] <= a[0] < hi and SET_BY.match(text[mark["end"]:a[0]])]
-        if after:
-            return after[0][2]
-        before = [a for a in athletes if lo <= a[0] < mark["start"]]
-        if before:
-            return before[-1][2]
-        if SUBJECT_REF.search(text[lo:mark["start"]]) and lo > 0:
-            prev_lo, _ = _sentence_bounds(text, lo - 2)
-            earlier = [a for a in athletes if prev_lo <= a[0] < lo]
-            return earlier[0][2] if earlier else None
-        return None
-
-    def _event(self, text: str, mark: dict, events: list, bounds: tuple[int, int]) -> str | None:
-        lo, hi = bounds
-        here = [ev for ev in events if lo <= ev[0] < hi and self.fits(ev[2], mark)]
-        if here:
-            return min(here, key=lambda ev: abs(ev[0] - mark["start"]))[2]
-        p_lo, p_hi = _paragraph_bounds(text, mark["start"])
-        for scope in ([ev for ev in events if p_lo <= ev[0] < p_hi], events):
-            codes = {ev[2] for ev in scope if self.fits(ev[2], mark)}
-            if codes:
-                return codes.pop() if len(codes) == 1 else None
-        return None
-
-
-def _paragraph_bounds(text: str, pos: int) -> tuple[int, int]:
-    lo = text.rfind("\n", 0, pos) + 1
-    hi = text.find("\n", pos)
-    return lo, hi if hi != -1 else len(text)
-
-
-def _sentence_bounds(text: str, pos: int) -> tuple[int, int]:
-    starts = [text.rfind(p, 0, pos) for p in (". ", "! ", "? ", "\n")]
-    lo = max(starts) + 1 if max(starts) >= 0 else 0
-    ends = [i for i in (text.find(p, pos) for p in (". ", "! ", "? ", "\n")) if i != -1]
-    return lo, min(ends) if ends else len(text)

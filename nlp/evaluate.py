@@ -44,26 +44,34 @@ def _quote_fold(text: str) -> str:
     return " ".join(text.translate(str.maketrans("“”‘’", "\"\"''")).replace('"', "").split()).casefold()
 
 
-def _set_score(score: Score, gold: set, pred: set, doc_id: str, what: str) -> None:
-    score.tp += len(gold & pred)
-    score.fp += len(pred - gold)
-    score.fn += len(gold - pred)
-    score.errors += [f"{doc_id}\tmissed {what}\t{g}" for g in sorted(map(str, gold - pred))]
-    score.errors += [f"{doc_id}\textra {what}\t{p}" for p in sorted(map(str, pred - gold))]
+HEADER = "article\terror\tvalue"  # the first line of `trackwire eval --errors`
+
+
+def _set_score(score: Score, gold: dict, pred: dict, doc_id: str, what: str) -> None:
+    """`gold` and `pred` map a comparison key (folded) to the value as each side spells it."""
+    score.tp += len(gold.keys() & pred.keys())
+    score.fp += len(pred.keys() - gold.keys())
+    score.fn += len(gold.keys() - pred.keys())
+    score.errors += sorted(f"{doc_id}\tmissed {what}\t{gold[k]}" for k in gold.keys() - pred.keys())
+    score.errors += sorted(f"{doc_id}\textra {what}\t{pred[k]}" for k in pred.keys() - gold.keys())
 
 
 def score_article(gold: dict, pred: dict, scores: dict[str, Score], speaker: Score) -> None:
     doc = gold.get("id", "?")
-    _set_score(scores["athletes"], {fold(a) for a in gold["athletes"]},
-               {fold(a["name"]) for a in pred["athletes"]}, doc, "athlete")
-    _set_score(scores["events"], set(gold["events"]), {e["event"] for e in pred["events"]}, doc, "event")
-    _set_score(scores["marks"], {_mark_key(m["value"], m["unit"]) for m in gold["marks"]},
-               {_mark_key(m["value"], m["unit"]) for m in pred["marks"]}, doc, "mark")
+    _set_score(scores["athletes"], {fold(a): a for a in gold["athletes"]},
+               {fold(a["name"]): a["name"] for a in pred["athletes"]}, doc, "athlete")
+    _set_score(scores["events"], {e: e for e in gold["events"]}, {e["event"]: e["event"] for e in pred["events"]},
+               doc, "event")
+    _set_score(scores["marks"], {_mark_key(m["value"], m["unit"]): m["text"] for m in gold["marks"]},
+               {_mark_key(m["value"], m["unit"]): m["text"] for m in pred["marks"]}, doc, "mark")
     gold_marks = {m["text"]: m for m in gold["marks"]}
     _set_score(scores["performances"],
-               {(fold(p["athlete"]), p["event"], _mark_key(gold_marks[p["mark"]]["value"], gold_marks[p["mark"]]["unit"]))
+               {(fold(p["athlete"]), p["event"], _mark_key(gold_marks[p["mark"]]["value"],
+                                                          gold_marks[p["mark"]]["unit"])):
+                f"{p['athlete']} | {p['event']} | {p['mark']}"
                 for p in gold["performances"] if p["mark"] in gold_marks},
-               {(fold(p["athlete"]), p["event"], _mark_key(p["value"], p["unit"])) for p in pred["performances"]},
+               {(fold(p["athlete"]), p["event"], _mark_key(p["value"], p["unit"])):
+                f"{p['athlete']} | {p['event']} | {p['mark']}" for p in pred["performances"]},
                doc, "performance")
     _score_quotes(gold, pred, scores["quotes"], speaker)
 

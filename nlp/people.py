@@ -17,7 +17,7 @@ from rapidfuzz.distance import DamerauLevenshtein
 from trackwire.nlp.text import fold
 
 PARTICLES = {"van", "de", "der", "den", "da", "di", "von", "le", "la", "du", "dos", "del", "ter"}
-TITLES = {"sir", "dame", "lord", "lady", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "coach",
+TITLES = {"fellow", "sir", "dame", "lord", "lady", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "coach",
           "president", "professor", "prof", "baroness", "baron", "judge", "captain", "sprinter", "hurdler", "runner",
           "walker", "jumper", "thrower", "banned", "compatriot", "team-mate", "teammate", "skipper", "veteran"}
 
@@ -31,7 +31,9 @@ ROLE_CUES = [
         r"\b(?:lawyers?|attorneys?|solicitors?|agents?|manager|journalist|columnist|reporter|pundit|commentator|"
         r"presenter|psychologist|doctor|physio(?:therapist)?|nutritionist|chemist|scientist|founder|owner|"
         r"husband|wife|father|mother|dad|mum|brother|sister|son|daughter|boyfriend|girlfriend|fiancée?|"
-        r"politician|MP|footballer|cricketer|golfer|boxer|cyclist|swimmer|tennis|rugby|prime minister)\b", re.I)),
+        r"politician|MP|footballer|cricketer|golfer|boxer|cyclist|swimmer|tennis|rugby|prime minister|cricket|"
+        r"football|soccer|golf|boxing|cycling|swimming|basketball|baseball|hockey|NBA|NFL|striker|goalkeeper|"
+        r"batsman|bowler|jockey|actor|actress|singer|rapper|comedian)\b", re.I)),
 ]
 ATHLETE_CUES = re.compile(
     r"\b(?:former|ex-|retired|one-time|veteran)\s*(?:\w+\s+){0,3}?(?:olympian|athlete|champion|runner|sprinter|"
@@ -79,7 +81,7 @@ def clean_candidate(text: str, start: int, end: int) -> Candidate | None:
     possessive = re.search(r"['’]s$|(?<=s)['’]$", text)
     if possessive:
         text, end = text[:possessive.start()], end - len(possessive.group(0))
-    while " " in text and text.split()[0].lower() in TITLES:
+    while " " in text and (text.split()[0].lower().strip("'’") in TITLES or _demonym(text)):
         cut = len(text.split()[0])
         trimmed = text[cut:].lstrip()
         start += len(text) - len(trimmed)
@@ -87,6 +89,21 @@ def clean_candidate(text: str, start: int, end: int) -> Candidate | None:
     if not text or any(ch.isdigit() for ch in text) or not text[0].isupper():
         return None
     return Candidate(start, end, text)
+
+
+NAME_LIKE_DEMONYMS = {"dane", "finn", "pole", "turk", "swede", "kiwi", "scot", "brit", "german", "french", "english"}
+
+
+def _demonym(text: str) -> bool:
+    """"Kenyan Otieno", "Scotsman Ian Doe": a nationality before a name is a description, not a name
+    (one that is also a given name, "Dane Bird-Smith", only when a full name follows it)."""
+    from trackwire.nlp.refer import demonyms
+
+    first, *rest = text.split()
+    word = first.lower()
+    if word not in demonyms():
+        return False
+    return word not in NAME_LIKE_DEMONYMS or len(rest) >= 2
 
 
 def group_people(candidates: list[Candidate]) -> list[Person]:
@@ -170,24 +187,91 @@ def merge_same(people: list[Person]) -> list[Person]:
     return sorted(result, key=lambda p: p.mentions[0][0])
 
 
+ORG_AFTER = re.compile(
+    r"^\s*,?\s+of\s+(?:the\s+)?(?:[A-Z]{2,}\b|(?:[A-Z][\w&'’.-]*\s+){0,4}(?:Athletics|Laborator(?:y|ies)|Federation|"
+    r"Association|Committee|Agency|Council|Union|Institute|University|College|Sport|Sports|Ltd|Inc|Company|"
+    r"Commission|Foundation|Group|Club|Ministry|Court|Tribunal|Organi[sz]ation)\b)")
+TITLE_BEFORE = re.compile(r"\b(?:Sir|Dame|Lord|Lady|Baroness|Baron|Mr|Mrs|Ms|Dr|Professor|Prof|Judge)\.?\s*$")
+ROLE_SUBJECT = re.compile(r"^\W*(?:[\w'’-]+\s+){0,3}?(lawyers?|attorneys?|solicitors?|coach|agent|manager|"
+                          r"spokes(?:man|woman|person)|doctor|president|chairman|chief)\s+(?:has|have|had|is|was|"
+                          r"said|says|told|claimed|claims|called)\b", re.I)
+ENUMERATION = re.compile(r"^(?:\s*,\s*|\s+and\s+|\s*,\s*and\s+)$")
+
+
 def assign_roles(text: str, people: list[Person]) -> None:
-    """Set role and athlete flag from the words around each mention."""
+    """Set role and athlete flag from the words around each mention.
+
+    Registry athletes stay athletes, with a role where one shows (a coach who competed). Anyone
+    else is an athlete unless the text gives them another role: a role word before the name or in
+    its appositive ("IAAF president Lamine Diack", "Nick Davies, spokesman for the IAAF"), an
+    organisation after it ("Zara Hyde Peters of UK Athletics"), a courtesy title ("Sir Andrew
+    Foster", "Mr Conte"), a role named as the subject of the sentence just before its first mention
+    ("Kenteris' lawyer has called ... Gregory Ioannidis has submitted"), or a list led by someone
+    with a role ("the panel: president A and B, C and D"). "Former Olympian" and the like make a
+    role-holder an athlete again.
+    """
     for p in people:
-        roles: list[str] = []
-        evidence = p.in_registry
-        for start, end in p.mentions:
-            before, after = _context(text, start, end)
-            around = before + " | " + after
-            evidence = evidence or bool(ATHLETE_CUES.search(around))
-            for role, cue in ROLE_CUES:
-                if cue.search(before) or cue.search(after):
-                    roles.append(role)
-                    break
-        if roles:
-            p.role = roles[0]
-            p.athlete = evidence
+        role, evidence = _role(text, p)
+        p.role = role
+        p.athlete = p.in_registry or evidence or role is None
+    _share_roles_in_lists(text, people)
+
+
+def _role(text: str, p: Person) -> tuple[str | None, bool]:
+    roles: list[str] = []
+    evidence = False
+    for start, end in p.mentions:
+        before, after = _context(text, start, end)
+        evidence = evidence or bool(ATHLETE_CUES.search(before + " | " + after))
+        for role, cue in ROLE_CUES:
+            if cue.search(before) or cue.search(after):
+                roles.append(role)
+                break
         else:
-            p.athlete = True
+            if ORG_AFTER.match(text[end:end + 80]):
+                roles.append("official" if re.match(r"\s*,?\s+of\s+(?:the\s+)?(?:[A-Z]{2,}|UK|British|World|"
+                                                    r"European|International)", text[end:end + 40]) else "other")
+            elif not p.in_registry and TITLE_BEFORE.search(text[max(0, start - 12):start]):
+                roles.append("other")
+    if not roles and not p.in_registry:
+        role = _role_from_previous_sentence(text, p.mentions[0][0])
+        if role:
+            roles.append(role)
+    return (roles[0] if roles else None), evidence
+
+
+def _role_from_previous_sentence(text: str, start: int) -> str | None:
+    """A first mention opening a sentence right after one whose subject is a role ("X's lawyer")."""
+    line_start = max(text.rfind("\n", 0, start), text.rfind(". ", 0, start)) + 1
+    if text[line_start:start].strip():
+        return None
+    stop = line_start
+    while stop > 0 and text[stop - 1].isspace():
+        stop -= 1
+    prev_end = max(text.rfind(". ", 0, stop - 1), text.rfind("\n", 0, stop)) + 1
+    m = ROLE_SUBJECT.match(text[prev_end:stop])
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    for role, cue in ROLE_CUES:
+        if cue.search(word):
+            return role
+    return "other"
+
+
+def _share_roles_in_lists(text: str, people: list[Person]) -> None:
+    """Names listed after someone with a role ("president A and B, C and D") share that role."""
+    mentions = sorted((s, e, p) for p in people for s, e in p.mentions)
+    for i, (s, e, p) in enumerate(mentions):
+        if p.role is None or p.athlete:
+            continue
+        end = e
+        for s2, e2, q in mentions[i + 1:]:
+            if not ENUMERATION.match(text[end:s2]):
+                break
+            if q.role is None and not q.in_registry:
+                q.role, q.athlete = p.role, False
+            end = e2
 
 
 def _context(text: str, start: int, end: int) -> tuple[str, str]:

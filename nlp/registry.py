@@ -35,19 +35,65 @@ class Registry:
         self.by_fold: dict[str, Entry] = {}
         self.by_surname: dict[str, list[Entry]] = {}
         self.by_given: dict[str, list[Entry]] = {}
+        self.by_words: dict[frozenset[str], Entry | None] = {}  # three-part names in any order
+        self.by_ends: dict[tuple[str, str], list[Entry]] = {}  # first and last word: middle names dropped
+        self.words: set[str] = set()  # every folded word of every name, to tell a real spelling from a slip
+        self.extend(entries)
+
+    def extend(self, entries: list[Entry]) -> None:
+        """Add athletes (the packaged lists, or those a user imported into the store)."""
         for e in entries:
             for name in (e.name, *e.aliases):
                 key = fold(name)
                 self.by_fold.setdefault(key, e)
                 words = key.split()
+                self.words.update(words)
                 self.by_surname.setdefault(words[-1], []).append(e)
                 self.by_given.setdefault(words[0], []).append(e)
+                if len(words) >= 3:
+                    bag = frozenset(words)
+                    self.by_words[bag] = e if self.by_words.get(bag, e) is e else None
+                    ends = self.by_ends.setdefault((words[0], words[-1]), [])
+                    if e not in ends:
+                        ends.append(e)
 
     def __len__(self) -> int:
         return len({id(e) for e in self.by_fold.values()})
 
+    def __contains__(self, name: str) -> bool:
+        return self.lookup(name) is not None
+
+    def with_entries(self, entries: list[Entry]) -> "Registry":
+        """A copy with more athletes; the packaged registry itself stays as it is."""
+        import copy
+
+        extended = copy.copy(self)
+        extended.by_fold = dict(self.by_fold)
+        extended.by_surname = {k: list(v) for k, v in self.by_surname.items()}
+        extended.by_given = {k: list(v) for k, v in self.by_given.items()}
+        extended.by_words = dict(self.by_words)
+        extended.words = set(self.words)
+        extended.extend(entries)
+        return extended
+
     def get(self, name: str) -> Entry | None:
         return self.by_fold.get(fold(name))
+
+    def lookup(self, name: str) -> Entry | None:
+        """The athlete of this name, also when a three-part name comes in another order."""
+        key = fold(name)
+        found = self.by_fold.get(key)
+        words = key.split()
+        if found is None and len(words) >= 3:
+            found = self.by_words.get(frozenset(words))
+        if found is None and len(words) == 2:
+            found = one_person(self.by_ends.get((words[0], words[-1]), []))  # "Sander Skotheim"
+        return found
+
+    def real_spelling(self, name: str) -> bool:
+        """True when every word of `name` is spelt as in some athlete's name: a deliberate spelling
+        ("Wycliffe"), not a slip ("Fionnualla")."""
+        return all(w in self.words for w in fold(name).split())
 
     def has_surname(self, word: str) -> bool:
         return fold(word) in self.by_surname
@@ -78,6 +124,24 @@ class Registry:
         """The registry's spelling of `name`: the entry's name or the alias it misspells."""
         key = fold(name)
         return min((entry.name, *entry.aliases), key=lambda n: DamerauLevenshtein.distance(key, fold(n)))
+
+
+def same_person(a: Entry, b: Entry) -> bool:
+    """Two list entries for one athlete: one name's words within the other's, same surname, and no
+    fact that differs ("Paula Radcliffe" and "Paula Jane Radcliffe")."""
+    wa, wb = fold(a.name).split(), fold(b.name).split()
+    if wa[-1] != wb[-1] or not (set(wa) <= set(wb) or set(wb) <= set(wa)):
+        return False
+    return all(x is None or y is None or x == y for x, y in
+               ((a.sex, b.sex), (a.birth_year, b.birth_year), (a.country, b.country)))
+
+
+def one_person(entries: list[Entry]) -> Entry | None:
+    """The one athlete these entries stand for (the entry with most facts), or None if several."""
+    unique = list({id(e): e for e in entries}.values())
+    if not unique or any(not same_person(unique[0], e) for e in unique[1:]):
+        return None
+    return max(unique, key=lambda e: (e.country is not None, e.birth_year is not None, len(e.events), -len(e.name)))
 
 
 def _squeeze(text: str) -> str:

@@ -5,6 +5,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+# Upper-case letters a name may start with, for regular expressions: ASCII, Latin-1 and Latin
+# Extended-A/B ("Čeh", "Łukasz", "Ørsted").
+UPPER = "A-ZÀ-ÖØ-Þ" + "".join(ch for ch in map(chr, range(0x100, 0x250)) if ch.isupper())
+
 _FOLD = str.maketrans({"ø": "o", "Ø": "O", "æ": "ae", "Æ": "AE", "ł": "l", "Ł": "L", "ß": "ss",
                        "đ": "d", "Đ": "D", "œ": "oe", "Œ": "OE", "ı": "i", "’": "'", "‘": "'"})
 
@@ -21,3 +25,11 @@ def fold_letters(text: str) -> str:
 def fold(name: str) -> str:
     """Case-, accent- and space-folded: "Sørensen" -> "sorensen", "KERR  Josh" -> "kerr josh"."""
     return " ".join(fold_letters(name).casefold().split())
+
+
+def text_of(doc) -> str:
+    """`doc.text`, computed once per doc: spaCy joins every token again on each access."""
+    cached = doc.user_data.get("trackwire_text")
+    if cached is None:
+        cached = doc.user_data["trackwire_text"] = doc.text
+    return cached

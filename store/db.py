@@ -18,12 +18,14 @@ database, give each its own schema in the URL:
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 from sqlalchemy import Engine, event
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlmodel import Session, create_engine
 
 from trackwire.nlp.text import fold_letters
@@ -42,18 +44,79 @@ def database_url(db: str) -> str:
     return f"sqlite:///{Path(db).expanduser()}"
 
 
-def make_engine(db: str) -> Engine:
-    url = make_url(database_url(db))
+ENGINES = ("sqlite", "postgresql")
+_HOW = "pass an SQLite file path or postgresql+psycopg://user@host/db as --db (or TRACKWIRE_DB)"
+
+
+def make_engine(db: str, *, read_only: bool = False) -> Engine:
+    """An engine for an SQLite path or an SQLAlchemy URL; nothing connects yet. With `read_only`,
+    every connection refuses writes (SQLite's query_only, a PostgreSQL read-only transaction) and
+    an SQLite file must already exist.
+
+    Raises DatabaseError (one line naming --db and what to do) for a URL that
+    cannot be read, an engine trackwire does not store in, a driver that is
+    not installed, a missing folder, an existing file that is not SQLite, or
+    (read-only) a file that does not exist.
+    """
+    url = _parse(db)
     if url.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True)
+        return _create(url, pool_pre_ping=True, execution_options={"postgresql_readonly": read_only})
     if url.database and url.database != ":memory:":
-        parent = Path(url.database).parent
-        if not parent.is_dir():
-            raise DatabaseError(f"database folder {parent} does not exist: create it or pass another --db")
-    engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        _check_sqlite_file(Path(url.database))
+        if read_only and not Path(url.database).is_file():
+            raise DatabaseError(f"no store at {url.database}: run `trackwire demo` or `trackwire crawl` first, "
+                                "or pass another --db")
+    engine = _create(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
+    if read_only:
+        event.listen(engine, "connect", lambda dbapi_connection, _: dbapi_connection.execute("PRAGMA query_only=ON"))
     event.listen(engine, "begin", _sqlite_begin)
     return engine
+
+
+def _parse(db: str) -> URL:
+    try:
+        url = make_url(database_url(db))
+    except ArgumentError:
+        raise DatabaseError(f"--db {db!r} is not a database URL: {_HOW}") from None
+    if url.get_backend_name() not in ENGINES:
+        raise DatabaseError(f"--db {_shown(url)}: trackwire stores in SQLite or PostgreSQL, "
+                            f"not {url.get_backend_name()!r}; {_HOW}")
+    return url
+
+
+def _shown(url: URL) -> str:
+    return url.render_as_string(hide_password=True)
+
+
+def _create(url: URL, **options) -> Engine:
+    try:
+        return create_engine(url, **options)
+    except (ImportError, NoSuchModuleError) as exc:
+        raise DatabaseError(f"--db {_shown(url)}: its driver is not installed ({exc}); "
+                            "for PostgreSQL use postgresql+psycopg://, which trackwire installs") from None
+
+
+def _check_sqlite_file(path: Path) -> None:
+    """Refuse a folder, a missing folder, or an existing file that is not SQLite.
+
+    The file is read through SQLite itself, never opened and closed by hand: closing any descriptor
+    of a database file drops every POSIX lock this process holds on it, and another process could
+    then write over a transaction in progress here (https://sqlite.org/howtocorrupt.html, 2.2).
+    """
+    if not path.parent.is_dir():
+        raise DatabaseError(f"database folder {path.parent} does not exist: create it or pass another --db")
+    if path.is_dir():
+        raise DatabaseError(f"--db {path} is a folder: pass a file name, e.g. {path / 'trackwire.db'}")
+    if not path.is_file() or path.stat().st_size == 0:
+        return
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as conn:
+            conn.execute("PRAGMA schema_version")
+    except sqlite3.DatabaseError as exc:
+        if "not a database" in str(exc):
+            raise DatabaseError(f"--db {path} is not an SQLite database (nor a trackwire store): "
+                                "pass a store made by trackwire, or a new file name") from None
 
 
 def _sqlite_connect(dbapi_connection, _record) -> None:

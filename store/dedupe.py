@@ -16,7 +16,7 @@ import re
 
 import numpy as np
 
-from sqlalchemy import text
+from sqlalchemy import bindparam, text
 from sqlmodel import Session, select
 
 from trackwire.store.models import Story
@@ -81,3 +81,47 @@ def assign_cluster(session: Session, story: Story) -> int:
     story.cluster_id = best[2] if best else story.id
     session.add(story)
     return story.cluster_id
+
+
+def fingerprint_missing(conn) -> int:
+    """Fingerprint stories stored before fingerprints existed (trackwire 0.1 stores), then cluster every
+    story again in the order stored, as if each had been fingerprinted when it was stored.
+
+    For migrations: plain SQL on an open connection. Returns how many stories lacked a fingerprint;
+    0 means nothing was read beyond one query.
+    """
+    ids = list(conn.execute(text("SELECT id FROM story WHERE simhash IS NULL ORDER BY id")).scalars())
+    for i in range(0, len(ids), 500):
+        rows = conn.execute(text("SELECT id, text FROM story WHERE id IN :ids")
+                            .bindparams(bindparam("ids", expanding=True)), {"ids": ids[i:i + 500]}).all()
+        for story_id, body in rows:
+            fingerprint = simhash(body)
+            conn.execute(_DELETE_BANDS, {"sid": story_id})
+            conn.execute(_INSERT_BAND, [{"sid": story_id, "band": b, "value": v}
+                                        for b, v in enumerate(bands(fingerprint))])
+            conn.execute(text("UPDATE story SET simhash = :h WHERE id = :sid"),
+                         {"h": to_signed(fingerprint), "sid": story_id})
+    if ids:
+        _recluster(conn)
+    return len(ids)
+
+
+def _recluster(conn) -> None:
+    """Each story joins the cluster of its nearest earlier near-duplicate, in id order (in memory)."""
+    index: dict[tuple[int, int], list[int]] = {}
+    prints: dict[int, int] = {}
+    cluster: dict[int, int] = {}
+    changed = []
+    for story_id, signed, old in conn.execute(text("SELECT id, simhash, cluster_id FROM story ORDER BY id")):
+        fingerprint = signed % (1 << 64)
+        keys = list(enumerate(bands(fingerprint)))
+        near = [(d, c) for c in {c for k in keys for c in index.get(k, ())}
+                if (d := distance(fingerprint, prints[c])) <= MAX_DISTANCE]
+        cluster[story_id] = cluster[min(near)[1]] if near else story_id
+        if cluster[story_id] != old:
+            changed.append({"c": cluster[story_id], "sid": story_id})
+        prints[story_id] = fingerprint
+        for k in keys:
+            index.setdefault(k, []).append(story_id)
+    if changed:
+        conn.execute(text("UPDATE story SET cluster_id = :c WHERE id = :sid"), changed)

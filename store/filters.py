@@ -9,6 +9,7 @@ from sqlalchemy import or_
 from sqlmodel import col, select
 
 from trackwire.store.models import Mention, Quote, Story
+from trackwire.store.textmatch import TextMatch
 
 
 @dataclass(frozen=True)
@@ -21,6 +22,7 @@ class StoryFilter:
     has_quotes: bool = False
     tagged_only: bool = False
     one_per_cluster: bool = False  # leave out near-duplicates of an earlier story
+    text: str | None = None  # words the title or text must match (search.parse_query's syntax)
     described: dict = field(default_factory=dict, compare=False)  # the filters as the user gave them
 
     def apply(self, query):
@@ -40,6 +42,8 @@ class StoryFilter:
             query = query.where(col(Story.id).in_(select(Quote.story_id)))
         if self.tagged_only:
             query = query.where(col(Story.tagged_at).is_not(None))
+        if self.text:
+            query = query.where(TextMatch(self.text))
         if self.one_per_cluster:
             query = query.where(or_(col(Story.cluster_id).is_(None), Story.cluster_id == Story.id))
         return query

@@ -6,8 +6,12 @@ older SQLite file (one user, one file, nothing else to coordinate). An older
 PostgreSQL database is left alone: several machines may share it, and the
 owner decides when to run `trackwire db upgrade`, after a backup.
 
-Stores created before migrations existed (SQLite files of trackwire 0.1) are
-brought up to the models and stamped at head.
+Stores created before migrations existed (SQLite files of trackwire 0.1) have
+tables but no revision: migration 0001 brings their tables to its own and 0002
+repairs what they kept from before (search triggers, indexes, fingerprints), so
+they end exactly like a store made today. A store whose revision this code does
+not know was made by a newer trackwire: every command refuses it in one line
+and changes nothing.
 
 The full-text search DDL (FTS5 table and triggers on SQLite; tsvector column,
 GIN and trigram indexes on PostgreSQL) is written by hand in the migrations.
@@ -16,6 +20,8 @@ Autogenerate would drop it, so `include_object` hides it from comparisons.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -58,25 +64,47 @@ def current(conn: Connection) -> str | None:
     return MigrationContext.configure(conn).get_current_revision()
 
 
-def _write(engine: Engine):
-    """A write transaction: BEGIN IMMEDIATE on SQLite (store.db), an advisory lock on PostgreSQL."""
-    return engine.execution_options(trackwire_write=True).begin()
+@contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """A write transaction: BEGIN IMMEDIATE on SQLite (store.db), an advisory lock on PostgreSQL.
+
+    On SQLite, foreign keys are off while it lasts (they can only be switched outside a
+    transaction): a migration that rebuilds a table drops the old one, and with foreign keys on
+    that drop would cascade to, or unlink, every row that references it.
+    """
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection if conn.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys=OFF")
+        try:
+            with conn.execution_options(trackwire_write=True).begin():
+                if raw is None:
+                    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
+                yield conn
+        finally:
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys=ON")
 
 
-def _lock(conn: Connection) -> None:
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_LOCK_ID})")
+def known_revisions() -> set[str]:
+    return {script.revision for script in ScriptDirectory.from_config(config()).walk_revisions()}
+
+
+def _refuse_unknown(found: str | None) -> None:
+    if found is not None and found not in known_revisions():
+        raise SchemaError(f"this store is newer than this trackwire (its schema revision {found} is unknown here; "
+                          f"this trackwire knows up to {head()}): upgrade trackwire to use it; nothing was changed")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> tuple[str | None, str]:
-    """Migrate to `revision`; returns (revision before, revision after)."""
+    """Migrate to `revision`; returns (revision before, revision after).
+
+    Raises SchemaError for a store made by a newer trackwire, or PostgreSQL tables without history.
+    """
     with _write(engine) as conn:
-        _lock(conn)
         before = current(conn)
-        if before is None and _has_tables(conn):
-            _adopt_legacy(conn)
-        else:
-            command.upgrade(config(conn), revision)
+        _check(conn, before)
+        command.upgrade(config(conn), revision)
         return before, current(conn)
 
 
@@ -84,45 +112,41 @@ def ensure_schema(engine: Engine) -> None:
     """Make the database usable by this code, or say why not (see the module docstring)."""
     target = head()
     with engine.connect() as conn:
-        if current(conn) == target:
-            return
+        found = current(conn)
+    if found == target:
+        return
+    _refuse_unknown(found)
     with _write(engine) as conn:
-        _lock(conn)
         found = current(conn)
         if found == target:
             return
-        if found is None and _has_tables(conn):
-            _adopt_legacy(conn)
-        elif found is None or conn.dialect.name == "sqlite":
-            command.upgrade(config(conn), "head")
-        else:
+        _check(conn, found)
+        if found is not None and conn.dialect.name != "sqlite":
             raise SchemaError(f"the database schema is at revision {found} and this trackwire needs {target}: "
                               "back it up, then run `trackwire db upgrade`")
+        command.upgrade(config(conn), "head")
+
+
+def _check(conn: Connection, found: str | None) -> None:
+    _refuse_unknown(found)
+    if found is None and conn.dialect.name != "sqlite" and _has_tables(conn):
+        raise SchemaError("this database has trackwire tables but no migration history: "
+                          "it was not made by trackwire; use an empty database or schema")
+
+
+def check_schema(engine: Engine) -> None:
+    """Raise SchemaError unless the database is at the revision this code needs (reads only)."""
+    target = head()
+    with engine.connect() as conn:
+        found = current(conn)
+    if found != target:
+        state = f"at revision {found}" if found else "empty, or not a trackwire store"
+        raise SchemaError(f"the database is {state} and this trackwire needs {target}: run "
+                          "`trackwire db upgrade` (after a backup), then start again")
 
 
 def _has_tables(conn: Connection) -> bool:
     return "story" in inspect(conn).get_table_names()
-
-
-def _adopt_legacy(conn: Connection) -> None:
-    """A store made before migrations (SQLite only): add what the models gained, then stamp head.
-    Its FTS table and triggers already exist: trackwire 0.1 created them."""
-    if conn.dialect.name != "sqlite":
-        raise SchemaError("this database has trackwire tables but no migration history: "
-                          "it was not made by trackwire; use an empty database or schema")
-    SQLModel.metadata.create_all(conn)
-    for table in SQLModel.metadata.sorted_tables:
-        present = {row[1] for row in conn.exec_driver_sql(f'PRAGMA table_info("{table.name}")')}
-        for column in table.columns:
-            if column.name not in present:
-                default = column.default.arg if column.default is not None and not callable(column.default.arg) \
-                    else None
-                kind = column.type.compile(dialect=conn.dialect)
-                clause = f" NOT NULL DEFAULT {default!r}" if default is not None else ""
-                conn.exec_driver_sql(f'ALTER TABLE "{table.name}" ADD COLUMN "{column.name}" {kind}{clause}')
-        for index in table.indexes:
-            index.create(conn, checkfirst=True)
-    command.stamp(config(conn), "head")
 
 
 def differences(engine: Engine) -> list:

@@ -76,6 +76,8 @@ class Story(SQLModel, table=True):
     claimed_by: str | None = None
     claimed_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     tagged_by: str | None = None
+    # "reason: detail" when the tagger named in tagger_version could not tag it (store.queue.give_up)
+    tag_error: str | None = None
 
 
 class StoryBand(SQLModel, table=True):
@@ -170,7 +172,9 @@ class CrawlRun(SQLModel, table=True):
     kind: str = "crawl"
     started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    status: str = "running"  # running | ok | failed | interrupted
+    status: str = "running"  # running | ok | failed | interrupted | timeout | skipped | missed
+    host: str | None = None  # where the process that records it runs, and its pid: a run whose process
+    pid: int | None = None  # is gone is closed as interrupted by the next start (store.runs)
     stories_new: int = 0
     stories_updated: int = 0
     pages_dropped: int = 0

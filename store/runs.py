@@ -2,17 +2,35 @@
 
 from __future__ import annotations
 
+import os
+
 from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from trackwire.store.models import CrawlRun, Mark, Mention, Quote, Source, Story, utcnow
+from trackwire.store.processes import gone, this_host
 
 
 def start_run(session: Session, kind: str = "crawl") -> int:
-    run = CrawlRun(kind=kind)
+    """A new `running` record of this process (host and pid, for `close_gone_runs`); its id."""
+    run = CrawlRun(kind=kind, host=this_host(), pid=os.getpid())
     session.add(run)
     session.flush()
     return run.id
+
+
+def close_gone_runs(session: Session) -> list[int]:
+    """Close as `interrupted` the runs still `running` whose process, on this host, is gone (killed
+    with SIGKILL, or the machine stopped); returns their ids. Runs of other hosts are left alone."""
+    closed = []
+    for run in session.exec(select(CrawlRun).where(CrawlRun.status == "running", CrawlRun.host == this_host())):
+        if gone(run.host, run.pid, run.started_at):
+            run.status, run.ended_at = "interrupted", utcnow()
+            run.errors = [*(run.errors or []), f"its process (pid {run.pid} on {run.host}) ended without closing "
+                          "the record: it was killed; what it stored is kept"]
+            session.add(run)
+            closed.append(run.id)
+    return closed
 
 
 def finish_run(session: Session, run_id: int, *, status: str, stats: dict, errors: list[str],
@@ -76,6 +94,18 @@ def totals(session: Session) -> dict[str, int]:
         "quotes": count(Quote),
         "marks": count(Mark),
     }
+
+
+def untaggable(session: Session, version: str | None = None) -> dict[str, int]:
+    """Stories set aside by the tagger that last tried them (or by tagger `version`), by reason code."""
+    query = select(Story.tag_error).where(col(Story.tag_error).is_not(None))
+    if version is not None:
+        query = query.where(Story.tagger_version == version)
+    counts: dict[str, int] = {}
+    for error in session.exec(query):
+        code = error.split(":", 1)[0]
+        counts[code] = counts.get(code, 0) + 1
+    return counts
 
 
 def drop_counts(session: Session, runs: int = 1) -> dict[str, int]:

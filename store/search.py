@@ -281,7 +281,7 @@ def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | Non
         quotes.setdefault(story_id, []).append(quote)
     perfs = session.execute(
         select(Performance.story_id, Performance.event, Performance.mark, Performance.value, Performance.unit,
-               Story.key, Story.published_at)
+               Story.key, Story.published_at, Story.title)
         .join(Story, Story.id == Performance.story_id)
         .where(Performance.athlete_id == athlete.id, *window)
         .order_by(col(Story.published_at).nulls_last(), Performance.id)).all()
@@ -291,7 +291,7 @@ def athlete_profile(session: Session, athlete: Athlete, *, since: datetime | Non
     views = [StoryView(s.key, s.title, s.url, s.source, s.published_at, quotes.get(s.id, []), marks.get(s.id, []))
              for s in stories]
     performances = [{"event": p.event, "mark": p.mark, "value": p.value, "unit": p.unit, "story_key": p.key,
-                     "published_at": p.published_at} for p in perfs]
+                     "published_at": p.published_at, "story_title": p.title} for p in perfs]
     return Profile(athlete, views, performances, co_mentioned(session, athlete.id, ids))
 
 

@@ -162,6 +162,10 @@ def unavailable(service: str, why: str):
 @pytest.fixture
 def pg_url():
     """A PostgreSQL URL whose search_path is a new schema of its own, dropped afterwards."""
+    yield from _pg_schema()
+
+
+def _pg_schema():
     import psycopg
     from sqlalchemy.engine import make_url
 
@@ -220,3 +224,55 @@ def trackwire(*args: str, db: Path | str, cwd: Path | None = None, timeout: int 
     return subprocess.run([sys.executable, "-m", "trackwire", *args], capture_output=True, text=True,
                           timeout=timeout, env=full_env,
                           cwd=cwd or (db.parent if isinstance(db, Path) else None))
+
+
+# The browsing store (issue 14): stories written for these tests (tests/fixtures/web, hostile ones
+# included) and the ingest fixtures, ingested and tagged for real, with two crawl runs and the health
+# of three sources recorded by the crawler's own store functions. Read-only: copy it to write.
+WEB_STORIES = [FIXTURES / "web" / "stories.jsonl", FIXTURES / "ingest" / "glasgow-3000m.txt",
+               FIXTURES / "ingest" / "stories.jsonl"]
+
+
+def build_browse_store(db: str, nlp) -> None:
+    """Ingest and tag the web fixtures into `db` (a path or URL), then record two runs and three sources."""
+    import trackwire
+    from trackwire.store.db import write_session
+    from trackwire.store.runs import finish_run, record_source, start_run
+
+    with trackwire.open(db) as store:
+        store.ingest(WEB_STORIES)
+        store.tag(nlp=nlp)
+        with write_session(store.engine) as session:
+            first = start_run(session, "crawl")
+            finish_run(session, first, status="ok", stats={"dropped": {"duplicate": 3, "no_date": 1}}, errors=[],
+                       new=11, updated=0, dropped=4)
+            second = start_run(session, "crawl")
+            finish_run(session, second, status="failed", stats={"dropped": {"http_error": 2}},
+                       errors=["<b>every source failed</b>"], new=0, updated=0, dropped=2)
+            record_source(session, "wire", homepage="https://news.test/", ok=True, error=None)
+            record_source(session, "courier", homepage="https://courier.test/", ok=False,
+                          error="feed https://courier.test/rss answered 503 <script>alert('err')</script>")
+            record_source(session, "gazette", homepage=None, ok=False, error="no article links")
+
+
+@pytest.fixture(scope="session")
+def browse_db(tmp_path_factory, nlp) -> Path:
+    """An SQLite file holding the browsing store (see build_browse_store)."""
+    db = tmp_path_factory.mktemp("browse") / "trackwire.db"
+    build_browse_store(str(db), nlp)
+    return db
+
+
+@pytest.fixture(scope="session")
+def browse_pg(nlp):
+    """A PostgreSQL URL (a schema of its own) holding the browsing store (see build_browse_store)."""
+    for url in _pg_schema():
+        build_browse_store(url, nlp)
+        yield url
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def browse_url(request) -> str:
+    """The browsing store on SQLite, then on PostgreSQL."""
+    return str(request.getfixturevalue("browse_db")) if request.param == "sqlite" \
+        else request.getfixturevalue("browse_pg")

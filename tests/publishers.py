@@ -389,7 +389,7 @@ def to_toml(sources: list[Source]) -> str:
     out = []
     for s in sources:
         out.append("[[source]]")
-        for key in ("name", "homepage", "article_pattern", "exclude_pattern", "topic"):
+        for key in ("name", "homepage", "article_pattern", "exclude_pattern", "topic", "timezone"):
             if getattr(s, key):
                 out.append(f"{key} = {json.dumps(getattr(s, key))}")
         for key in ("feeds", "sitemaps", "allowed_domains"):

@@ -109,12 +109,21 @@ def test_retag_only_touches_older_versions(cli, tagged_db):
 def test_demo_prints_its_summary(demo_run):
     _, result = demo_run
     assert "17 stories stored and tagged" in result.stdout and "Next, try" in result.stdout
+    # The serve hint runs as printed, like the others: the demo's store is ./trackwire.db where it ran.
+    serve = result.stdout.split("See it all in a web browser: ", 1)[1].split(", then open")[0]
+    assert serve.endswith("trackwire serve") and "--db" not in serve
 
 
-def test_eval_on_the_dev_gold_prints_scores(db_path):
+def test_eval_on_the_dev_gold_prints_scores_and_writes_errors_with_a_header(db_path, tmp_path):
     gold = shared("gold", "dev.jsonl")
-    result = trackwire("eval", str(gold), "--baseline", db=db_path)
+    errors = tmp_path / "errors.tsv"
+    result = trackwire("eval", str(gold), "--baseline", "--errors", str(errors), db=db_path)
     assert result.returncode == 0, result.stderr
+    lines = errors.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "article\terror\tvalue"
+    assert all(len(line.split("\t")) == 3 for line in lines)
+    names = [line.split("\t")[2] for line in lines[1:] if line.split("\t")[1].endswith("athlete")]
+    assert names and all(name != name.lower() for name in names)  # as the gold and the tagger spell them
     for field in ("athletes", "events", "marks", "quotes", "performances", "speaker accuracy", "stock model"):
         assert field in result.stdout
 

@@ -39,7 +39,22 @@ CASES = [
     ("segment-to-go", "with 500m to go she pulled clear", []),
     ("bare-without-running", "the 800 guests at the dinner", []),
     ("two-mile-no-code", "the two mile record", []),
+    ("two-mile-hyphenated-no-code", "a fast two-mile race indoors", []),
     ("sprint-hurdles-needs-sex", "sprint hurdles are hard", []),
+    ("double-gives-both", "she completed the 200m-400m double in Tokyo", [("200m", None, None), ("400m", None, None)]),
+    ("bare-number-before-world-champion", "the 5000 world champion ran well", [("5000m", None, None)]),
+    ("metric-distance-not-in-the-table", "a world record in the 2000m", [("2000m", None, None)]),
+    ("us-spelling-meters", "she runs the 1,500 meters", [("1500m", None, None)]),
+    ("full-stop-after-unit", "He won the 400m. Then he rested.", [("400m", None, None)]),
+    ("hurdler-names-hurdles", "the 400m hurdler from Oslo", [("400m hurdles", None, None)]),
+    ("segment-through", "she went through 800m in 2:11", []),
+    ("segment-at-without-the", "he took over at 200 metres", []),
+    ("holder-at-is-the-event", "the world record holder at 5,000m", [("5000m", None, None)]),
+    ("km-in-a-walking-story", "She won the 35km in the walk on Sunday.", [("35km race walk", None, None)]),
+    ("km-on-the-road", "the 5km road race in the park", [("5km road", None, None)]),
+    ("metres-on-the-road", "his best over 10,000m on the road", [("10km road", None, None)]),
+    ("para-class-is-not-part-of-the-code", "the men's 100m T35 final", [("100m", "men", None)]),    ("shot-as-a-results-label", "Shot: 1 Marcus Pryce (Doncaster) 15.62", [("shot put", None, None)]),
+    ("shot-elsewhere-is-no-event", "He took a shot at the title.", []),
 ]
 
 

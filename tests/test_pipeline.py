@@ -1,6 +1,7 @@
 """The real model plus the athletics components, on a story written for this test."""
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -49,14 +50,34 @@ def test_version_is_recorded():
     assert TAGGER_VERSION
 
 
-FLOORS = {"athletes": 0.95, "events": 0.95, "marks": 0.95, "quotes": 0.93, "performances": 0.75}
+FLOORS = {"athletes": 0.95, "events": 0.95, "marks": 0.95, "quotes": 0.95, "performances": 0.85}
+SPEAKER_FLOOR = 0.92
 
 
-def test_dev_gold_meets_the_floors(nlp):
+@pytest.mark.parametrize("gold", ["dev.jsonl", "modern-dev.jsonl"])
+def test_gold_meets_the_floors(nlp, gold):
+    """The floors of issue 12 on each visible gold file, scored as the tagging guide scores."""
     from trackwire.nlp.evaluate import evaluate
 
-    rows = [json.loads(line) for line in shared("gold", "dev.jsonl").read_text(encoding="utf-8").splitlines()]
+    rows = [json.loads(line) for line in shared("gold", gold).read_text(encoding="utf-8").splitlines()]
     scores, speaker = evaluate(rows, list(tag_texts(nlp, [r["text"] for r in rows])))
     below = {f: round(scores[f].f1, 3) for f, floor in FLOORS.items() if scores[f].f1 < floor}
     assert not below, f"F1 below the floor: {below}"
-    assert speaker.recall >= 0.90, f"speaker accuracy {speaker.recall:.3f} < 0.90"
+    assert speaker.recall >= SPEAKER_FLOOR, f"speaker accuracy {speaker.recall:.3f} < {SPEAKER_FLOOR}"
+
+
+HELDOUT = Path(__file__).parent.parent / "heldout"
+
+
+@pytest.mark.parametrize("gold", ["heldout.jsonl", "heldout-context.jsonl"])
+def test_our_own_articles_meet_the_floors(nlp, gold):
+    """Thirty articles written for this project (heldout/README.md), scored like the visible gold;
+    performances only on the file that takes a mark's event from the story's reported race."""
+    from trackwire.nlp.evaluate import evaluate
+
+    rows = [json.loads(line) for line in (HELDOUT / gold).read_text(encoding="utf-8").splitlines()]
+    scores, speaker = evaluate(rows, list(tag_texts(nlp, [r["text"] for r in rows])))
+    fields = FLOORS if gold == "heldout-context.jsonl" else {k: v for k, v in FLOORS.items() if k != "performances"}
+    below = {f: round(scores[f].f1, 3) for f, floor in fields.items() if scores[f].f1 < floor}
+    assert not below, f"F1 below the floor: {below}"
+    assert speaker.recall >= SPEAKER_FLOOR, f"speaker accuracy {speaker.recall:.3f} < {SPEAKER_FLOOR}"

@@ -23,10 +23,11 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from trackwire.errors import UserError
+from trackwire.browse import Browsing
+from trackwire.convert import hit as _hit, profile as _profile, run as _run, source as _source, summary as _summary
 from trackwire.limits import check_limit
-from trackwire.records import (AthleteProfile, AthleteStory, AthleteSummary, CoMention, DatedPerformance,
-                               ExportReport, IngestProblem, IngestReport, PerformanceRow, Run, SearchHit,
-                               SourceHealth, StoreStats, TaggedStory, TagReport, Totals)
+from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, IngestProblem, IngestReport, Run,
+                               SearchHit, StoreStats, TaggedStory, TagReport, Totals)
 from trackwire.settings import Settings
 from trackwire.store.search import QueryError
 
@@ -52,21 +53,26 @@ class AmbiguousAthlete(UserError):
                          f"({', '.join(c.name for c in candidates[:5])}): give the full name")
 
 
-def open(db: str | Path | None = None, *, settings: Settings | None = None) -> Store:  # noqa: A001
+def open(db: str | Path | None = None, *, settings: Settings | None = None,  # noqa: A001
+         read_only: bool = False) -> Store:
     """A `Store` over `db` (an SQLite path or an SQLAlchemy URL; default TRACKWIRE_DB or ./trackwire.db).
 
-    The schema is created or migrated on first use, as every command does.
+    The schema is created or migrated on first use, as every command does. With `read_only`, the
+    store must exist at the current schema (DatabaseError, SchemaError otherwise) and refuses writes.
     """
-    return Store(db, settings=settings)
+    return Store(db, settings=settings, read_only=read_only)
 
 
-class Store:
-    """A trackwire store: its stories, tags, runs and sources. Close it (or use `with`) when done."""
+class Store(Browsing):
+    """A trackwire store: its stories, tags, runs and sources. Close it (or use `with`) when done.
+    The queries behind the web pages (overview, search_page, story_detail, history, download) come
+    from `trackwire.browse.Browsing`."""
 
-    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None):
+    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False):
         self.settings = settings or Settings()
         if db is not None:
             self.settings.db = str(db)
+        self.read_only = read_only
         self._engine: Engine | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -76,9 +82,10 @@ class Store:
         """The SQLAlchemy engine, made and migrated on first use."""
         if self._engine is None:
             from trackwire.store.db import init_db, make_engine
+            from trackwire.store.migrate import check_schema
 
-            engine = make_engine(self.settings.db)
-            init_db(engine)
+            engine = make_engine(self.settings.db, read_only=self.read_only)
+            (check_schema if self.read_only else init_db)(engine)
             self._engine = engine
         return self._engine
 
@@ -145,18 +152,17 @@ class Store:
             filters = self._filters(session, athletes=athletes, event=event, source=source, since=since,
                                     until=until, has_quotes=has_quotes, one_per_cluster=one_per_cluster)
             hits = search(session, query, filters=filters, limit=limit, offset=offset)
-        return [SearchHit(key=h.key, title=h.title, url=h.url, source=h.source, published_at=h.published_at,
-                          snippet=h.snippet, highlights=h.highlights, score=round(h.score, 4)) for h in hits]
+        return [_hit(h) for h in hits]
 
-    def stories(self, *, athletes: Sequence[str] = (), event: str | None = None, source: str | None = None,
-                since: DateLike = None, until: DateLike = None, has_quotes: bool = False,
+    def stories(self, *, query: str | None = None, athletes: Sequence[str] = (), event: str | None = None,
+                source: str | None = None, since: DateLike = None, until: DateLike = None, has_quotes: bool = False,
                 one_per_cluster: bool = False, tagged_only: bool = False) -> Iterator[TaggedStory]:
         """Every story passing the filters, oldest stored first, with its tags (the export contract).
-        Streams from the database 500 at a time; memory stays flat."""
+        `query` keeps the stories that `search` finds for it. Streams 500 at a time; memory stays flat."""
         from trackwire.store.export import story_records
 
         with self._read() as session:
-            filters = self._filters(session, athletes=athletes, event=event, source=source, since=since,
+            filters = self._filters(session, query=query, athletes=athletes, event=event, source=source, since=since,
                                     until=until, has_quotes=has_quotes, one_per_cluster=one_per_cluster,
                                     tagged_only=tagged_only)
             for record in story_records(session, filters=filters):
@@ -207,28 +213,63 @@ class Store:
         """Stories waiting to be tagged (with `retag`, also those tagged by another tagger version)."""
         from trackwire.tagging import pending
 
-        return pending(self.engine, retag=retag)
+        return pending(self.engine, retag=retag, version=self.tagger_version)
 
-    def tag(self, *, retag: bool = False, workers: int = 1, nlp=None,
-            on_progress: Callable[[int], None] | None = None) -> TagReport:
+    @property
+    def tagger_version(self) -> str:
+        """The version of the tagger this store's settings use (nlp/version.py): rules, data, model."""
+        from trackwire.nlp.version import tagger_version
+
+        return tagger_version(self.settings.spacy_model)
+
+    def tag(self, *, retag: bool = False, workers: int = 1, nlp=None, claim_seconds: int | None = None,
+            on_progress: Callable[[int], None] | None = None,
+            on_wait: Callable[[str], None] | None = None) -> TagReport:
         """Tag the stories waiting (see `pending`) in this process, or in `workers` processes.
-        `nlp` may be a loaded pipeline (trackwire.nlp.pipeline.load_pipeline) to reuse."""
-        from trackwire.tagging import pending, tag_in_processes, work
 
-        s = self.settings
-        before = pending(self.engine, retag=retag)
+        `nlp` may be a loaded pipeline (trackwire.nlp.pipeline.load_pipeline) to reuse. Claims expire
+        `claim_seconds` (default 300) after a worker's last write; claims of a dead worker of this
+        host are released at once, others are waited for and `on_wait` gets one line per holder.
+        Stories the tagger cannot take are set aside with their reason (`TagReport.untaggable`).
+        """
+        from trackwire.store.queue import CLAIM_SECONDS
+        from trackwire.tagging import tag_in_processes, waiting_lines, work
+
+        s, version = self.settings, self.tagger_version
+        before = self.pending(retag=retag)
         if not before:
             return TagReport(tagged=0, pending_before=0)
+        options = dict(retag=retag, version=version, claim_seconds=claim_seconds or CLAIM_SECONDS,
+                       on_wait=(lambda q: [on_wait(line) for line in waiting_lines(q)]) if on_wait else None)
         if workers == 1:
             from trackwire.nlp.pipeline import load_pipeline
 
-            report = work(self.engine, nlp or load_pipeline(s.spacy_model), retag=retag, batch_size=s.tag_batch,
-                          on_done=(lambda r: on_progress(r.tagged)) if on_progress else None)
+            report = work(self.engine, nlp or load_pipeline(s.spacy_model), batch_size=s.tag_batch,
+                          on_done=(lambda r: on_progress(r.tagged + sum(r.untaggable.values())))
+                          if on_progress else None, **options)
             done = report.tagged
         else:
-            done = tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, retag=retag,
-                                    batch_size=s.tag_batch, on_progress=on_progress)
-        return TagReport(tagged=done, pending_before=before)
+            done = tag_in_processes(self.engine, s.db, s.spacy_model, workers=workers, batch_size=s.tag_batch,
+                                    on_progress=on_progress, **options)
+        return TagReport(tagged=done, pending_before=before, untaggable=self._untaggable(version))
+
+    def _untaggable(self, version: str) -> dict[str, int]:
+        from trackwire.store.runs import untaggable
+
+        with self._read() as session:
+            return untaggable(session, version=version)
+
+    def reextract(self, *, sources: Sequence[str] = (), since: DateLike = None, until: DateLike = None,
+                  registry: dict | None = None, on_progress: Callable[[int, int], None] | None = None):
+        """Extract the stored raw pages again with today's extraction and update the stories whose
+        fields changed (key and source kept; a changed text is queued for tagging). `registry` maps a
+        source name to its entry of the sources file (selectors, time zone). Returns the counts
+        (trackwire.reextraction.ReextractReport); Ctrl-C ends it early with what was updated kept."""
+        from trackwire.reextraction import reextract
+
+        lo, hi = _window(since, until)
+        return reextract(self.engine, sources=tuple(sources), since=lo, until=hi, registry=registry,
+                         on_progress=on_progress)
 
     # ------------------------------------------------------------ runs and health
 
@@ -241,8 +282,9 @@ class Store:
             return [_run(r) for r in recent_runs(session, limit)]
 
     def stats(self) -> StoreStats:
-        """What the store holds, the last five runs, drops by reason in the last run, failing sources."""
-        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals
+        """What the store holds, the last five runs, drops by reason in the last run, failing sources,
+        stories the tagger set aside (by reason)."""
+        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals, untaggable
 
         with self._read() as session:
             figures = totals(session)
@@ -251,17 +293,19 @@ class Store:
             return StoreStats(
                 totals=Totals(**figures, registry=registry_size()), dropped_last_run=drop_counts(session, 1),
                 runs=runs, last_successful_run=_run(good) if good else None,
-                failing_sources=[SourceHealth(name=f.name, status=f.last_status, since_runs=f.failing_runs,
-                                              error=f.last_error, last_crawl_at=f.last_crawl_at)
-                                 for f in failing_sources(session)])
+                failing_sources=[_source(f) for f in failing_sources(session)],
+                untaggable=untaggable(session))
 
     # ------------------------------------------------------------ filters
 
-    def _filters(self, session, *, athletes: Sequence[str] = (), event: str | None = None,
+    def _filters(self, session, *, query: str | None = None, athletes: Sequence[str] = (), event: str | None = None,
                  source: str | None = None, since: DateLike = None, until: DateLike = None,
                  has_quotes: bool = False, one_per_cluster: bool = False, tagged_only: bool = False):
         from trackwire.store.filters import StoryFilter
-        from trackwire.store.search import find_athletes, suggest
+        from trackwire.store.search import find_athletes, parse_query, suggest
+
+        if query:
+            parse_query(query)  # QueryError now, with its message, rather than from the database
 
         if isinstance(athletes, str):
             athletes = [athletes]
@@ -275,11 +319,11 @@ class Store:
             check_event(event)
         lo, hi = _window(since, until)
         described = {k: v for k, v in {
-            "athlete": list(athletes) or None, "event": event, "source": source,
+            "query": query or None, "athlete": list(athletes) or None, "event": event, "source": source,
             "since": lo.date().isoformat() if lo else None, "until": hi.date().isoformat() if hi else None,
             "has_quotes": has_quotes or None, "tagged_only": tagged_only or None,
             "one_per_cluster": one_per_cluster or None}.items() if v}
-        return StoryFilter(athlete_ids=tuple(ids), event=event, source=source, since=lo, until=hi,
+        return StoryFilter(text=query or None, athlete_ids=tuple(ids), event=event, source=source, since=lo, until=hi,
                            has_quotes=has_quotes, tagged_only=tagged_only, one_per_cluster=one_per_cluster,
                            described=described)
 
@@ -327,26 +371,3 @@ def _window(since: DateLike, until: DateLike) -> tuple[datetime | None, datetime
     if lo and hi and lo >= hi:
         raise QueryError(f"since ({lo.date()}) must be before until ({hi.date()}): until is exclusive")
     return lo, hi
-
-
-def _summary(a, stories: int) -> AthleteSummary:
-    return AthleteSummary(name=a.name, country=a.country, sex=a.sex, birth_year=a.birth_year,
-                          events=a.events.split(",") if a.events else [],
-                          aliases=[x for x in (a.aliases or "").split("|") if x], stories=stories)
-
-
-def _profile(p, total: int) -> AthleteProfile:
-    stories = [AthleteStory(key=s.key, title=s.title, url=s.url, source=s.source, published_at=s.published_at,
-                            quotes=s.quotes, performances=[PerformanceRow(**m) for m in s.marks])
-               for s in p.stories]
-    return AthleteProfile(
-        athlete=_summary(p.athlete, total), stories=stories,
-        performances=[DatedPerformance(**row) for row in p.performances],
-        by_event={event: [PerformanceRow(**{k: r[k] for k in ("event", "mark", "value", "unit")}) for r in rows]
-                  for event, rows in p.by_event().items()},
-        co_mentioned=[CoMention(name=n, stories=c) for n, c in p.co_mentioned])
-
-
-def _run(r) -> Run:
-    return Run(id=r.id, kind=r.kind, status=r.status, started_at=r.started_at, ended_at=r.ended_at,
-               new=r.stories_new, updated=r.stories_updated, dropped=r.pages_dropped, errors=list(r.errors or []))

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.text import Text
 
+from trackwire import stopping
 from trackwire.cliparse import Group
 from trackwire.errors import explain
 from trackwire.settings import Settings
@@ -108,11 +109,11 @@ def close_store() -> None:
 
 
 def report_failure(exc: BaseException) -> int:
-    """A failure as one line on stderr (a traceback too with --debug, or for a bug); the exit code."""
+    """A failure as one line on stderr (a traceback too with --debug, or for a bug); the exit code:
+    1, or 130/143 when a Ctrl-C or SIGTERM is what ended the command (trackwire.stopping)."""
     if isinstance(exc, KeyboardInterrupt):
-        err.print(Text.assemble(("interrupted", "yellow"), ": what was already stored is kept; "
-                                "run the command again to finish"))
-        return 130
+        say_interrupted()
+        return stopping.exit_code(exc)
     message = explain(exc)
     if STATE.debug or message is None:
         traceback.print_exception(exc)
@@ -121,16 +122,37 @@ def report_failure(exc: BaseException) -> int:
                                 "command you ran"))
     else:
         err.print(Text.assemble(("error", "red"), f": {message}"))
-    return 1
+    return stopping.exit_code() if stopping.received() else 1
+
+
+def report_exit(exc: SystemExit) -> int | str | None:
+    """The exit status of a command that ended with SystemExit: 130 or 143 after a Ctrl-C or SIGTERM
+    (with the interrupted line when no command said what it kept), else the command's own."""
+    if interrupted_unannounced(exc):
+        say_interrupted()
+    return stopping.exit_code() if stopping.received() is not None else exc.code
+
+
+def say_interrupted() -> None:
+    err.print(Text.assemble(("interrupted", "yellow"), ": what was already stored is kept; "
+                            "run the command again to finish"))
+
+
+def interrupted_unannounced(exc: SystemExit) -> bool:
+    """Whether Typer turned a Ctrl-C or SIGTERM into exit 130 before any command said what it kept."""
+    caught = exc.__context__
+    return isinstance(caught, typer.Exit) and isinstance(caught.__cause__, KeyboardInterrupt)
 
 
 def load_commands() -> None:
     from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
-                           commands_sources, commands_tools)
+                           commands_sources, commands_tools, commands_web)
 
 
 def main() -> None:
-    """Entry point: run the app; known failures become one line and a non-zero exit."""
+    """Entry point: run the app (failures become one line in cliparse.Group); Ctrl-C and SIGTERM
+    stop it cleanly with 130 or 143 (trackwire.stopping)."""
+    stopping.raise_on_signals()
+    stopping.die_with_parent_from_env()
     load_commands()
     app()
-

@@ -6,7 +6,8 @@
   (`trackwire search -doping`) is refused with how to pass it, not read as
   a bundle of one-letter options.
 - Failures inside a command become one line (cli.report_failure), under Typer's
-  CliRunner as in a terminal.
+  CliRunner as in a terminal; a command stopped by Ctrl-C or SIGTERM exits 130 or 143
+  (cli.report_exit).
 
 Everything after `--` is left alone.
 """
@@ -88,11 +89,13 @@ class Group(TyperGroup):
         args = hoist_globals(list(sys.argv[1:] if args is None else args))
         if kwargs.get("standalone_mode") is False:
             return super().main(args, *posargs, **kwargs)
+        from trackwire.cli import report_exit, report_failure
+
         try:
             return super().main(args, *posargs, **kwargs)
+        except SystemExit as exc:
+            sys.exit(report_exit(exc))
         except Exception as exc:  # noqa: BLE001  (the one place that turns failures into messages)
-            from trackwire.cli import report_failure
-
             sys.exit(report_failure(exc))
 
     def parse_args(self, ctx, args: list[str]) -> list[str]:

@@ -10,10 +10,12 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from trackwire import stopping
 from trackwire.cli import STATE, app, console, err, store
 from trackwire.errors import UserError
-from trackwire.options import AsJson, MaxArticles, Retag, SourceNames, SourcesFile, Workers
-from trackwire.views import plural, print_stats
+from trackwire.options import MAX_SECONDS, AsJson, MaxArticles, Retag, SourceNames, SourcesFile, Workers
+from trackwire.store.queue import CLAIM_SECONDS
+from trackwire.views import counted, plural, print_stats
 from trackwire.views_crawl import print_crawl, print_ingest
 
 
@@ -51,7 +53,7 @@ def crawl_settings(redis_url: str | None = None):
     s = STATE.settings
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
                                obey_robots=s.obey_robots, timeout=s.crawl_timeout, download_timeout=s.download_timeout,
-                               redis_url=redis_url,
+                               redis_url=redis_url, allow_private=s.allow_private_addresses,
                                redis_prefix=s.redis_prefix)
     if STATE.debug:
         settings.set("LOG_LEVEL", "DEBUG")
@@ -69,17 +71,18 @@ def do_crawl(sources_file: Optional[Path], names: list[str], max_articles: Optio
     settings = crawl_settings(redis_url=s.redis_url)
     if s.redis_url:
         check_redis(s.redis_url)
-    err.print(f"crawling {plural(len(sources), 'source')}: {', '.join(x.name for x in sources)}")
-    report = run_crawl(sources, settings, max_articles=max_articles)
+    report = run_crawl(sources, settings, max_articles=max_articles, on_start=lambda _run: err.print(
+        f"crawling {plural(len(sources), 'source')}: {', '.join(x.name for x in sources)}"))
     if report.no_network:
-        raise UserError(report.reason or "no network")
+        raise UserError(report.error or "no network")
     print_crawl(console, err, report)
     if report.status == "interrupted":
         err.print(Text.assemble(("crawl interrupted", "yellow"), ": stored stories are kept; the next crawl "
                                 "picks up the rest"))
-        raise typer.Exit(130)
+        raise typer.Exit(stopping.exit_code())
     if report.status == "failed":
-        raise UserError("crawl failed: every source failed (reasons above); run again with --debug to see "
+        raise UserError(f"crawl failed: {report.error}" if report.error
+                        else "crawl failed: every source failed (reasons above); run again with --debug to see "
                         "each request")
     if report.status == "timeout":
         raise UserError("crawl stopped at its time limit (TRACKWIRE_CRAWL_TIMEOUT); run again to continue")
@@ -92,7 +95,7 @@ def crawl(sources: SourcesFile = None, source: SourceNames = None, max_articles:
     do_crawl(sources, source or [], max_articles)
 
 
-def do_tag(retag: bool, workers: int) -> int:
+def do_tag(retag: bool, workers: int, claim_seconds: int = CLAIM_SECONDS) -> int:
     s = store()
     total = s.pending(retag=retag)
     if not total:
@@ -102,15 +105,36 @@ def do_tag(retag: bool, workers: int) -> int:
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("tag", total=total)
         report = s.tag(retag=retag, workers=workers, nlp=load_nlp() if workers == 1 else None,
+                       claim_seconds=claim_seconds, on_wait=once_each(),
                        on_progress=lambda n: progress.update(task, completed=n))
     console.print(f"tagged {plural(report.tagged, 'story', 'stories')}")
+    if report.untaggable:
+        err.print(Text(f"{plural(sum(report.untaggable.values()), 'story', 'stories')} could not be tagged ("
+                       + counted(report.untaggable)
+                       + "): set aside until the tagger changes; `trackwire stats` counts them"))
     return report.tagged
 
 
+ClaimSeconds = Annotated[int, typer.Option(min=1, max=MAX_SECONDS, metavar="S",
+                                           help="a claim expires this long after the worker's last write")]
+
+
+def once_each():
+    """A printer of wait lines that prints each distinct line once."""
+    said: set[str] = set()
+
+    def say(line: str) -> None:
+        if line not in said:
+            said.add(line)
+            err.print(Text(line))
+
+    return say
+
+
 @app.command()
-def tag(retag: Retag = False, workers: Workers = 1) -> None:
+def tag(retag: Retag = False, workers: Workers = 1, claim_seconds: ClaimSeconds = CLAIM_SECONDS) -> None:
     """Tag stored stories: athletes, events, marks, quotes and performances."""
-    do_tag(retag, workers)
+    do_tag(retag, workers, claim_seconds)
 
 
 @app.command()

@@ -8,8 +8,11 @@ from typing import Annotated, Optional
 import typer
 from rich.text import Text
 
-from trackwire.cli import STATE, app, console, engine, err
+from trackwire import stopping
+from trackwire.cli import STATE, app, console, err, store
+from trackwire.commands_crawl import ClaimSeconds, once_each
 from trackwire.options import MAX_SECONDS, Retag, setting_default
+from trackwire.store.queue import CLAIM_SECONDS
 from trackwire.views import plural
 
 db_app = typer.Typer(no_args_is_help=True, help="Database schema: status and migrations.")
@@ -23,27 +26,29 @@ def worker(
                                         help="seconds between looks for new stories")] = 10.0,
     batch: Annotated[Optional[int], typer.Option(min=1, max=10_000, metavar="N", help="stories claimed at a time",
                                                  show_default=setting_default("tag_batch"))] = None,
-    claim_seconds: Annotated[int, typer.Option(min=1, max=MAX_SECONDS, metavar="S",
-                                               help="a claim expires this long after the worker's last write")] = 300,
+    claim_seconds: ClaimSeconds = CLAIM_SECONDS,
     retag: Retag = False,
 ) -> None:
     """Tag stories from the shared queue, on any machine that reaches the database (Ctrl-C stops cleanly)."""
     from trackwire.commands_crawl import load_nlp
-    from trackwire.tagging import _sigterm_as_interrupt, work, worker_id
+    from trackwire.tagging import waiting_lines, work, worker_id
 
-    _sigterm_as_interrupt()
-    eng = engine()
+    s = store()
     nlp = load_nlp()
     name = worker_id()
     err.print(f"worker {name} started; claims expire {claim_seconds} s after its last write")
+    say = once_each()
     try:
-        report = work(eng, nlp, worker=name, retag=retag, batch_size=batch or STATE.settings.tag_batch,
-                      claim_seconds=claim_seconds, until_empty=until_empty, poll=poll, on_done=progress(name))
+        report = work(s.engine, nlp, worker=name, version=s.tagger_version, retag=retag,
+                      batch_size=batch or STATE.settings.tag_batch, claim_seconds=claim_seconds,
+                      until_empty=until_empty, poll=poll, on_done=progress(name),
+                      on_wait=lambda queue: [say(line) for line in waiting_lines(queue)])
     except KeyboardInterrupt:
         err.print(Text.assemble((f"worker {name} stopped", "yellow"), ": its unfinished claims were released"))
-        raise typer.Exit(130)
+        raise typer.Exit(stopping.exit_code())
     console.print(f"worker {name}: tagged {plural(report.tagged, 'story', 'stories')} in all"
-                  + (f"; {report.given_up} went to other workers" if report.given_up else ""))
+                  + (f"; {report.given_up} went to other workers" if report.given_up else "")
+                  + "".join(f"; {n} set aside ({code})" for code, n in report.untaggable.items()))
 
 
 def progress(name: str):
@@ -87,9 +92,13 @@ def db_status() -> None:
 
 
 def _describe(eng, found: str | None, needed: str) -> None:
-    from trackwire.store.migrate import differences
+    from trackwire.store.migrate import differences, known_revisions
 
     console.print(f"database: {eng.url.render_as_string(hide_password=True)}")
+    if found and found not in known_revisions():
+        console.print(f"revision: {found}: made by a newer trackwire (this one knows up to {needed}); "
+                      "upgrade trackwire to use it")
+        return
     console.print(f"revision: {found or '(none: empty or made before migrations)'}; this trackwire needs {needed}")
     if found != needed:
         console.print("run `trackwire db upgrade` to bring it to this schema" +

@@ -8,6 +8,7 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from trackwire import stopping
 from trackwire.cli import app, console, err
 from trackwire.commands_crawl import chosen_sources, crawl_settings
 from trackwire.errors import UserError
@@ -51,7 +52,7 @@ def sources_check(
         results = check_sources(chosen, crawl_settings())
     except Interrupted:
         err.print(Text.assemble(("check interrupted", "yellow"), ": no source judged; run it again to the end"))
-        raise typer.Exit(130) from None
+        raise typer.Exit(stopping.exit_code()) from None
     print_check(console, results)
     for r in results:
         for problem in r.problems:

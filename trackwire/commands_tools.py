@@ -14,8 +14,10 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+from trackwire import stopping
 from trackwire.cli import STATE, app, console, err
 from trackwire.errors import UserError
+from trackwire.options import Since, Until
 
 
 PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")
@@ -70,11 +72,14 @@ def summarise(records: list[dict]) -> None:
     top = max(counts, key=counts.get) if counts else "Kerr"
     console.print(Text.assemble("Next, try: ", (runnable("athlete", top.split()[-1]), "bold"), "  or  ",
                                 (runnable("search", "world record"), "bold")))
+    console.print(Text.assemble("See it all in a web browser: ", (runnable("serve"), "bold"),
+                                ", then open http://127.0.0.1:8000/"))
 
 
 def runnable(*args: str) -> str:
     """A trackwire command line that works pasted as printed: `trackwire` where that name runs this
-    very trackwire, else the path of this environment's script; with --db unless the store is the default."""
+    very trackwire, else the path of this environment's script; with --db (first, as the README
+    writes it) unless the store is the default."""
     import shlex
     import shutil
     import sys
@@ -89,7 +94,7 @@ def runnable(*args: str) -> str:
         program = [sys.executable, "-m", "trackwire"]
     db = STATE.settings.db
     where = ["--db", db] if Path(db).expanduser().resolve() != Path("trackwire.db").resolve() else []
-    return shlex.join([*program, *args, *where])
+    return shlex.join([*program, *where, *args])
 
 
 @app.command(name="eval")
@@ -114,5 +119,43 @@ def evaluate_cmd(
     table, problems = score_table(rows, runs)
     console.print(table)
     if errors:
-        errors.write_text("\n".join(problems) + "\n", encoding="utf-8")
+        from trackwire.nlp.evaluate import HEADER
+
+        errors.write_text("\n".join([HEADER, *problems]) + "\n", encoding="utf-8")
         console.print(f"{len(problems)} errors written to {errors}")
+
+
+@app.command()
+def reextract(
+    source: Annotated[Optional[list[str]], typer.Option("--source", metavar="NAME",
+                                                        help="only this source's stories (repeatable)")] = None,
+    since: Since = None,
+    until: Until = None,
+    sources: Annotated[Optional[Path], typer.Option(
+        "--sources", metavar="FILE", help="sources file (TOML), for selectors and time zones",
+        show_default="TRACKWIRE_SOURCES, else the packaged one")] = None,
+) -> None:
+    """Extract the stored pages again with today's extraction; update the stories that changed.
+
+    A story keeps its key and source; a changed text loses its tags and is tagged again by the
+    next `trackwire tag`. Ctrl-C stops it: what was updated stays.
+    """
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from trackwire.cli import store
+    from trackwire.commands_crawl import chosen_sources
+
+    registry = {s.name: s for s in chosen_sources(sources, [])}
+    columns = (TextColumn("re-extracting"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
+        task = progress.add_task("reextract", total=None)
+        report = store().reextract(sources=tuple(source or ()), since=since, until=until, registry=registry,
+                                   on_progress=lambda done, total: progress.update(task, completed=done, total=total))
+    failed = ", ".join(f"{k} {v}" for k, v in sorted(report.failed.items(), key=lambda kv: -kv[1]))
+    console.print(f"re-extracted {report.done} of {report.total} stored pages: {report.updated} updated "
+                  f"({report.requeued} queued for tagging), {report.unchanged} unchanged, "
+                  f"{sum(report.failed.values())} failed" + (f" ({failed})" if failed else ""))
+    if report.interrupted:
+        err.print(Text.assemble(("re-extraction interrupted", "yellow"),
+                                ": the stories updated so far are kept; run it again"))
+        raise typer.Exit(stopping.exit_code())

@@ -5,14 +5,14 @@ from __future__ import annotations
 import errno
 import re
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, OperationalError
 
 # Errors whose messages already say what to do, named rather than imported: importing them
 # would load spaCy (nlp.components) into every command, a second of start-up for `crawl`.
 KNOWN = {
     "trackwire.crawler.sources.SourcesError", "trackwire.nlp.pipeline.ModelError", "trackwire.store.db.DatabaseError",
     "trackwire.store.migrate.SchemaError", "trackwire.store.export.ExportError", "trackwire.store.search.QueryError",
-    "trackwire.nlp.components.PatternError", "trackwire.crawler.health.NoNetwork",
+    "trackwire.nlp.codes.PatternError", "trackwire.crawler.health.NoNetwork",
 }
 
 
@@ -50,6 +50,9 @@ def explain(exc: BaseException) -> str | None:
             return (f"cannot reach the database server ({detail.splitlines()[0]}): check TRACKWIRE_DB "
                     "and that the server is running")
         return f"database error: {detail.splitlines()[0]}"
+    if isinstance(exc, DatabaseError) and "not a database" in str(exc.orig):
+        return ("the database file is damaged or is not SQLite (file is not a database): restore it from a "
+                "backup, or pass another --db")
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return "the disk is full: free some space and run again; nothing stored was lost"

@@ -4,7 +4,8 @@
 Every input is read on its own: a bad file or line is a `BadInput` naming it, with a
 reason to count, and never stops the good ones before or after it. Folders are read
 whole, subfolders too; their files of no story kind, and licence or readme files, are
-left out and counted.
+left out and counted. A story longer than store.stories.MAX_STORY_CHARS is refused
+(`too_long`).
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from trackwire.ingest_lines import json_story
 from trackwire.records import IngestProblem, IngestReport
 from trackwire.store.db import write_session
 from trackwire.store.models import Story
-from trackwire.store.stories import StoryIn, save_tags, upsert_story
+from trackwire.store.stories import StoryIn, save_tags, too_long, upsert_story
 
 IMPORTED = "imported"  # tagger version of tags read from an export: `tag --retag` redoes them
 KINDS = {".jsonl": "jsonl", ".html.gz": "html.gz", ".htm.gz": "html.gz", ".html": "html", ".htm": "html",
@@ -162,7 +163,8 @@ def _txt(path: Path, raw: bytes) -> Read | BadInput:
         return BadInput(str(path), f"empty file: {TXT_FORMAT}", "txt", "empty")
     if not body.strip():
         return BadInput(str(path), f"a headline and no body: {TXT_FORMAT}", "txt", "no_body")
-    return Read(StoryIn(key=_key(path), text=text + "\n", title=title.strip(), source="ingest"), "txt")
+    return _bounded(Read(StoryIn(key=_key(path), text=text + "\n", title=title.strip(), source="ingest"), "txt"),
+                    str(path))
 
 
 def _html(path: Path, raw: bytes, kind: str) -> Read | BadInput:
@@ -177,9 +179,9 @@ def _html(path: Path, raw: bytes, kind: str) -> Read | BadInput:
         return BadInput(str(path), str(exc), kind, exc.reason)
     own = article.url.startswith("file:")
     key = _key(path) if own else article.url
-    return Read(StoryIn(key=key, text=article.text, title=article.title, url=None if own else article.url,
-                        source="ingest", author=article.author, published_at=article.published_at,
-                        language=article.language, raw_html=raw), kind)
+    return _bounded(Read(StoryIn(key=key, text=article.text, title=article.title, url=None if own else article.url,
+                                 source="ingest", author=article.author, published_at=article.published_at,
+                                 language=article.language, raw_html=raw), kind), str(path))
 
 
 def _jsonl(path: Path, raw: bytes) -> Iterator[Read | BadInput]:
@@ -195,4 +197,10 @@ def _jsonl(path: Path, raw: bytes) -> Iterator[Read | BadInput]:
             continue
         if text.strip():
             story, why = json_story(text)
-            yield Read(story, "jsonl") if story else BadInput(where, why[1], "jsonl", why[0])
+            yield _bounded(Read(story, "jsonl"), where) if story else BadInput(where, why[1], "jsonl", why[0])
+
+
+def _bounded(read: Read, where: str) -> Read | BadInput:
+    """The story read, or why it is refused: longer than store.stories.MAX_STORY_CHARS."""
+    why = too_long(read.story.text)
+    return BadInput(where, why, read.kind, "too_long") if why else read

@@ -52,6 +52,8 @@ class SearchPage(Record):
     limit: int
     hits: list[SearchHit]
     facets: dict[str, list[Facet]] = Field(default_factory=dict)
+    facets_over: int = Field(0, description="stories the facet counts cover: all found, or the most recently "
+                                            "published when more were found (Store.search_page's facet_sample)")
 
 
 class AthleteSummary(Record):
@@ -80,6 +82,7 @@ class DatedPerformance(PerformanceRow):
 
     story_key: str
     published_at: datetime | None = None
+    story_title: str | None = None
 
 
 class AthleteStory(Record):
@@ -99,6 +102,19 @@ class CoMention(Record):
     stories: int
 
 
+class EventProgression(Record):
+    """One event's marks over time, for a chart: a point per distinct mark, dated by the first story
+    that states it (a mark restated in later stories is the same performance), oldest first."""
+
+    event: str
+    unit: str = Field(description="s, m or pts")
+    lower_is_better: bool = Field(description="true for times")
+    points: list[DatedPerformance]
+    personal_best: DatedPerformance = Field(description="the best mark of all the points")
+    season: int | None = Field(None, description="the latest year with a dated point")
+    season_best: DatedPerformance | None = Field(None, description="the best mark of `season`")
+
+
 class AthleteProfile(Record):
     """`Store.athlete`: the athlete, their stories newest first, performances, who else appears."""
 
@@ -109,6 +125,8 @@ class AthleteProfile(Record):
         description="event code to performances, best first (lowest time, highest distance or points), "
                     "one per distinct value")
     co_mentioned: list[CoMention]
+    progressions: list[EventProgression] = Field(
+        default_factory=list, description="per event with dated marks, by event code")
 
 
 class Mention(Record):
@@ -191,6 +209,7 @@ class Run(Record):
     new: int = 0
     updated: int = 0
     dropped: int = 0
+    dropped_by_reason: dict[str, int] = Field(default_factory=dict, description="pages dropped, by reason")
     errors: list[str] = Field(default_factory=list)
 
 
@@ -219,6 +238,8 @@ class StoreStats(Record):
     runs: list[Run]
     last_successful_run: Run | None = None
     failing_sources: list[SourceHealth]
+    untaggable: dict[str, int] = Field(default_factory=dict,
+                                       description="stories set aside by the tagger that tried them, by reason")
 
 
 class IngestProblem(Record):
@@ -250,6 +271,8 @@ class IngestReport(Record):
 class TagReport(Record):
     tagged: int
     pending_before: int
+    untaggable: dict[str, int] = Field(default_factory=dict,
+                                       description="stories this tagger cannot tag, by reason (too_long, tagger_error)")
 
 
 class ExportReport(Record):
@@ -257,3 +280,46 @@ class ExportReport(Record):
     path: str
     stories: int
     manifest: str
+
+
+class StoryListing(Record):
+    """A story as a line of a list: enough to show and link it."""
+
+    key: str
+    title: str
+    url: str | None = None
+    source: str | None = None
+    published_at: datetime | None = None
+
+
+class AthleteCount(Record):
+    name: str
+    country: str | None = None
+    stories: int
+
+
+class Overview(Record):
+    """`Store.overview`: the home page's figures."""
+
+    totals: Totals
+    latest: list[StoryListing] = Field(description="the newest stories, newest first")
+    most_mentioned: list[AthleteCount] = Field(description="athletes in the most stories of the window")
+    mentioned_since: datetime = Field(description="start of the window (inclusive)")
+    mentioned_until: datetime = Field(description="end of the window (exclusive): the newest story's date")
+    runs: list[Run] = Field(description="the last runs, newest first")
+    failing_sources: list[SourceHealth]
+
+
+class StoryDetail(Record):
+    """`Store.story_detail`: a story with its tags and the other copies of it (near-duplicates)."""
+
+    story: TaggedStory
+    near_duplicates: list[StoryListing]
+
+
+class History(Record):
+    """`Store.history`: crawl history, drops by reason over those runs, every source's health."""
+
+    runs: list[Run]
+    dropped: dict[str, int] = Field(description="pages dropped over `runs`, by reason, most first")
+    sources: list[SourceHealth] = Field(description="failing sources first")

@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     obey_robots: bool = True
     download_timeout: int = Field(30, description="seconds one page may take to download")
     crawl_timeout: int = Field(3600, description="seconds a crawl may take before it is stopped")
+    allow_private_addresses: bool = Field(False, description="let sources fetch loopback, private and "
+                                          "link-local addresses they do not live on (docs/crawler.md)")
     tag_batch: int = Field(32, description="stories per nlp.pipe batch")
     redis_url: str | None = Field(None, description="Redis URL: crawls share one frontier (queue, dedup)")
     redis_prefix: str = Field("trackwire", description="prefix of trackwire's Redis keys")

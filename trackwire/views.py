@@ -101,6 +101,9 @@ def print_stats(console: Console, st: StoreStats) -> None:
         console.print("no runs yet: `trackwire crawl` or `trackwire run` fetches the news")
     if st.dropped_last_run:
         console.print(Text("pages dropped in the last run: " + counted(st.dropped_last_run)))
+    if st.untaggable:
+        console.print(Text("set aside by the tagger: " + counted(st.untaggable)
+                           + " (story.tag_error says why; retried when the tagger changes)"))
     for f in st.failing_sources:
         line = Text("failing ", style="red")
         line.append(f.name)

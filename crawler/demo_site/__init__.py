@@ -54,6 +54,8 @@ def load_articles() -> list[DemoArticle]:
 
 
 CANONICAL_BASE = "https://demo.trackwire.test"
+CANONICAL_HOST = "demo.trackwire.test"  # in the demo source's allowed_domains: its canonical links are its own;
+# with DemoSite(stable=True) (`trackwire demo`) also the address it is crawled at
 
 
 def render_article(a: DemoArticle, base: str = CANONICAL_BASE) -> str:
@@ -123,9 +125,6 @@ class _QuietServer(ThreadingHTTPServer):
             super().handle_error(request, client_address)
 
 
-STABLE_HOST = "demo.trackwire.test"
-
-
 class DemoSite:
     """The site on a free port of 127.0.0.1, in a background thread.
 
@@ -147,8 +146,8 @@ class DemoSite:
         self.not_modified: dict[str, int] = {}  # 304 answers per path
         self.server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.proxy = f"http://127.0.0.1:{self.server.server_address[1]}"
-        self.host = STABLE_HOST if stable else "127.0.0.1"
-        self.base = f"http://{STABLE_HOST}" if stable else self.proxy
+        self.host = CANONICAL_HOST if stable else "127.0.0.1"
+        self.base = f"http://{CANONICAL_HOST}" if stable else self.proxy
         self.canonical = self.base if stable else CANONICAL_BASE
         # poll_interval: how long shutdown() may wait; the default half second, paid by every test that
         # starts a site, added up to seconds of the suite
@@ -220,6 +219,6 @@ name = "{name}"
 homepage = "{self.base}/"
 feeds = ["{self.base}/feed.xml"]
 sitemaps = ["{self.base}/sitemap.xml"]
-allowed_domains = {json.dumps(sorted({self.host, STABLE_HOST}))}
+allowed_domains = {json.dumps(sorted({self.host, CANONICAL_HOST}))}
 article_pattern = "/news/\\\\d{{4}}/\\\\d{{2}}/"
 """

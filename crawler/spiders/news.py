@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from datetime import datetime, timezone
+from urllib.parse import urljoin
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -13,8 +14,10 @@ from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTi
 
 from trackwire.crawler.extract import canonical_url
 from trackwire.crawler.feeds import NotXML, feed_entries, sitemap_entries
+from trackwire.crawler.guard import REFUSED_NAMES, Refused
 from trackwire.crawler.items import PageItem
 from trackwire.crawler.pipelines import dropped
+from trackwire.crawler.policy import Policy, host_port
 from trackwire.crawler.sources import Source
 from trackwire.crawler.storage import Storage
 from trackwire.crawler.topic import classify
@@ -33,6 +36,7 @@ class NewsSpider(scrapy.Spider):
         self.sitemaps_seen: set[str] = set()
         self.validators: dict[str, tuple[str, str | None, str | None]] = {}
         self.storage: Storage | None = None
+        self.policies: dict[str, Policy] = {}
 
     @property
     def shared_frontier(self) -> bool:
@@ -43,6 +47,7 @@ class NewsSpider(scrapy.Spider):
 
     async def start(self) -> AsyncIterator[scrapy.Request]:
         self.storage = Storage(self.settings.get("TRACKWIRE_DB"))
+        self.policies = policies(self.sources, self.settings)
         for source in self.sources:
             for url in source.feeds:
                 yield self._entry_request(url, source, self.parse_feed)
@@ -76,7 +81,7 @@ class NewsSpider(scrapy.Spider):
         self.count(f"source/{source.name}/entry_points")
         return scrapy.Request(url, callback=callback, errback=self.failed, dont_filter=not self.shared_frontier,
                               headers=self.storage.validators(url), cb_kwargs={"source": source, **kwargs},
-                              meta={"source": source.name, "handle_httpstatus_list": [304]})
+                              meta={"source": source.name, "entry_point": True, "handle_httpstatus_list": [304]})
 
     def _unchanged(self, response, source: Source) -> bool:
         """True for a 304; otherwise keep the validators, saved only if the whole run goes well."""
@@ -94,7 +99,7 @@ class NewsSpider(scrapy.Spider):
         if self._unchanged(response, source):
             return
         try:
-            entries = feed_entries(response.body)
+            entries = feed_entries(response.body, response.url, source.timezone)
         except NotXML as exc:
             self.count(f"dropped/feed_{exc.reason}")
             self._source_error(source, f"feed {response.url}: {exc}")
@@ -108,14 +113,15 @@ class NewsSpider(scrapy.Spider):
         if self._unchanged(response, source):
             return
         try:
-            pages, children = sitemap_entries(response.body)
+            pages, children = sitemap_entries(response.body, response.url, source.timezone)
         except NotXML as exc:
             self.count(f"dropped/sitemap_{exc.reason}")
             self._source_error(source, f"sitemap {response.url}: {exc}")
             return
         for child in children:
-            if child in self.sitemaps_seen or depth >= MAX_SITEMAP_DEPTH:
-                self.count("dropped/sitemap_loop")
+            refused = self.policies[source.name].refusal(child)
+            if refused or child in self.sitemaps_seen or depth >= MAX_SITEMAP_DEPTH:
+                self.count(f"dropped/{refused or 'sitemap_loop'}")
                 continue
             self.sitemaps_seen.add(child)
             yield self._entry_request(child, source, self.parse_sitemap, depth=depth + 1)
@@ -125,10 +131,10 @@ class NewsSpider(scrapy.Spider):
     def _articles(self, entries, source: Source):
         wanted = []
         for entry in entries:
-            url = canonical_url(entry.url)
-            unwanted = unwanted_link(source, entry, url)
-            if unwanted == "not_article_url":
-                self.count("dropped/not_article_url")
+            unwanted = unwanted_link(source, entry, self.policies[source.name])
+            url = None if unwanted else canonical_url(entry.url)
+            if unwanted in LINK_REFUSALS:
+                self.count(f"dropped/{unwanted}")
             elif unwanted:
                 dropped(self.crawler, source.name, unwanted)
             elif url in self.scheduled:
@@ -160,28 +166,57 @@ class NewsSpider(scrapy.Spider):
         yield PageItem(url=canonical_url(entry.url), final_url=response.url, source=source.name,
                        html=response.body, fetched_at=datetime.now(timezone.utc),
                        feed_title=entry.title, feed_date=entry.published, selectors=source.selectors or None,
+                       timezone=source.timezone,
                        topic=source.topic if source.topic and not entry.title else None)
 
     def failed(self, failure):
         request = failure.request
         source = request.meta.get("source", "?")
         reason = failure_reason(failure)
+        reason = self._refused_as(failure, reason)
         self.count(f"dropped/{reason}")
         self.count(f"source/{source}/errors")
         if request.callback == self.parse_article:  # an article page this crawler fetched, lost
             self.count(f"source/{source}/failed")
         self.crawler.stats.set_value(f"trackwire/source/{source}/last_error", f"{reason} at {request.url}")
 
+    def _refused_as(self, failure, reason: str) -> str:
+        """The fetch policy's reason behind a failure, when there is one: a host name crawler.guard
+        would not resolve, or a redirect Scrapy would not follow (to file:, ftp:, ...)."""
+        request = failure.request
+        if reason == "dns_error" and (host_port(request.url) or ("", "", 0))[1] in REFUSED_NAMES:
+            return "private_address"
+        if reason.startswith("http_3") and request.meta.get("source") in self.policies:
+            location = failure.value.response.headers.get("Location")
+            if location:
+                target = urljoin(request.url, location.decode("latin-1"))
+                return self.policies[request.meta["source"]].refusal(target) or reason
+        return reason
+
     def _source_error(self, source: Source, message: str) -> None:
         self.count(f"source/{source.name}/errors")
         self.crawler.stats.set_value(f"trackwire/source/{source.name}/last_error", message)
 
 
-def unwanted_link(source: Source, entry, url: str) -> str | None:
-    """Why a feed or sitemap link is not one of the source's articles, or None when it is.
+LINK_REFUSALS = ("bad_scheme", "private_address", "off_domain", "not_article_url")
+
+
+def policies(sources: list[Source], settings) -> dict[str, Policy]:
+    """Each source's fetch policy (crawler.policy), by name."""
+    allow = settings.getbool("TRACKWIRE_ALLOW_PRIVATE_ADDRESSES")
+    return {s.name: Policy.of(s, allow_private=allow) for s in sources}
+
+
+def unwanted_link(source: Source, entry, policy: Policy) -> str | None:
+    """Why a feed or sitemap link is not one the source may fetch as an article, or None when it is:
+    the fetch policy's refusal (bad_scheme, private_address, off_domain), not_article_url, non_athletics.
 
     A link of a general feed (`topic`) is judged on its headline and summary here; one
     without a headline is judged after extraction (crawler.pipelines)."""
+    refused = policy.refusal(entry.url)
+    if refused:
+        return refused
+    url = canonical_url(entry.url)
     if not source.is_article_url(url):
         return "not_article_url"
     if source.topic and entry.title and not classify(entry.title, entry.summary, url).athletics:
@@ -191,6 +226,8 @@ def unwanted_link(source: Source, entry, url: str) -> str | None:
 
 def failure_reason(failure) -> str:
     """A download failure as a counter name: http_404, dns_error, timeout, …"""
+    if failure.check(Refused):
+        return failure.value.reason
     if failure.check(HttpError):
         return f"http_{failure.value.response.status}"
     if failure.check(IgnoreRequest):
@@ -199,6 +236,8 @@ def failure_reason(failure) -> str:
             return "robots_forbidden"
         if "redirections" in message:
             return "redirect_loop"
+        if "DOWNLOAD_MAXSIZE" in message:  # a Content-Encoding bomb, stopped while decompressing
+            return "too_large"
         return "blocked" if "403" in message else "ignored"
     if failure.check(DownloadCancelledError) and "max size" in str(failure.value):
         return "too_large"

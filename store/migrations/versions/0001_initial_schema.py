@@ -62,7 +62,85 @@ def _postgres_search() -> None:
     op.execute(f"CREATE INDEX ix_athlete_fold_trgm ON athlete USING gin (fold {schemas['pg_trgm']}.gin_trgm_ops)")
 
 
+def _fetchstate() -> None:
+    op.create_table('fetchstate',
+    sa.Column('url', sa.String(), nullable=False),
+    sa.Column('etag', sa.String(), nullable=True),
+    sa.Column('last_modified', sa.String(), nullable=True),
+    sa.Column('fetched_at', sa.DateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('url')
+    )
+
+
+def _storyband() -> None:
+    op.create_table('storyband',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('story_id', sa.Integer(), nullable=False),
+    sa.Column('band', sa.Integer(), nullable=False),
+    sa.Column('value', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['story_id'], ['story.id'], ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id')
+    )
+    with op.batch_alter_table('storyband', schema=None) as batch_op:
+        batch_op.create_index('ix_storyband_band_value', ['band', 'value'], unique=False)
+        batch_op.create_index(batch_op.f('ix_storyband_story_id'), ['story_id'], unique=False)
+
+
+# What this revision's tables have that a store made before migrations (trackwire 0.1, SQLite) may
+# lack, added since the first commit: athlete aliases, near-duplicate fingerprints and clusters, the
+# tagging queue. Its leftovers (old search triggers, old indexes, stories without fingerprints) are
+# repaired by 0002, which also repairs stores adopted by earlier trackwire versions.
+def _legacy_columns() -> dict[str, list[sa.Column]]:
+    return {
+        "athlete": [sa.Column("aliases", sa.String(), nullable=False, server_default="")],
+        "story": [sa.Column("simhash", sa.BigInteger(), nullable=True),
+                  sa.Column("cluster_id", sa.Integer(), nullable=True),
+                  sa.Column("claimed_by", sa.String(), nullable=True),
+                  sa.Column("claimed_until", sa.DateTime(), nullable=True),
+                  sa.Column("tagged_by", sa.String(), nullable=True)],
+    }
+
+
+# Every index of this revision outside storyband (made with its table), for stores that lack any.
+INDEXES = [("ix_athlete_fold", "athlete", ["fold"], False), ("ix_source_name", "source", ["name"], True),
+           ("ix_story_cluster_id", "story", ["cluster_id"], False),
+           ("ix_story_content_hash", "story", ["content_hash"], False), ("ix_story_key", "story", ["key"], True),
+           ("ix_story_published_at", "story", ["published_at"], False), ("ix_story_source", "story", ["source"], False),
+           ("ix_story_tagged_at", "story", ["tagged_at"], False), ("ix_story_url", "story", ["url"], False),
+           ("ix_mark_story_id", "mark", ["story_id"], False),
+           ("ix_mention_athlete_id", "mention", ["athlete_id"], False),
+           ("ix_mention_label_name", "mention", ["label", "name"], False),
+           ("ix_mention_story_id", "mention", ["story_id"], False),
+           ("ix_performance_athlete_id", "performance", ["athlete_id"], False),
+           ("ix_performance_event", "performance", ["event"], False),
+           ("ix_performance_story_id", "performance", ["story_id"], False),
+           ("ix_quote_athlete_id", "quote", ["athlete_id"], False), ("ix_quote_story_id", "quote", ["story_id"], False)]
+
+
+def _from_before_migrations() -> None:
+    """Bring a store made before migrations to this revision's tables (SQLite only)."""
+    inspector = sa.inspect(op.get_bind())
+    for table, columns in _legacy_columns().items():
+        present = {c["name"] for c in inspector.get_columns(table)}
+        for column in columns:
+            if column.name not in present:
+                op.add_column(table, column)
+    tables = set(inspector.get_table_names())
+    if "fetchstate" not in tables:
+        _fetchstate()
+    if "storyband" not in tables:
+        _storyband()
+    for name, table, columns, unique in INDEXES:
+        if name not in {i["name"] for i in inspector.get_indexes(table)}:
+            op.create_index(name, table, columns, unique=unique)
+    for ddl in SQLITE_SEARCH:
+        op.execute(ddl)
+
+
 def upgrade() -> None:
+    if "story" in sa.inspect(op.get_bind()).get_table_names():
+        _from_before_migrations()
+        return
     op.create_table('athlete',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(), nullable=False),
@@ -91,13 +169,7 @@ def upgrade() -> None:
     sa.Column('errors', sa.JSON(), nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_table('fetchstate',
-    sa.Column('url', sa.String(), nullable=False),
-    sa.Column('etag', sa.String(), nullable=True),
-    sa.Column('last_modified', sa.String(), nullable=True),
-    sa.Column('fetched_at', sa.DateTime(), nullable=False),
-    sa.PrimaryKeyConstraint('url')
-    )
+    _fetchstate()
     op.create_table('source',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(), nullable=False),
@@ -213,17 +285,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_quote_athlete_id'), ['athlete_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_quote_story_id'), ['story_id'], unique=False)
 
-    op.create_table('storyband',
-    sa.Column('id', sa.Integer(), nullable=False),
-    sa.Column('story_id', sa.Integer(), nullable=False),
-    sa.Column('band', sa.Integer(), nullable=False),
-    sa.Column('value', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['story_id'], ['story.id'], ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id')
-    )
-    with op.batch_alter_table('storyband', schema=None) as batch_op:
-        batch_op.create_index('ix_storyband_band_value', ['band', 'value'], unique=False)
-        batch_op.create_index(batch_op.f('ix_storyband_story_id'), ['story_id'], unique=False)
+    _storyband()
     dialect = op.get_bind().dialect.name
     if dialect == "sqlite":
         for ddl in SQLITE_SEARCH:

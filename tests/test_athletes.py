@@ -1,0 +1,83 @@
+"""Athletes and other people by kind of writing (issue 12), on stories written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from trackwire.nlp.pipeline import tag_texts
+
+
+def tagged(nlp, text: str) -> dict:
+    (tags,) = tag_texts(nlp, [text])
+    return tags
+
+
+def athletes(nlp, text: str) -> set[str]:
+    return {a["name"] for a in tagged(nlp, text)["athletes"]}
+
+
+CASES = [
+    ("initials-take-the-full-name-the-story-gives",
+     "County 60m\n\nKit Marsh won the 60m. Results: 1. K Marsh (Belgrave) 6.81, 2. P Lorne (Blackheath) 6.90",
+     {"Kit Marsh", "P Lorne"}),
+    ("a-demonym-before-a-name-is-not-part-of-it",
+     "Cross country\n\nScotsman Ian Dewar led from the gun and Kenyan Peter Otieno followed him home.",
+     {"Ian Dewar", "Peter Otieno"}),
+    ("an-age-before-a-name-is-not-part-of-it",
+     "Junior sprints\n\nThe 17-year-old Ray Mossop clocked 10.41 in the 100m.",
+     {"Ray Mossop"}),
+    ("a-club-is-not-a-person",
+     "League meeting\n\nRiverside Harriers won the team title, and Ann Voss of Hillside AC won the 3000m.",
+     {"Ann Voss"}),
+    ("a-championship-is-not-a-person",
+     "Indoors\n\nJo Penrose won the National Indoor Championships 800m title.",
+     {"Jo Penrose"}),
+    ("journalists-in-credit-lines-are-not-athletes",
+     "Relay squad named\n\nThe selectors named Lisa Crane for the 4x100m relay.\n\n"
+     "Reporting by Tom Harker; editing by Jane Wells",
+     {"Lisa Crane"}),
+    ("results-line-names-the-model-may-miss",
+     "Women's 5000m\n\n1. Tigrina Abera (ETH) 14:41.10, 2. Selam Okuba (KEN) 14:44.82",
+     {"Tigrina Abera", "Selam Okuba"}),
+    ("country-possessive-introduces-a-person",
+     "Para sprint\n\nJapan's Kenya Morikawa won the 100m T11 final in 11.20.",
+     {"Kenya Morikawa"}),
+    ("a-name-cut-by-a-particle",
+     "5000m T11\n\nBrazil's Joao Batista dos Reis won the 5000m T11 in 15:01.",
+     {"Joao Batista dos Reis"}),
+    ("a-nickname-alone-pins-one-athlete",
+     "Pole vault\n\nMondo cleared 6.00m at the first attempt to win the pole vault again.",
+     {"Armand Duplantis"}),
+    ("a-given-name-with-a-surname-the-story-names",
+     "Millrose 60m\n\nNoah Lyles was second in the 60m, ahead of Lyles' younger brother Josephus.",
+     {"Noah Lyles", "Josephus Lyles"}),
+    ("a-surname-alone-of-one-registry-athlete-in-the-storys-event",
+     "Marathon\n\nRadcliffe won the marathon in New York on Sunday.",
+     {"Paula Radcliffe"}),
+    ("a-misspelt-surname-joins-the-story-name",
+     "5000m\n\nJakob Ingebrigtsen won the 5000m. Ingebrigsten said he was tired.",
+     {"Jakob Ingebrigtsen"}),
+    ("an-official-of-an-organisation-is-not-an-athlete",
+     "Selection\n\n\"We will pick the best team,\" said Marta Hollis of UK Athletics. Amy Reed won the 1500m.",
+     {"Amy Reed"}),
+    ("a-headline-phrase-in-title-case-is-not-a-person",
+     "Stunning Comeback For Sprinter\n\nLaura Dane won the 200m in 22.90.",
+     {"Laura Dane"}),
+    ("an-unknown-speaker-is-still-a-person",
+     "Steeplechase\n\n\"I had nothing left on the last lap,\" said Zed Okoro after the steeplechase.",
+     {"Zed Okoro"}),
+    ("a-subject-opening-a-sentence-the-model-may-miss",
+     "800m\n\nTomas Ferrand held off Bruno Lacasse to win the 800m.",
+     {"Tomas Ferrand", "Bruno Lacasse"}),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_athletes_by_kind(nlp, text, expected):
+    assert athletes(nlp, text) == expected
+
+
+def test_people_of_other_roles_keep_their_role(nlp):
+    tags = tagged(nlp, "Appeal\n\nThe lawyer Sam Greer said the ban was wrong. Coach Dan Mills agreed.")
+    assert {(p["name"], p["role"]) for p in tags["people"]} == {("Sam Greer", "other"), ("Dan Mills", "coach")}
+    assert tags["athletes"] == []

@@ -1,0 +1,37 @@
+"""A --db that cannot be used is one line naming the option and what to do; no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import trackwire
+
+
+@pytest.mark.parametrize("db, says", [
+    ("nosuchdriver://x", "trackwire stores in SQLite or PostgreSQL, not 'nosuchdriver'"),
+    ("mysql://reader:secret@127.0.0.1/news", "trackwire stores in SQLite or PostgreSQL, not 'mysql'"),
+    ("postgresql+psycopg2://127.0.0.1/news", "its driver is not installed"),
+    ("://", "is not a database URL"),
+], ids=["unknown-engine", "mysql", "driver-missing", "garbage"])
+def test_an_unusable_url_is_one_line(tmp_path, db, says):
+    result = trackwire("stats", db=db, cwd=tmp_path)
+    assert result.returncode == 1
+    assert says in result.stderr and "--db" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert "secret" not in result.stderr
+
+
+@pytest.mark.parametrize("content", [b"id,title\n1,Kerr wins\n", bytes(range(256)) * 40], ids=["csv", "binary"])
+def test_a_file_that_is_not_sqlite_is_one_line_and_left_alone(tmp_path, content):
+    path = tmp_path / "notes.db"
+    path.write_bytes(content)
+    result = trackwire("stats", db=path, cwd=tmp_path)
+    assert result.returncode == 1
+    assert f"--db {path} is not an SQLite database" in result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert path.read_bytes() == content
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = trackwire("--debug", "stats", db="mysql://127.0.0.1/news", cwd=tmp_path)
+    assert result.returncode == 1 and "Traceback" in result.stderr

@@ -1,0 +1,108 @@
+"""Performances by kind of writing (issue 12), on stories written for these tests, through the real model.
+
+Each case is a short story in the shape of a kind of athletics writing and the exact set of
+(athlete, event, mark) it states. Names are invented unless the kind needs a registry athlete.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from trackwire.nlp.pipeline import tag_texts
+
+
+def performances(nlp, text: str) -> set[tuple[str, str, str]]:
+    (tags,) = tag_texts(nlp, [text])
+    return {(p["athlete"], p["event"], p["mark"]) for p in tags["performances"]}
+
+
+CASES = [
+    ("owner-is-the-clause-subject",
+     "Ferrand wins in Lyon\n\nTomas Ferrand held off Bruno Lacasse to win the 800m in 1:45.10.",
+     {("Tomas Ferrand", "800m", "1:45.10")}),
+    ("relative-clause-is-not-the-owner",
+     "Indoor 1500m\n\nOwen Barlow, who broke Marcus Hale's meeting record last winter, was second in the 1500m "
+     "in 3:36.40.",
+     {("Owen Barlow", "1500m", "3:36.40")}),
+    ("second-clause-subject",
+     "Sprint double\n\nLena Voss won the 200m in 22.81 and her team-mate Carla Brandt was second in 22.95.",
+     {("Lena Voss", "200m", "22.81"), ("Carla Brandt", "200m", "22.95")}),
+    ("results-line-with-country",
+     "Women's 5000m final\n\nResults:\n1. Ann Leto (KEN) 14:05.22, 2. Mira Sadek (ETH) 14:07.90, "
+     "3. Jo Pell (GBR) 14:12.01",
+     {("Ann Leto", "5000m", "14:05.22"), ("Mira Sadek", "5000m", "14:07.90"), ("Jo Pell", "5000m", "14:12.01")}),
+    ("results-line-under-an-event-label",
+     "County championships\n\n100m: Sam Odell 10.31 (+0.4); 200m: Kit Marsh 21.02",
+     {("Sam Odell", "100m", "10.31"), ("Kit Marsh", "200m", "21.02")}),
+    ("results-line-with-club",
+     "Club long jump\n\nThe long jump went to Ada Reedman (Belgrave) 6.21m ahead of Pia Lorne (Shaftesbury) 6.02m.",
+     {("Ada Reedman", "long jump", "6.21m"), ("Pia Lorne", "long jump", "6.02m")}),
+    ("mark-in-brackets-after-a-name",
+     "200m heats\n\nKenji Arata (20.31) and Bo Lindqvist (20.44) were the fastest 200m qualifiers.",
+     {("Kenji Arata", "200m", "20.31"), ("Bo Lindqvist", "200m", "20.44")}),
+    ("both-in-brackets",
+     "100m heats\n\nThe quickest 100m heat winners were Dev Rao and Ian Cole (both 10.12).",
+     {("Dev Rao", "100m", "10.12"), ("Ian Cole", "100m", "10.12")}),
+    ("mark-inside-a-quote-stated-as-the-speakers-own",
+     "Hammer thrower eyes the final\n\nPetra Lind reached the hammer final. \"Last summer I threw my PB of "
+     "71.18 and I know there is more in me,\" said Lind.",
+     {("Petra Lind", "hammer throw", "71.18")}),
+    ("a-named-athletes-mark-inside-a-quote",
+     "Coach on the 1500m\n\nThe coach said: \"Kerr's PB of 3:27.79 is from the Olympic final, so he knows he can "
+     "run fast in the 1500m.\"",
+     {("Josh Kerr", "1500m", "3:27.79")}),
+    ("a-series-of-heights",
+     "Vault\n\nMaria Solberg cleared 4.50m, 4.60m and 4.70m in the pole vault before three failures at 4.80m.",
+     {("Maria Solberg", "pole vault", "4.50m"), ("Maria Solberg", "pole vault", "4.60m"),
+      ("Maria Solberg", "pole vault", "4.70m")}),
+    ("relay-time-for-each-named-runner",
+     "Relay gold\n\nThe Irish quartet of Aoife Ryan, Cara Moss, Niamh Byrne and Sile Walsh won the 4x400m relay "
+     "in 3:24.51, ahead of Poland (3:25.10).",
+     {("Aoife Ryan", "4x400m relay", "3:24.51"), ("Cara Moss", "4x400m relay", "3:24.51"),
+      ("Niamh Byrne", "4x400m relay", "3:24.51"), ("Sile Walsh", "4x400m relay", "3:24.51")}),
+    ("relay-leg-splits-are-not-performances",
+     "Relay legs\n\nCara Moss ran the second leg in 50.95 for Ireland in the 4x400m relay.",
+     set()),
+    ("combined-event-discipline-and-total",
+     "Decathlon day one\n\nJonas Vedder opened the decathlon with 10.61 in the 100m and finished the two days "
+     "on 8,344 points.",
+     {("Jonas Vedder", "100m", "10.61"), ("Jonas Vedder", "decathlon", "8,344 points")}),
+    ("cross-country-time",
+     "Cross country\n\nRuth Kiprop won the senior women's cross country race in 33:12.",
+     {("Ruth Kiprop", "cross country", "33:12")}),
+    ("para-class-is-an-attribute-of-the-event",
+     "Paralympic sprint\n\nLeo Marant won the men's 100m T35 final in 12.41, a Paralympic record.",
+     {("Leo Marant", "100m", "12.41")}),
+    ("threshold-is-not-a-performance",
+     "Preview\n\nHelen Okafor wants to become the first Irish woman under 4:00 for the 1500m this summer.",
+     set()),
+    ("target-is-not-a-performance",
+     "Preview\n\nMarek Olsen is aiming for 8.20m in the long jump in Rome.",
+     set()),
+    ("the-old-record-belongs-to-its-holder-not-the-breaker",
+     "Record falls\n\nSara Ben won the 3000m steeplechase in 8:59.10, beating the meeting record of 9:01.20 set "
+     "by Nina Kruse in 2019.",
+     {("Sara Ben", "3000m steeplechase", "8:59.10"), ("Nina Kruse", "3000m steeplechase", "9:01.20")}),
+    ("the-sentence-says-which-of-two-forms-of-an-event",
+     "Road and track\n\nJon Kapp ran 27:41.33 for 10,000m on the track in May, and in September he ran the "
+     "Valencia 10km road race in 27:05.",
+     {("Jon Kapp", "10000m", "27:41.33"), ("Jon Kapp", "10km road", "27:05")}),
+    ("a-description-is-the-athlete-the-story-is-about",
+     "Marathon win\n\nAbel Tesfaye won the Hamburg Marathon on Sunday. The 27-year-old Ethiopian crossed the line "
+     "in 2:05:44.",
+     {("Abel Tesfaye", "marathon", "2:05:44")}),
+    ("a-pronoun-is-the-last-subject",
+     "Indoor 60m\n\nNia Forde won her heat easily. In the final she clocked 7.08 to win the 60m.",
+     {("Nia Forde", "60m", "7.08")}),
+    ("a-user-story-with-a-discus-winner",
+     "Discus\n\nKristjan Čeh won the discus with 70.02m.",
+     {("Kristjan Čeh", "discus throw", "70.02m")}),
+    ("a-split-through-a-point-of-the-race",
+     "5000m\n\nEva Holm went through 3000m in 8:50.12 and won the 5000m in 14:41.80.",
+     {("Eva Holm", "5000m", "14:41.80")}),
+]
+
+
+@pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_performances_by_kind(nlp, text, expected):
+    assert performances(nlp, text) == expected
