@@ -69,6 +69,16 @@ CASES = [
     ("a-subject-opening-a-sentence-the-model-may-miss",
      "800m\n\nTomas Ferrand held off Bruno Lacasse to win the 800m.",
      {"Tomas Ferrand", "Bruno Lacasse"}),
+    ("a-full-name-introduced-where-the-model-sees-only-the-surname-later",
+     "Nwosu breaks record\n\nIfeoma Nwosu became the first Irish woman to run under 4:20 for the mile indoors, "
+     "clocking 4:18.62 in Boston on Sunday.\n\n\"I didn't look at the clock once,\" Nwosu told reporters.",
+     {"Ifeoma Nwosu"}),
+    ("a-day-before-a-surname-is-no-given-name",
+     "Record\n\nOn Sunday Okonkwo won the mile in 4:18.62.\n\n\"I didn't look at the clock once,\" Okonkwo told "
+     "reporters.", {"Okonkwo"}),
+    ("a-demonym-before-a-surname-is-no-given-name",
+     "Record\n\nAmerican Okonkwo won the mile in 4:18.62.\n\n\"I didn't look at the clock once,\" Okonkwo told "
+     "reporters.", {"Okonkwo"}),
 ]
 
 
