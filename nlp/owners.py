@@ -294,6 +294,10 @@ class Owners:
             if child.dep_ in ("appos", "compound") and self._athlete_at(child):
                 return self._athlete_at(child)
         word = tok.lower_
+        if word in MARK_NOUNS:  # "Her best for that distance is 4:01.11": the best's possessor
+            owners = [c for c in tok.children if c.dep_ == "poss" and c.ent_type_ not in PLACES]
+            if owners:
+                return self._refer(owners[0])
         if word in FIRST_PERSON:
             return self._speaker(tok.idx)
         if word in PRONOUNS:

@@ -161,7 +161,9 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
     of its section heading or label, its paragraph, or the story (the headline's where several fit).
     A distance with no code in a scope ("the two-mile record") leaves the mark without an event."""
     def fitting(lo: int, hi: int) -> list[tuple[int, str]]:
-        return [(p, c) for p, c in events if lo <= p < hi and c and fits(c, mark["value"], mark["unit"], para)]
+        own = sentence_bounds(text, mark["start"])
+        return [(p, c) for p, c in events if lo <= p < hi and c and fits(c, mark["value"], mark["unit"], para)
+                and (own[0] <= p < own[1] or not _in_aside(text, p))]
 
     def uncoded(lo: int, hi: int) -> bool:
         return any(lo <= p < hi and c is None for p, c in events)
@@ -173,6 +175,10 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
         return min(races or here, key=lambda ev: (abs(ev[0] - mark["start"]), ev[0] > mark["start"]))[1]
     if uncoded(lo, hi) or _other_race(text, mark, events, lo, hi):
         return None  # the clause says which race, and the mark fits it not: a split, or another event
+    if THAT_EVENT.search(text[lo:hi]):  # "Her best for that distance is 4:01.11": the event just named
+        before = [(p, c) for p, c in events if p < lo and c]
+        if before and lo - before[-1][0] < 400 and fits(before[-1][1], mark["value"], mark["unit"], para):
+            return before[-1][1]
     for scope in (_label(text, mark["start"]), previous_heading(text, mark["start"]),
                   paragraph_bounds(text, mark["start"])):
         if scope is None:
@@ -190,6 +196,17 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
         lead = paragraph_bounds(text, _first_body(text))
         codes = ({c for _, c in fitting(*headline)} & codes) or ({c for _, c in fitting(*lead)} & codes) or codes
     return codes.pop() if len(codes) == 1 else None
+
+
+THAT_EVENT = re.compile(r"\b(?:that|this|the same)\s+(?:distance|event|discipline)\b", re.I)
+
+
+def _in_aside(text: str, pos: int) -> bool:
+    """An event inside a relative clause set off by commas ("The 23-year-old, who finished fifth in
+    the 1500m at the worlds, sat behind ..."): a past race that describes someone, not the race a
+    later sentence of the paragraph reports."""
+    lo, _ = sentence_bounds(text, pos)
+    return re.search(r",\s*(?:who|whose|which)\b[^,;]*$", text[lo:pos]) is not None
 
 
 def _first_body(text: str) -> int:

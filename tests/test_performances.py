@@ -100,6 +100,14 @@ CASES = [
     ("a-split-through-a-point-of-the-race",
      "5000m\n\nEva Holm went through 3000m in 8:50.12 and won the 5000m in 14:41.80.",
      {("Eva Holm", "5000m", "14:41.80")}),
+    ("her-best-for-that-distance",
+     "Indoor mile\n\nIfeoma Nwosu won the mile in 4:18.62 in Boston. She will run the 1500m at the world "
+     "indoors. Her best for that distance is 4:01.11, set last summer.",
+     {("Ifeoma Nwosu", "mile", "4:18.62"), ("Ifeoma Nwosu", "1500m", "4:01.11")}),
+    ("a-past-race-in-a-who-clause-is-not-the-paragraphs-race",
+     "Indoor mile\n\nIfeoma Nwosu won the mile in 4:18.62 in Boston.\n\nThe 23-year-old, who was fifth in the "
+     "1500m at the worlds last summer, sat behind Kate Ellis until the bell. Ellis was second in 4:19.30.",
+     {("Ifeoma Nwosu", "mile", "4:18.62"), ("Kate Ellis", "mile", "4:19.30")}),
 ]
 
 
