@@ -304,6 +304,15 @@ class Owners:
             return self._pronoun(tok.idx, PRONOUNS[word])
         if word in RELATIVE and tok.head.dep_ == "relcl":
             return self._refer(tok.head.head)
+        if word == "whose":  # "Edwards, whose world record of 18.29m has stood since 1995"
+            clause = tok
+            for _ in range(4):
+                clause = clause.head
+                if clause.dep_ == "relcl":
+                    return self._refer(clause.head)
+            before = self._before(tok.idx)  # the parse hung the clause elsewhere: the name before the comma
+            if before and re.fullmatch(r"\s*,\s*", self.text[before.end:tok.idx]):
+                return [before.name]
         if word in TEAM_WORDS:
             return self._team(tok)
         if word in PAIR_WORDS and any(t.lower_ in ("both", "pair", "two", "duo") for t in tok.subtree):
@@ -396,9 +405,11 @@ class Owners:
         span = self.doc.char_span(lo, start, alignment_mode="contract")
         if span is None or not len(span) or span[0].lower_ != "the":
             return False
-        for tok in span[1:8]:
+        for tok in span[1:10]:
             if (tok.tag_ in ("VBD", "VBZ", "VBN") and tok.pos_ == "VERB") or tok.lower_ in ATHLETIC_VERBS:
                 return True
+            if tok.lower_ in ("from", "of") and tok.i + 1 < len(tok.doc) and tok.nbor().pos_ == "PROPN":
+                continue  # "The 29-year-old from Bath clocked 6.56"
             if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT") and tok.text not in "-":
                 return False
         return False

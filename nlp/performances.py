@@ -163,7 +163,7 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
     def fitting(lo: int, hi: int) -> list[tuple[int, str]]:
         own = sentence_bounds(text, mark["start"])
         return [(p, c) for p, c in events if lo <= p < hi and c and fits(c, mark["value"], mark["unit"], para)
-                and (own[0] <= p < own[1] or not _in_aside(text, p))]
+                and (own[0] <= p < own[1] or not _in_aside(text, p, text[own[0]:own[1]]))]
 
     def uncoded(lo: int, hi: int) -> bool:
         return any(lo <= p < hi and c is None for p, c in events)
@@ -201,12 +201,16 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
 THAT_EVENT = re.compile(r"\b(?:that|this|the same)\s+(?:distance|event|discipline)\b", re.I)
 
 
-def _in_aside(text: str, pos: int) -> bool:
+def _in_aside(text: str, pos: int, mark_sentence: str) -> bool:
     """An event inside a relative clause set off by commas ("The 23-year-old, who finished fifth in
-    the 1500m at the worlds, sat behind ..."): a past race that describes someone, not the race a
-    later sentence of the paragraph reports."""
+    the 1500m at the worlds, sat behind ...") about someone the mark's sentence does not name: a
+    past race describing another athlete, not the race that sentence reports. ("Fazekas, who lost
+    his Olympic discus title, ... Fazekas had thrown 70.93m": the aside is his, and so is the event.)"""
     lo, _ = sentence_bounds(text, pos)
-    return re.search(r",\s*(?:who|whose|which)\b[^,;]*$", text[lo:pos]) is not None
+    aside = re.search(r"([\w'’-]+)\s*,\s*(?:who|whose)\b[^,;]*$", text[lo:pos])
+    if aside is None:
+        return False
+    return re.search(rf"\b{re.escape(aside.group(1))}\b", mark_sentence) is None
 
 
 def _first_body(text: str) -> int:

@@ -108,6 +108,17 @@ CASES = [
      "Indoor mile\n\nIfeoma Nwosu won the mile in 4:18.62 in Boston.\n\nThe 23-year-old, who was fifth in the "
      "1500m at the worlds last summer, sat behind Kate Ellis until the bell. Ellis was second in 4:19.30.",
      {("Ifeoma Nwosu", "mile", "4:18.62"), ("Kate Ellis", "mile", "4:19.30")}),
+    ("an-aside-about-the-marks-own-athlete-names-its-event",
+     "Hammer ban\n\nHammer thrower Ivo Kral has been banned for two years.\n\nHis team-mate Pal Veres, who lost "
+     "his Olympic discus title last year, is serving a similar ban. Veres had thrown 68.93m in the final.",
+     {("Pal Veres", "discus throw", "68.93m")}),
+    ("whose-record-is-the-antecedents",
+     "Triple jump\n\nJon Edge, whose world record of 18.09m has stood since 1998, says Ike Dowd can beat it.",
+     {("Jon Edge", "triple jump", "18.09m")}),
+    ("a-description-with-a-home-town-as-the-subject",
+     "Indoor 60m\n\nJason Garde won the 60m in Glasgow.\n\nThe 29-year-old from Bath clocked 6.56 seconds, the "
+     "quickest time by a European this winter.",
+     {("Jason Garde", "60m", "6.56 seconds")}),
 ]
 
 
