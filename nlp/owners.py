@@ -144,6 +144,19 @@ class Owners:
             cursor = a
         return names
 
+    def _listed_from(self, pos: int) -> list[str]:
+        """The athlete at `pos` and those listed after it ("A, B, C and D"), whatever the parse says."""
+        first = next((a for a in self.athletes if a.start <= pos < a.end), None)
+        if first is None:
+            return []
+        names, cursor = [first.name], first
+        for a in [a for a in self.athletes if a.start >= first.end]:
+            if not re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", self.text[cursor.end:a.start]):
+                break
+            names.append(a.name)
+            cursor = a
+        return names
+
     def _name_in(self, start: int, end: int) -> list[str] | None:
         lo, _ = sentence_bounds(self.text, start)
         name = self._before(start)
@@ -289,6 +302,8 @@ class Owners:
         named = self._athlete_at(tok)
         if named:
             conj = [a for c in tok.conjuncts for a in (self._athlete_at(c) or [])]
+            if (self.event or "").endswith("relay"):  # every runner named as the subject ran it
+                return list(dict.fromkeys(self._listed_from(tok.idx) + conj))
             return named + conj if self._shared(tok) else named
         for child in tok.children:
             if child.dep_ in ("appos", "compound") and self._athlete_at(child):

@@ -34,7 +34,11 @@ NOT_ACHIEVED = re.compile(
     r"never(?:\s+\w+){0,2}|broke|break(?:ing)?|crack(?:ed|ing)?|dip(?:ped)?\s+under|pass(?:ed|es)?|"
     r"elected\s+not\s+to\s+take(?:\s+\w+){0,2}|chance\s+(?:at|of)|would|could|might|need(?:s|ed)?|predict\w*|"
     r"capable\s+of\s+\w+|projected|(?:talent|ability|potential|chance|power|speed|form)\s+to\s+\w+|"
-    r"fail(?:ed|s)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$)", re.I)
+    r"fail(?:ed|s)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$|"
+    r"\b(?:attempts?|tries|failures|failed|missed|misses)\s+at\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:(?:height|bar|mark)\s+of\s+)?$)", re.I)
+TRAINING = re.compile(r"\b(?:in|during|at)\s+(?:a\s+|the\s+)?training\b|\btraining\s+(?:run|session|camp)s?\b|"
+                      r"\bin\s+practi[cs]e\b", re.I)  # not "training partner"
 NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:or|to)\s+[\d:.]+\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|"
                        r"standard|qualifying|mark\s+to\s+beat|target|territory|range|shape|region|bracket)", re.I)
 SPLIT_WORDS = {"lap", "laps", "leg", "legs", "split", "splits", "circuit", "halfway", "half-way", "bell"}
@@ -95,7 +99,17 @@ def _achieved(doc, text: str, mark: dict) -> bool:
     lo, _ = sentence_bounds(text, mark["start"])
     if NOT_ACHIEVED.search(before) or NOT_AFTER.match(after) or CONDITIONAL.search(text[lo:mark["start"]]):
         return False
+    if TRAINING.search(_clause(text, mark)):  # "She threw over 50 metres several times in training"
+        return False
     return not (_split(doc, text, mark) or _hypothetical(doc, mark))
+
+
+def _clause(text: str, mark: dict) -> str:
+    """The words around a mark up to the nearest comma, semicolon or sentence end on each side."""
+    lo, hi = sentence_bounds(text, mark["start"])
+    start = max(lo, max(text.rfind(c, lo, mark["start"]) for c in ",;") + 1)
+    ends = [i for i in (text.find(c, mark["end"], hi) for c in ",;") if i != -1]
+    return text[start:min(ends) if ends else hi]
 
 
 def _hypothetical(doc, mark: dict) -> bool:
@@ -135,6 +149,8 @@ def _split(doc, text: str, mark: dict) -> bool:
         if hi < mark["start"] - 60 or lo > mark["end"] + 30:
             continue  # too far from the mark to be what it times
         words = " ".join(t.lower_ for t in child.subtree)
+        words = re.sub(r"\b(?:last|final|first|opening|closing)\s*-?\s*lap\s+(?:duel|sprint|kick|battle|burst|surge|"
+                       r"charge|dash|fight|showdown|tussle|move|attack)\b", " ", words)  # "after a last-lap duel"
         if set(words.split()) & SPLIT_WORDS or SPLIT_POINT.search(words):
             return True
     return False

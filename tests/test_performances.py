@@ -119,6 +119,20 @@ CASES = [
      "Indoor 60m\n\nJason Garde won the 60m in Glasgow.\n\nThe 29-year-old from Bath clocked 6.56 seconds, the "
      "quickest time by a European this winter.",
      {("Jason Garde", "60m", "6.56 seconds")}),
+    ("relay-runners-named-as-the-subject-all-ran-it",
+     "Relay gold\n\nMarc Devon, Jay Garde, Dan Camp and Mark Lewis stunned the Americans, clocking 38.07 seconds "
+     "to win the 4x100m relay.",
+     {(n, "4x100m relay", "38.07 seconds") for n in ("Marc Devon", "Jay Garde", "Dan Camp", "Mark Lewis")}),
+    ("failed-attempts-at-a-height-are-no-performance",
+     "Vault\n\nYana Isak failed in three attempts at a world record 4.90m but won the pole vault at 4.80m.",
+     {("Yana Isak", "pole vault", "4.80m")}),
+    ("marks-in-training-are-no-performance",
+     "Javelin\n\nCara Klein won the javelin with 48.20m. \"She threw over 50 metres several times in training in "
+     "March,\" her coach said.",
+     {("Cara Klein", "javelin throw", "48.20m")}),
+    ("a-last-lap-duel-is-no-split",
+     "Glasgow\n\nAl Cragan of Ireland took the 3000m in 7:38.59 after a last-lap duel with Craig Mott.",
+     {("Al Cragan", "3000m", "7:38.59")}),
 ]
 
 
