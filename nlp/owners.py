@@ -69,6 +69,7 @@ class Named:
     name: str
     sex: str | None = None
     events: tuple[str, ...] = ()  # the registry's events for them, where it knows them
+    country: str | None = None  # IOC code: the registry's, else the story's ("Ama Owusu of Ghana")
 
 
 class Owners:
@@ -335,10 +336,26 @@ class Owners:
         if tok.pos_ in ("NOUN", "PROPN", "ADJ") and (tok.left_edge.lower_ == "the" or
                                                      any(c.lower_ == "the" for c in tok.children)) \
                 and tok.ent_type_ not in ("GPE", "ORG", "LOC", "FAC"):
+            national = self._national(tok)
+            if national:
+                return national  # "In Athens the Swede long jumped 6.78m": the Swedish athlete named last
             return self._topic(tok.idx)  # "the 22-year-old Ukrainian", "the Norwegian", "the champion"
         if any(s <= tok.idx < e for s, e in self.others) or tok.ent_type_ in ("GPE", "ORG", "LOC", "FAC"):
             return []
         return [] if tok.ent_type_ == "NORP" else None
+
+    def _national(self, tok: Token) -> list[str] | None:
+        """A description by nationality ("the Swede", "the 22-year-old Ethiopian"): the last athlete
+        named before it whose country the word gives; None when the words give no nationality or
+        no athlete before fits it."""
+        from trackwire.nlp.refer import demonyms
+
+        words = {t.lower_ for t in self.doc[tok.left_edge.i:tok.i + 1]}
+        codes = set().union(*(demonyms().get(w, frozenset()) for w in words))
+        if not codes:
+            return None
+        fit = [a for a in self.athletes if a.end <= tok.idx and a.country in codes]
+        return [fit[-1].name] if fit else None
 
     def _pair(self, pos: int) -> list[str] | None:
         """The two athletes named in the sentence before ("... Lyles ... beating Thompson. Both men ...")."""

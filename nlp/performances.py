@@ -57,7 +57,7 @@ PREVIOUS = re.compile(r"\b(?:previous|old|former|existing|standing|long-standing
 def performances(doc, data: dict) -> list[dict]:
     """The performances of one tagged doc, from `data` (the athletics components' plain output)."""
     text = text_of(doc)
-    owners = Owners(doc, _named(data), _others(data), [(q["start"], q["end"], q["speaker"]) for q in data["quotes"]])
+    owners = Owners(doc, _named(data, text), _others(data), [(q["start"], q["end"], q["speaker"]) for q in data["quotes"]])
     events = sorted([(ev["start"], ev["event"]) for ev in data["events"]] +
                     [(start, None) for start, _ in data.get("uncoded", [])], key=lambda ev: ev[0])
     para = bool(re.search(r"\b(?:[TF]\d{2}\b|Paralympics?|para[- ]athlet|wheelchair)", text, re.I))
@@ -81,11 +81,15 @@ def performances(doc, data: dict) -> list[dict]:
     return found
 
 
-def _named(data: dict):
+def _named(data: dict, text: str = ""):
     from trackwire.nlp.owners import Named
+    from trackwire.nlp.refer import country_near
 
-    return [Named(s, e, a["name"], a.get("sex"), tuple(a.get("events") or ())) for a in data["athletes"]
-            for s, e in a["mentions"]]
+    named = []
+    for a in data["athletes"]:
+        country = a.get("country") or next(filter(None, (country_near(text, s, e) for s, e in a["mentions"])), None)
+        named += [Named(s, e, a["name"], a.get("sex"), tuple(a.get("events") or ()), country) for s, e in a["mentions"]]
+    return named
 
 
 def _others(data: dict) -> list[tuple[int, int]]:

@@ -133,6 +133,13 @@ CASES = [
     ("a-last-lap-duel-is-no-split",
      "Glasgow\n\nAl Cragan of Ireland took the 3000m in 7:38.59 after a last-lap duel with Craig Mott.",
      {("Al Cragan", "3000m", "7:38.59")}),
+    ("a-nationality-description-is-the-athlete-of-that-country",
+     "Heptathlon\n\nSweden's Cara Lund leads the heptathlon.\n\nAmerican Jo Kerse is second. In the long jump the "
+     "Swede jumped 6.78m.",
+     {("Cara Lund", "long jump", "6.78m")}),
+    ("an-event-named-by-its-verb",
+     "Heptathlon\n\nCara Lund won the heptathlon. In Athens she long jumped 6.78m and ran the 200m in 23.27 seconds.",
+     {("Cara Lund", "long jump", "6.78m"), ("Cara Lund", "200m", "23.27 seconds")}),
 ]
 
 
