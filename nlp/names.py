@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
@@ -202,8 +204,17 @@ def _initial_name(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]\.?\s+[A-Z][a-z][\w'’-]+", text))
 
 
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """nlp/data/places.txt: places the model tags PERSON, never a person as a whole candidate."""
+    raw = resources.files("trackwire.nlp").joinpath("data").joinpath("places.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def name_shaped(text: str, stopwords: set[str]) -> bool:
     words = text.split()
+    if text.casefold() in places():
+        return False
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return False  # "AK", "IAAF": an organisation's letters, not a name
     if len(words) > 5 or text.casefold() in stopwords or any(w.casefold().strip("'’") in stopwords for w in words):

@@ -53,7 +53,10 @@ ATHLETIC_VERBS = {"clocked", "ran", "won", "threw", "jumped", "cleared", "finish
                   "scored", "totalled", "totaled", "raced", "sprinted", "stormed", "cruised", "won"}
 _IN_GAP = re.compile(r"^(?:['’]s)?\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:(?:in|into|to)\s+)?(?:(?:first|second|third|"
                      r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?)?"
-                     r"(?:in|on)\s+(?:(?:a|an|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:of\s+)?)?$", re.I)
+                     r"(?:in|on)\s+(?:(?:a|an|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:of\s+)?)?$|"
+                     r"^\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+                     r"ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?with\s+(?:a\s+|an\s+)?$", re.I)
+# "... and Croatia's Filip Marić third with 21.30": a place and "with" right after the name
 _BY_WITH = re.compile(r"^\s+with\s+(?:a|an|his|her|their|the)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
 _AFTER_OWNER = re.compile(r"^\s*(?:\)\s*)?(?:[,–—-]\s*)?(?:(?:set|run|clocked|achieved|held|thrown|jumped|owned)\s+)?"
                           r"by\s+(?:[\w'’,-]+\s+){0,3}?$|^\s*[–—-]\s*$|"

@@ -79,6 +79,9 @@ CASES = [
     ("a-demonym-before-a-surname-is-no-given-name",
      "Record\n\nAmerican Okonkwo won the mile in 4:18.62.\n\n\"I didn't look at the clock once,\" Okonkwo told "
      "reporters.", {"Okonkwo"}),
+    ("a-place-name-inside-a-name-is-a-given-name",
+     "High jump\n\nMira Kravec won the high jump with 1.99. Spain's Lucia Ortega was second with 1.95 and Sydney "
+     "Mbeki third with 1.92.", {"Mira Kravec", "Lucia Ortega", "Sydney Mbeki"}),
 ]
 
 

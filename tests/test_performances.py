@@ -140,6 +140,10 @@ CASES = [
     ("an-event-named-by-its-verb",
      "Heptathlon\n\nCara Lund won the heptathlon. In Athens she long jumped 6.78m and ran the 200m in 23.27 seconds.",
      {("Cara Lund", "long jump", "6.78m"), ("Cara Lund", "200m", "23.27 seconds")}),
+    ("a-place-with-the-mark-after-and",
+     "Shot put\n\nDan Frye won the shot put with 22.10m. Lee Rata was second with 21.66 and Croatia's Filip Maric "
+     "third with 21.30.",
+     {("Dan Frye", "shot put", "22.10m"), ("Lee Rata", "shot put", "21.66"), ("Filip Maric", "shot put", "21.30")}),
 ]
 
 
