@@ -65,7 +65,7 @@ _SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admit
                       rf"[”\"],?\s*({NAME})\s+(?:said|says|added|adds|told|explained|insisted|admitted)\b")
 _POSSESSOR = re.compile(rf"\b({CAP})['’]s\s+(?:PB|PR|SB|personal best|season's best|best|time|record|mark|win|"
                         r"victory|throw|jump|leap|clearance|effort|run|heave|score|total)\b")
-_LABEL_LIST = re.compile(r"^[^:\n]{0,40}\b(?:\d[\d,]*\s*(?:m|metres|meters|meter)|hurdles|relay|jump|vault|put|throw|"
+_LABEL_LIST = re.compile(r"(?:^|(?<=[.;] ))[^:.;\n]{0,40}\b(?:\d[\d,]*\s*(?:m|metres|meters|meter)|hurdles|relay|jump|vault|put|throw|"
                          r"marathon|steeplechase|walk|decathlon|heptathlon)s?\s*:\s*(?P<names>[^;.\n]+)", re.I | re.M)
 
 
@@ -136,8 +136,8 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
             continue
         if re.search(r"\bfor\s+(?:the\s+)?$", text[max(0, c.start - 9):c.start]) or (c.start, c.end) in places:
             continue  # "... for Great Britain (5:26.08)": the country, not the runner
-        if c.text.split()[0].lower() in STOP_WORDS and not registry.lookup(c.text):
-            continue  # "When I won ..."
+        if c.text.split()[0].lower() in STOP_WORDS and not registry.lookup(c.text) and not _initial_name(c.text):
+            continue  # "When I won ...", but "2 A Fairburn (Rotherham) 24.66" is an initial
         out.append(c)
     return out
 

@@ -82,6 +82,12 @@ CASES = [
     ("a-place-name-inside-a-name-is-a-given-name",
      "High jump\n\nMira Kravec won the high jump with 1.99. Spain's Lucia Ortega was second with 1.95 and Sydney "
      "Mbeki third with 1.92.", {"Mira Kravec", "Lucia Ortega", "Sydney Mbeki"}),
+    ("every-label-of-a-squad-line-lists-names",
+     "Squad\n\nMen: 100m: Tom Okara, Dan Ashe. 1500m: Ewan Crossan, Hal Doyle. Marathon: Lee Garsten.",
+     {"Tom Okara", "Dan Ashe", "Ewan Crossan", "Hal Doyle", "Lee Garsten"}),
+    ("an-initial-that-is-also-a-word",
+     "Club results\n\n200m: 1 K Marr (Sheffield) 24.02; 2 A Fairfield (Rotherham) 24.66; 3 I Noble (York) 24.90.",
+     {"K Marr", "A Fairfield", "I Noble"}),
 ]
 
 
