@@ -145,15 +145,22 @@ class PeopleTagger:
     """People from names the story gives (nlp/identify.py); athletes told from coaches, officials, others."""
 
     def __init__(self, stopwords: set[str], registry: Registry):
+        self.packaged = registry
+        self.imported: tuple[Entry, ...] = ()
         self.identifier = Identifier(registry, stopwords)
 
     @property
     def registry(self) -> Registry:
         return self.identifier.registry
 
-    def extend_registry(self, entries: list[Entry]) -> None:
-        """Athletes beyond the packaged lists (those a user imported into the store), for this pipeline only."""
-        self.identifier.registry = self.registry.with_entries(entries)
+    def use_imported(self, entries: list[Entry]) -> None:
+        """Athletes beyond the packaged lists (those a user imported into the store), for this
+        pipeline only; a later call replaces the earlier entries, and [] goes back to the packaged lists.
+        An imported athlete of a packaged one's name takes its place."""
+        entries = tuple(entries)
+        if entries != self.imported:
+            self.imported = entries
+            self.identifier.registry = self.packaged.with_entries(list(entries)) if entries else self.packaged
 
     def __call__(self, doc: Doc) -> Doc:
         out = data(doc)

@@ -55,6 +55,7 @@ class Identifier:
         people = group_people(candidates)
         people = add_bare_surnames(text, people)
         people = self._given_names(people)
+        people = self._introduced(text, people)
         full = [p for p in people if " " in p.name or self._nickname(p.name)]
         single = [p for p in people if p not in full]
         for p in full:  # "C Reddaway" in a results line after "Callum Reddaway" in the report
@@ -147,6 +148,37 @@ class Identifier:
                     p.name = entry.name
                     break
         return people
+
+
+    def _introduced(self, text: str, people: list[Person]) -> list[Person]:
+        """A surname the model found only alone, whose first mention in the body comes with a
+        capitalised word before it that is no title, demonym, day or month: the article introduced
+        the athlete in full there ("Nneka Okonkwo became ...", then "Okonkwo told reporters")."""
+        from trackwire.nlp.names import name_shaped
+
+        body = text.find("\n") + 1
+        named = {fold(p.name) for p in people}
+        for p in people:
+            if " " in p.name or INITIAL.match(p.name) or self._nickname(p.name):
+                continue
+            first = re.search(rf"(?<![\w'’.-])\b{re.escape(p.name)}\b", text[body:])
+            if first is None:
+                continue
+            start = body + first.start()
+            given = re.search(rf"(?<![\w'’.-])({UPPER_WORD})[ \t]+$", text[max(body, start - 30):start])
+            if given is None or given.group(1).lower() in CALENDAR:
+                continue
+            c = clean_candidate(f"{given.group(1)} {p.name}", start - len(given.group(0)), start + len(p.name))
+            if c is None or " " not in c.text or not name_shaped(c.text, self.stopwords) or fold(c.text) in named:
+                continue
+            p.name = c.text
+            p.mentions = sorted({*p.mentions, (c.start, c.end)} - {(start, start + len(p.name.split()[-1]))})
+        return people
+
+
+CALENDAR = {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+            "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+UPPER_WORD = rf"[{UPPER}][a-z][\w'’-]*"
 
 
 def take_registry_facts(p: Person, entry: Entry) -> None:

@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import lru_cache
+from importlib import resources
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.tokens import Doc
@@ -63,7 +65,7 @@ _SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admit
                       rf"[”\"],?\s*({NAME})\s+(?:said|says|added|adds|told|explained|insisted|admitted)\b")
 _POSSESSOR = re.compile(rf"\b({CAP})['’]s\s+(?:PB|PR|SB|personal best|season's best|best|time|record|mark|win|"
                         r"victory|throw|jump|leap|clearance|effort|run|heave|score|total)\b")
-_LABEL_LIST = re.compile(r"^[^:\n]{0,40}\b(?:\d[\d,]*\s*(?:m|metres|meters|meter)|hurdles|relay|jump|vault|put|throw|"
+_LABEL_LIST = re.compile(r"(?:^|(?<=[.;] ))[^:.;\n]{0,40}\b(?:\d[\d,]*\s*(?:m|metres|meters|meter)|hurdles|relay|jump|vault|put|throw|"
                          r"marathon|steeplechase|walk|decathlon|heptathlon)s?\s*:\s*(?P<names>[^;.\n]+)", re.I | re.M)
 
 
@@ -134,8 +136,8 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
             continue
         if re.search(r"\bfor\s+(?:the\s+)?$", text[max(0, c.start - 9):c.start]) or (c.start, c.end) in places:
             continue  # "... for Great Britain (5:26.08)": the country, not the runner
-        if c.text.split()[0].lower() in STOP_WORDS and not registry.lookup(c.text):
-            continue  # "When I won ..."
+        if c.text.split()[0].lower() in STOP_WORDS and not registry.lookup(c.text) and not _initial_name(c.text):
+            continue  # "When I won ...", but "2 A Fairburn (Rotherham) 24.66" is an initial
         out.append(c)
     return out
 
@@ -202,8 +204,17 @@ def _initial_name(text: str) -> bool:
     return bool(re.fullmatch(r"[A-Z]\.?\s+[A-Z][a-z][\w'’-]+", text))
 
 
+@lru_cache(maxsize=1)
+def places() -> frozenset[str]:
+    """nlp/data/places.txt: places the model tags PERSON, never a person as a whole candidate."""
+    raw = resources.files("trackwire.nlp").joinpath("data").joinpath("places.txt").read_text(encoding="utf-8")
+    return frozenset(line.strip().casefold() for line in raw.splitlines() if line.strip() and not line.startswith("#"))
+
+
 def name_shaped(text: str, stopwords: set[str]) -> bool:
     words = text.split()
+    if text.casefold() in places():
+        return False
     if len(words) == 1 and words[0].isupper() and len(words[0]) > 1:
         return False  # "AK", "IAAF": an organisation's letters, not a name
     if len(words) > 5 or text.casefold() in stopwords or any(w.casefold().strip("'’") in stopwords for w in words):

@@ -53,7 +53,10 @@ ATHLETIC_VERBS = {"clocked", "ran", "won", "threw", "jumped", "cleared", "finish
                   "scored", "totalled", "totaled", "raced", "sprinted", "stormed", "cruised", "won"}
 _IN_GAP = re.compile(r"^(?:['’]s)?\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:(?:in|into|to)\s+)?(?:(?:first|second|third|"
                      r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?)?"
-                     r"(?:in|on)\s+(?:(?:a|an|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:of\s+)?)?$", re.I)
+                     r"(?:in|on)\s+(?:(?:a|an|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:of\s+)?)?$|"
+                     r"^\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
+                     r"ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?with\s+(?:a\s+|an\s+)?$", re.I)
+# "... and Croatia's Filip Marić third with 21.30": a place and "with" right after the name
 _BY_WITH = re.compile(r"^\s+with\s+(?:a|an|his|her|their|the)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
 _AFTER_OWNER = re.compile(r"^\s*(?:\)\s*)?(?:[,–—-]\s*)?(?:(?:set|run|clocked|achieved|held|thrown|jumped|owned)\s+)?"
                           r"by\s+(?:[\w'’,-]+\s+){0,3}?$|^\s*[–—-]\s*$|"
@@ -69,6 +72,7 @@ class Named:
     name: str
     sex: str | None = None
     events: tuple[str, ...] = ()  # the registry's events for them, where it knows them
+    country: str | None = None  # IOC code: the registry's, else the story's ("Ama Owusu of Ghana")
 
 
 class Owners:
@@ -141,6 +145,19 @@ class Owners:
             if not re.fullmatch(r"(?:\s*\([^()]*\))?\s*(?:,|and|&|,\s*and)\s+(?:[\w'’]+\s+){0,4}?", between):
                 break
             names.insert(0, a.name)
+            cursor = a
+        return names
+
+    def _listed_from(self, pos: int) -> list[str]:
+        """The athlete at `pos` and those listed after it ("A, B, C and D"), whatever the parse says."""
+        first = next((a for a in self.athletes if a.start <= pos < a.end), None)
+        if first is None:
+            return []
+        names, cursor = [first.name], first
+        for a in [a for a in self.athletes if a.start >= first.end]:
+            if not re.fullmatch(r"\s*(?:,|and|&|,\s*and)\s*", self.text[cursor.end:a.start]):
+                break
+            names.append(a.name)
             cursor = a
         return names
 
@@ -289,17 +306,32 @@ class Owners:
         named = self._athlete_at(tok)
         if named:
             conj = [a for c in tok.conjuncts for a in (self._athlete_at(c) or [])]
+            if (self.event or "").endswith("relay"):  # every runner named as the subject ran it
+                return list(dict.fromkeys(self._listed_from(tok.idx) + conj))
             return named + conj if self._shared(tok) else named
         for child in tok.children:
             if child.dep_ in ("appos", "compound") and self._athlete_at(child):
                 return self._athlete_at(child)
         word = tok.lower_
+        if word in MARK_NOUNS:  # "Her best for that distance is 4:01.11": the best's possessor
+            owners = [c for c in tok.children if c.dep_ == "poss" and c.ent_type_ not in PLACES]
+            if owners:
+                return self._refer(owners[0])
         if word in FIRST_PERSON:
             return self._speaker(tok.idx)
         if word in PRONOUNS:
             return self._pronoun(tok.idx, PRONOUNS[word])
         if word in RELATIVE and tok.head.dep_ == "relcl":
             return self._refer(tok.head.head)
+        if word == "whose":  # "Edwards, whose world record of 18.29m has stood since 1995"
+            clause = tok
+            for _ in range(4):
+                clause = clause.head
+                if clause.dep_ == "relcl":
+                    return self._refer(clause.head)
+            before = self._before(tok.idx)  # the parse hung the clause elsewhere: the name before the comma
+            if before and re.fullmatch(r"\s*,\s*", self.text[before.end:tok.idx]):
+                return [before.name]
         if word in TEAM_WORDS:
             return self._team(tok)
         if word in PAIR_WORDS and any(t.lower_ in ("both", "pair", "two", "duo") for t in tok.subtree):
@@ -307,10 +339,26 @@ class Owners:
         if tok.pos_ in ("NOUN", "PROPN", "ADJ") and (tok.left_edge.lower_ == "the" or
                                                      any(c.lower_ == "the" for c in tok.children)) \
                 and tok.ent_type_ not in ("GPE", "ORG", "LOC", "FAC"):
+            national = self._national(tok)
+            if national:
+                return national  # "In Athens the Swede long jumped 6.78m": the Swedish athlete named last
             return self._topic(tok.idx)  # "the 22-year-old Ukrainian", "the Norwegian", "the champion"
         if any(s <= tok.idx < e for s, e in self.others) or tok.ent_type_ in ("GPE", "ORG", "LOC", "FAC"):
             return []
         return [] if tok.ent_type_ == "NORP" else None
+
+    def _national(self, tok: Token) -> list[str] | None:
+        """A description by nationality ("the Swede", "the 22-year-old Ethiopian"): the last athlete
+        named before it whose country the word gives; None when the words give no nationality or
+        no athlete before fits it."""
+        from trackwire.nlp.refer import demonyms
+
+        words = {t.lower_ for t in self.doc[tok.left_edge.i:tok.i + 1]}
+        codes = set().union(*(demonyms().get(w, frozenset()) for w in words))
+        if not codes:
+            return None
+        fit = [a for a in self.athletes if a.end <= tok.idx and a.country in codes]
+        return [fit[-1].name] if fit else None
 
     def _pair(self, pos: int) -> list[str] | None:
         """The two athletes named in the sentence before ("... Lyles ... beating Thompson. Both men ...")."""
@@ -392,9 +440,11 @@ class Owners:
         span = self.doc.char_span(lo, start, alignment_mode="contract")
         if span is None or not len(span) or span[0].lower_ != "the":
             return False
-        for tok in span[1:8]:
+        for tok in span[1:10]:
             if (tok.tag_ in ("VBD", "VBZ", "VBN") and tok.pos_ == "VERB") or tok.lower_ in ATHLETIC_VERBS:
                 return True
+            if tok.lower_ in ("from", "of") and tok.i + 1 < len(tok.doc) and tok.nbor().pos_ == "PROPN":
+                continue  # "The 29-year-old from Bath clocked 6.56"
             if tok.pos_ in ("VERB", "AUX", "ADP", "PUNCT") and tok.text not in "-":
                 return False
         return False

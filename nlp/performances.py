@@ -34,7 +34,11 @@ NOT_ACHIEVED = re.compile(
     r"never(?:\s+\w+){0,2}|broke|break(?:ing)?|crack(?:ed|ing)?|dip(?:ped)?\s+under|pass(?:ed|es)?|"
     r"elected\s+not\s+to\s+take(?:\s+\w+){0,2}|chance\s+(?:at|of)|would|could|might|need(?:s|ed)?|predict\w*|"
     r"capable\s+of\s+\w+|projected|(?:talent|ability|potential|chance|power|speed|form)\s+to\s+\w+|"
-    r"fail(?:ed|s)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$)", re.I)
+    r"fail(?:ed|s)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$|"
+    r"\b(?:attempts?|tries|failures|failed|missed|misses)\s+at\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
+    r"(?:(?:height|bar|mark)\s+of\s+)?$)", re.I)
+TRAINING = re.compile(r"\b(?:in|during|at)\s+(?:a\s+|the\s+)?training\b|\btraining\s+(?:run|session|camp)s?\b|"
+                      r"\bin\s+practi[cs]e\b", re.I)  # not "training partner"
 NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:or|to)\s+[\d:.]+\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|"
                        r"standard|qualifying|mark\s+to\s+beat|target|territory|range|shape|region|bracket)", re.I)
 SPLIT_WORDS = {"lap", "laps", "leg", "legs", "split", "splits", "circuit", "halfway", "half-way", "bell"}
@@ -53,7 +57,7 @@ PREVIOUS = re.compile(r"\b(?:previous|old|former|existing|standing|long-standing
 def performances(doc, data: dict) -> list[dict]:
     """The performances of one tagged doc, from `data` (the athletics components' plain output)."""
     text = text_of(doc)
-    owners = Owners(doc, _named(data), _others(data), [(q["start"], q["end"], q["speaker"]) for q in data["quotes"]])
+    owners = Owners(doc, _named(data, text), _others(data), [(q["start"], q["end"], q["speaker"]) for q in data["quotes"]])
     events = sorted([(ev["start"], ev["event"]) for ev in data["events"]] +
                     [(start, None) for start, _ in data.get("uncoded", [])], key=lambda ev: ev[0])
     para = bool(re.search(r"\b(?:[TF]\d{2}\b|Paralympics?|para[- ]athlet|wheelchair)", text, re.I))
@@ -77,11 +81,15 @@ def performances(doc, data: dict) -> list[dict]:
     return found
 
 
-def _named(data: dict):
+def _named(data: dict, text: str = ""):
     from trackwire.nlp.owners import Named
+    from trackwire.nlp.refer import country_near
 
-    return [Named(s, e, a["name"], a.get("sex"), tuple(a.get("events") or ())) for a in data["athletes"]
-            for s, e in a["mentions"]]
+    named = []
+    for a in data["athletes"]:
+        country = a.get("country") or next(filter(None, (country_near(text, s, e) for s, e in a["mentions"])), None)
+        named += [Named(s, e, a["name"], a.get("sex"), tuple(a.get("events") or ()), country) for s, e in a["mentions"]]
+    return named
 
 
 def _others(data: dict) -> list[tuple[int, int]]:
@@ -95,7 +103,17 @@ def _achieved(doc, text: str, mark: dict) -> bool:
     lo, _ = sentence_bounds(text, mark["start"])
     if NOT_ACHIEVED.search(before) or NOT_AFTER.match(after) or CONDITIONAL.search(text[lo:mark["start"]]):
         return False
+    if TRAINING.search(_clause(text, mark)):  # "She threw over 50 metres several times in training"
+        return False
     return not (_split(doc, text, mark) or _hypothetical(doc, mark))
+
+
+def _clause(text: str, mark: dict) -> str:
+    """The words around a mark up to the nearest comma, semicolon or sentence end on each side."""
+    lo, hi = sentence_bounds(text, mark["start"])
+    start = max(lo, max(text.rfind(c, lo, mark["start"]) for c in ",;") + 1)
+    ends = [i for i in (text.find(c, mark["end"], hi) for c in ",;") if i != -1]
+    return text[start:min(ends) if ends else hi]
 
 
 def _hypothetical(doc, mark: dict) -> bool:
@@ -135,6 +153,8 @@ def _split(doc, text: str, mark: dict) -> bool:
         if hi < mark["start"] - 60 or lo > mark["end"] + 30:
             continue  # too far from the mark to be what it times
         words = " ".join(t.lower_ for t in child.subtree)
+        words = re.sub(r"\b(?:last|final|first|opening|closing)\s*-?\s*lap\s+(?:duel|sprint|kick|battle|burst|surge|"
+                       r"charge|dash|fight|showdown|tussle|move|attack)\b", " ", words)  # "after a last-lap duel"
         if set(words.split()) & SPLIT_WORDS or SPLIT_POINT.search(words):
             return True
     return False
@@ -161,7 +181,9 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
     of its section heading or label, its paragraph, or the story (the headline's where several fit).
     A distance with no code in a scope ("the two-mile record") leaves the mark without an event."""
     def fitting(lo: int, hi: int) -> list[tuple[int, str]]:
-        return [(p, c) for p, c in events if lo <= p < hi and c and fits(c, mark["value"], mark["unit"], para)]
+        own = sentence_bounds(text, mark["start"])
+        return [(p, c) for p, c in events if lo <= p < hi and c and fits(c, mark["value"], mark["unit"], para)
+                and (own[0] <= p < own[1] or not _in_aside(text, p, text[own[0]:own[1]]))]
 
     def uncoded(lo: int, hi: int) -> bool:
         return any(lo <= p < hi and c is None for p, c in events)
@@ -173,6 +195,10 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
         return min(races or here, key=lambda ev: (abs(ev[0] - mark["start"]), ev[0] > mark["start"]))[1]
     if uncoded(lo, hi) or _other_race(text, mark, events, lo, hi):
         return None  # the clause says which race, and the mark fits it not: a split, or another event
+    if THAT_EVENT.search(text[lo:hi]):  # "Her best for that distance is 4:01.11": the event just named
+        before = [(p, c) for p, c in events if p < lo and c]
+        if before and lo - before[-1][0] < 400 and fits(before[-1][1], mark["value"], mark["unit"], para):
+            return before[-1][1]
     for scope in (_label(text, mark["start"]), previous_heading(text, mark["start"]),
                   paragraph_bounds(text, mark["start"])):
         if scope is None:
@@ -190,6 +216,21 @@ def choose_event(text: str, mark: dict, events: list[tuple[int, str | None]], pa
         lead = paragraph_bounds(text, _first_body(text))
         codes = ({c for _, c in fitting(*headline)} & codes) or ({c for _, c in fitting(*lead)} & codes) or codes
     return codes.pop() if len(codes) == 1 else None
+
+
+THAT_EVENT = re.compile(r"\b(?:that|this|the same)\s+(?:distance|event|discipline)\b", re.I)
+
+
+def _in_aside(text: str, pos: int, mark_sentence: str) -> bool:
+    """An event inside a relative clause set off by commas ("The 23-year-old, who finished fifth in
+    the 1500m at the worlds, sat behind ...") about someone the mark's sentence does not name: a
+    past race describing another athlete, not the race that sentence reports. ("Fazekas, who lost
+    his Olympic discus title, ... Fazekas had thrown 70.93m": the aside is his, and so is the event.)"""
+    lo, _ = sentence_bounds(text, pos)
+    aside = re.search(r"([\w'’-]+)\s*,\s*(?:who|whose)\b[^,;]*$", text[lo:pos])
+    if aside is None:
+        return False
+    return re.search(rf"\b{re.escape(aside.group(1))}\b", mark_sentence) is None
 
 
 def _first_body(text: str) -> int:

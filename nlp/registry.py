@@ -40,12 +40,16 @@ class Registry:
         self.words: set[str] = set()  # every folded word of every name, to tell a real spelling from a slip
         self.extend(entries)
 
-    def extend(self, entries: list[Entry]) -> None:
-        """Add athletes (the packaged lists, or those a user imported into the store)."""
+    def extend(self, entries: list[Entry], replace: bool = False) -> None:
+        """Add athletes (the packaged lists, or those a user imported into the store). With `replace`,
+        an entry takes the place of a packaged one of the same folded name (a user's correction)."""
         for e in entries:
             for name in (e.name, *e.aliases):
                 key = fold(name)
-                self.by_fold.setdefault(key, e)
+                old = self.by_fold.get(key)
+                if replace and old is not None and old is not e:
+                    self._drop(old)
+                self.by_fold[key] = e if replace else self.by_fold.get(key, e)
                 words = key.split()
                 self.words.update(words)
                 self.by_surname.setdefault(words[-1], []).append(e)
@@ -57,6 +61,18 @@ class Registry:
                     if e not in ends:
                         ends.append(e)
 
+    def _drop(self, old: Entry) -> None:
+        """Forget a replaced entry in the blocking indexes (its names now lead to its replacement)."""
+        for name in (old.name, *old.aliases):
+            words = fold(name).split()
+            for index, key in ((self.by_surname, words[-1]), (self.by_given, words[0]),
+                               (self.by_ends, (words[0], words[-1]))):
+                if key in index:
+                    index[key] = [e for e in index[key] if e is not old]
+            bag = frozenset(words)
+            if self.by_words.get(bag) is old:
+                del self.by_words[bag]
+
     def __len__(self) -> int:
         return len({id(e) for e in self.by_fold.values()})
 
@@ -64,16 +80,33 @@ class Registry:
         return self.lookup(name) is not None
 
     def with_entries(self, entries: list[Entry]) -> "Registry":
-        """A copy with more athletes; the packaged registry itself stays as it is."""
+        """A copy with more athletes, which take the place of packaged ones of the same name; the
+        packaged registry itself stays as it is. Only the lists the new names touch are copied."""
         import copy
 
         extended = copy.copy(self)
         extended.by_fold = dict(self.by_fold)
-        extended.by_surname = {k: list(v) for k, v in self.by_surname.items()}
-        extended.by_given = {k: list(v) for k, v in self.by_given.items()}
+        extended.by_surname = dict(self.by_surname)
+        extended.by_given = dict(self.by_given)
+        extended.by_ends = dict(self.by_ends)
         extended.by_words = dict(self.by_words)
         extended.words = set(self.words)
-        extended.extend(entries)
+        touched = {fold(n) for e in entries for n in (e.name, *e.aliases)}
+        for key in touched:  # copy-on-write: extend and _drop change these lists in place
+            words = key.split()
+            for index, k in ((extended.by_surname, words[-1]), (extended.by_given, words[0]),
+                             (extended.by_ends, (words[0], words[-1]))):
+                if k in index:
+                    index[k] = list(index[k])
+            old = self.by_fold.get(key)
+            if old is not None:
+                for name in (old.name, *old.aliases):
+                    w = fold(name).split()
+                    for index, k in ((extended.by_surname, w[-1]), (extended.by_given, w[0]),
+                                     (extended.by_ends, (w[0], w[-1]))):
+                        if k in index:
+                            index[k] = list(index[k])
+        extended.extend(entries, replace=True)
         return extended
 
     def get(self, name: str) -> Entry | None:

@@ -180,3 +180,20 @@ class CrawlRun(SQLModel, table=True):
     pages_dropped: int = 0
     stats: dict = Field(default_factory=dict, sa_type=JSON)
     errors: list[str] = Field(default_factory=list, sa_type=JSON)
+
+
+class RegistryAthlete(SQLModel, table=True):
+    """An athlete a user added to the tagger's registry (`trackwire registry import`), beside the
+    packaged lists; every tagger reading this store knows them. `events` and `aliases` are
+    ";"-separated (event codes of the tagging guide; other names)."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    name: str
+    fold: str = Field(unique=True)  # the folded name: one row per athlete, a later import updates it
+    country: str | None = None  # IOC code
+    sex: str | None = None  # M or F
+    birth_year: int | None = None
+    events: str = ""
+    aliases: str = ""
+    wa_id: str | None = None  # World Athletics athlete id
+    imported_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)

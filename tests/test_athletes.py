@@ -69,6 +69,25 @@ CASES = [
     ("a-subject-opening-a-sentence-the-model-may-miss",
      "800m\n\nTomas Ferrand held off Bruno Lacasse to win the 800m.",
      {"Tomas Ferrand", "Bruno Lacasse"}),
+    ("a-full-name-introduced-where-the-model-sees-only-the-surname-later",
+     "Nwosu breaks record\n\nIfeoma Nwosu became the first Irish woman to run under 4:20 for the mile indoors, "
+     "clocking 4:18.62 in Boston on Sunday.\n\n\"I didn't look at the clock once,\" Nwosu told reporters.",
+     {"Ifeoma Nwosu"}),
+    ("a-day-before-a-surname-is-no-given-name",
+     "Record\n\nOn Sunday Okonkwo won the mile in 4:18.62.\n\n\"I didn't look at the clock once,\" Okonkwo told "
+     "reporters.", {"Okonkwo"}),
+    ("a-demonym-before-a-surname-is-no-given-name",
+     "Record\n\nAmerican Okonkwo won the mile in 4:18.62.\n\n\"I didn't look at the clock once,\" Okonkwo told "
+     "reporters.", {"Okonkwo"}),
+    ("a-place-name-inside-a-name-is-a-given-name",
+     "High jump\n\nMira Kravec won the high jump with 1.99. Spain's Lucia Ortega was second with 1.95 and Sydney "
+     "Mbeki third with 1.92.", {"Mira Kravec", "Lucia Ortega", "Sydney Mbeki"}),
+    ("every-label-of-a-squad-line-lists-names",
+     "Squad\n\nMen: 100m: Tom Okara, Dan Ashe. 1500m: Ewan Crossan, Hal Doyle. Marathon: Lee Garsten.",
+     {"Tom Okara", "Dan Ashe", "Ewan Crossan", "Hal Doyle", "Lee Garsten"}),
+    ("an-initial-that-is-also-a-word",
+     "Club results\n\n200m: 1 K Marr (Sheffield) 24.02; 2 A Fairfield (Rotherham) 24.66; 3 I Noble (York) 24.90.",
+     {"K Marr", "A Fairfield", "I Noble"}),
 ]
 
 

@@ -160,9 +160,9 @@ def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(db_path, tmp_pat
         assert site.reached.wait(timeout=120)  # three pages answered, the fourth held
         proc.send_signal(signal.SIGINT)
         seen = []
-        for line in proc.stderr:  # Scrapy's log says when it has taken the signal
+        for line in proc.stderr:  # Scrapy's log says when the stop has reached the crawl (crawler.shutdown)
             seen.append(line)
-            if "shutting down gracefully" in line:
+            if "Closing spider (shutdown)" in line:
                 break
         site.release.set()
         out, rest = proc.communicate(timeout=60)

@@ -55,6 +55,8 @@ CASES = [
     ("metres-on-the-road", "his best over 10,000m on the road", [("10km road", None, None)]),
     ("para-class-is-not-part-of-the-code", "the men's 100m T35 final", [("100m", "men", None)]),    ("shot-as-a-results-label", "Shot: 1 Marcus Pryce (Doncaster) 15.62", [("shot put", None, None)]),
     ("shot-elsewhere-is-no-event", "He took a shot at the title.", []),
+    ("jumped-as-a-verb", "she long jumped 6.78m and triple-jumped 14.10m",
+     [("long jump", None, None), ("triple jump", None, None)]),
 ]
 
 

@@ -100,6 +100,50 @@ CASES = [
     ("a-split-through-a-point-of-the-race",
      "5000m\n\nEva Holm went through 3000m in 8:50.12 and won the 5000m in 14:41.80.",
      {("Eva Holm", "5000m", "14:41.80")}),
+    ("her-best-for-that-distance",
+     "Indoor mile\n\nIfeoma Nwosu won the mile in 4:18.62 in Boston. She will run the 1500m at the world "
+     "indoors. Her best for that distance is 4:01.11, set last summer.",
+     {("Ifeoma Nwosu", "mile", "4:18.62"), ("Ifeoma Nwosu", "1500m", "4:01.11")}),
+    ("a-past-race-in-a-who-clause-is-not-the-paragraphs-race",
+     "Indoor mile\n\nIfeoma Nwosu won the mile in 4:18.62 in Boston.\n\nThe 23-year-old, who was fifth in the "
+     "1500m at the worlds last summer, sat behind Kate Ellis until the bell. Ellis was second in 4:19.30.",
+     {("Ifeoma Nwosu", "mile", "4:18.62"), ("Kate Ellis", "mile", "4:19.30")}),
+    ("an-aside-about-the-marks-own-athlete-names-its-event",
+     "Hammer ban\n\nHammer thrower Ivo Kral has been banned for two years.\n\nHis team-mate Pal Veres, who lost "
+     "his Olympic discus title last year, is serving a similar ban. Veres had thrown 68.93m in the final.",
+     {("Pal Veres", "discus throw", "68.93m")}),
+    ("whose-record-is-the-antecedents",
+     "Triple jump\n\nJon Edge, whose world record of 18.09m has stood since 1998, says Ike Dowd can beat it.",
+     {("Jon Edge", "triple jump", "18.09m")}),
+    ("a-description-with-a-home-town-as-the-subject",
+     "Indoor 60m\n\nJason Garde won the 60m in Glasgow.\n\nThe 29-year-old from Bath clocked 6.56 seconds, the "
+     "quickest time by a European this winter.",
+     {("Jason Garde", "60m", "6.56 seconds")}),
+    ("relay-runners-named-as-the-subject-all-ran-it",
+     "Relay gold\n\nMarc Devon, Jay Garde, Dan Camp and Mark Lewis stunned the Americans, clocking 38.07 seconds "
+     "to win the 4x100m relay.",
+     {(n, "4x100m relay", "38.07 seconds") for n in ("Marc Devon", "Jay Garde", "Dan Camp", "Mark Lewis")}),
+    ("failed-attempts-at-a-height-are-no-performance",
+     "Vault\n\nYana Isak failed in three attempts at a world record 4.90m but won the pole vault at 4.80m.",
+     {("Yana Isak", "pole vault", "4.80m")}),
+    ("marks-in-training-are-no-performance",
+     "Javelin\n\nCara Klein won the javelin with 48.20m. \"She threw over 50 metres several times in training in "
+     "March,\" her coach said.",
+     {("Cara Klein", "javelin throw", "48.20m")}),
+    ("a-last-lap-duel-is-no-split",
+     "Glasgow\n\nAl Cragan of Ireland took the 3000m in 7:38.59 after a last-lap duel with Craig Mott.",
+     {("Al Cragan", "3000m", "7:38.59")}),
+    ("a-nationality-description-is-the-athlete-of-that-country",
+     "Heptathlon\n\nSweden's Cara Lund leads the heptathlon.\n\nAmerican Jo Kerse is second. In the long jump the "
+     "Swede jumped 6.78m.",
+     {("Cara Lund", "long jump", "6.78m")}),
+    ("an-event-named-by-its-verb",
+     "Heptathlon\n\nCara Lund won the heptathlon. In Athens she long jumped 6.78m and ran the 200m in 23.27 seconds.",
+     {("Cara Lund", "long jump", "6.78m"), ("Cara Lund", "200m", "23.27 seconds")}),
+    ("a-place-with-the-mark-after-and",
+     "Shot put\n\nDan Frye won the shot put with 22.10m. Lee Rata was second with 21.66 and Croatia's Filip Maric "
+     "third with 21.30.",
+     {("Dan Frye", "shot put", "22.10m"), ("Lee Rata", "shot put", "21.66"), ("Filip Maric", "shot put", "21.30")}),
 ]
 
 

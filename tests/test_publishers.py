@@ -190,9 +190,9 @@ def test_sources_check_interrupted_judges_nothing(tmp_path):
             assert asked.wait(timeout=120)
             proc.send_signal(signal.SIGINT)
             seen = []
-            for line in proc.stderr:  # Scrapy's log says when it has taken the signal
+            for line in proc.stderr:  # Scrapy's log says when the stop has reached the crawl (crawler.shutdown)
                 seen.append(line)
-                if "shutting down gracefully" in line:
+                if "Closing spider (shutdown)" in line:
                     break
             release.set()  # only then may the article's download end
             out, rest = proc.communicate(timeout=60)

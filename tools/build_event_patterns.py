@@ -24,7 +24,7 @@ HURDLES = {60: "60m hurdles", 100: "100m hurdles", 110: "110m hurdles", 400: "40
 HURDLE_WORDS = ["hurdles", "hurdle", "hurdler", "hurdlers"]
 STEEPLE_WORDS = ["steeplechase", "steeple", "steeplechaser", "steeplechasers"]
 THROW_WORDS = ["throw", "thrower", "throwers", "throwing"]
-JUMP_WORDS = ["jump", "jumper", "jumpers", "jumping"]
+JUMP_WORDS = ["jump", "jumper", "jumpers", "jumping", "jumped"]
 KM = [3, 5, 8, 10, 12, 15, 20, 21, 25, 30, 35, 42, 50, 100]
 KM_WORDS = ["km", "k", "kilometres", "kilometre", "kilometers", "kilometer", "-km", "-kilometre"]
 
@@ -73,7 +73,7 @@ def rows() -> list[tuple[str, list[dict]]]:
     out.append(("cross country", [{"LOWER": {"IN": ["xc", "cross-country"]}}]))
     for code, first in (("high jump", "high"), ("long jump", "long"), ("triple jump", "triple")):
         out.append((code, [{"LOWER": first}, {"ORTH": "-", "OP": "?"}, {"LOWER": {"IN": JUMP_WORDS}}]))
-        out.append((code, [{"LOWER": {"IN": [f"{first}-jump", f"{first}-jumper", f"{first}jump"]}}]))
+        out.append((code, [{"LOWER": {"IN": [f"{first}-jump", f"{first}-jumper", f"{first}jump", f"{first}-jumped"]}}]))
     out.append(("pole vault", [{"LOWER": "pole"}, {"ORTH": "-", "OP": "?"},
                                {"LOWER": {"IN": ["vault", "vaulter", "vaulters", "vaulting"]}}]))
     out.append(("shot put", [{"LOWER": "shot"}, {"ORTH": "-", "OP": "?"},

@@ -26,8 +26,9 @@ from trackwire.errors import UserError
 from trackwire.browse import Browsing
 from trackwire.convert import hit as _hit, profile as _profile, run as _run, source as _source, summary as _summary
 from trackwire.limits import check_limit
-from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, IngestProblem, IngestReport, Run,
-                               SearchHit, StoreStats, TaggedStory, TagReport, Totals)
+from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, IngestProblem, IngestReport,
+                               RegistryAthlete, RegistryImportReport, Run, SearchHit, StoreStats, TaggedStory,
+                               TagReport, Totals)
 from trackwire.settings import Settings
 from trackwire.store.search import QueryError
 
@@ -217,10 +218,60 @@ class Store(Browsing):
 
     @property
     def tagger_version(self) -> str:
-        """The version of the tagger this store's settings use (nlp/version.py): rules, data, model."""
-        from trackwire.nlp.version import tagger_version
+        """The version of the tagger this store's settings use (nlp/version.py: rules, data, model),
+        with "+r" and a digest of the athletes imported into this store when there are any."""
+        from trackwire.tagging import tagger_version
 
-        return tagger_version(self.settings.spacy_model)
+        return tagger_version(self.engine, self.settings.spacy_model)
+
+    # ------------------------------------------------------------ the tagger's registry
+
+    def import_registry(self, path: str | Path) -> RegistryImportReport:
+        """Add or update the athletes of a CSV file (columns: trackwire/registry.py) in this store's
+        registry, beside the packaged lists; every tagger reading this store then knows them.
+        Lines that cannot be used are left out, one problem each. Stories tagged before stay as
+        they were until `tag(retag=True)` (the tagger version moves with the imported athletes).
+
+        Raises UserError when the file cannot be read or holds no usable line."""
+        from trackwire.registry import read_csv
+        from trackwire.store.db import write_session
+        from trackwire.store.registry import athletes, save_athletes
+
+        path = Path(path)
+        try:
+            text = path.read_bytes().decode("utf-8")
+        except OSError as exc:
+            raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV") from None
+        rows, problems = read_csv(text, str(path))
+        if not rows:
+            raise UserError("; ".join(problems[:3]) if problems else f"{path}: no athletes in it")
+        with write_session(self.engine) as session:
+            stored = save_athletes(session, rows)
+        with self._read() as session:
+            imported = len(athletes(session))
+        return RegistryImportReport(stored=stored, problems=problems, imported=imported,
+                                    tagger_version=self.tagger_version,
+                                    to_retag=self.pending(retag=True) - self.pending())
+
+    def registry(self) -> list[RegistryAthlete]:
+        """The athletes imported into this store's registry, by name (the packaged lists not included)."""
+        from trackwire.store.registry import athletes
+
+        with self._read() as session:
+            return [RegistryAthlete(name=r.name, country=r.country, sex=r.sex, birth_year=r.birth_year,
+                                    events=list(r.events), aliases=list(r.aliases), wa_id=r.wa_id)
+                    for r in athletes(session)]
+
+    def remove_from_registry(self, names: Sequence[str]) -> list[str]:
+        """Remove imported athletes by name (any case or accents); returns the names removed.
+        Stories tagged with them keep their tags until `tag(retag=True)`."""
+        from trackwire.store.db import write_session
+        from trackwire.store.registry import remove_athletes
+
+        with write_session(self.engine) as session:
+            return remove_athletes(session, names)
 
     def tag(self, *, retag: bool = False, workers: int = 1, nlp=None, claim_seconds: int | None = None,
             on_progress: Callable[[int], None] | None = None,

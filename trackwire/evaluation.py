@@ -3,21 +3,29 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Sequence
 from pathlib import Path
 
 from rich.table import Table
 
 from trackwire.nlp.evaluate import FIELDS, evaluate
+from trackwire.store.registry import RegistryRow
 from trackwire.store.stories import StoryIn
 
 
-def trackwire_predictions(rows: list[dict], model: str | None) -> list[dict]:
-    """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file."""
+def trackwire_predictions(rows: list[dict], model: str | None, imported: Sequence[RegistryRow] = ()) -> list[dict]:
+    """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file
+    holding the `imported` athletes (those of the user's store) as the user's tagger does."""
     from trackwire.api import Store
     from trackwire.ingest import store_story
     from trackwire.nlp.pipeline import load_pipeline
+    from trackwire.store.db import write_session
+    from trackwire.store.registry import save_athletes
 
     with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "eval.db") as store:
+        if imported:
+            with write_session(store.engine) as session:
+                save_athletes(session, imported)
         for row in rows:
             store_story(store.engine, StoryIn(key=row["id"], text=row["text"], title=row["text"].split("\n")[0]))
         store.tag(nlp=load_pipeline(model))

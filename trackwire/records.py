@@ -249,6 +249,28 @@ class IngestProblem(Record):
     reason: str = Field("", description="a short name to count by: no_body, not_json, not_utf8, binary, ...")
 
 
+class RegistryAthlete(Record):
+    """An athlete a user imported into the tagger's registry (`Store.import_registry`)."""
+
+    name: str
+    country: str | None = Field(default=None, description="IOC code")
+    sex: str | None = Field(default=None, description="M or F")
+    birth_year: int | None = None
+    events: list[str] = Field(default_factory=list, description="event codes of the tagging guide")
+    aliases: list[str] = Field(default_factory=list, description="other full names")
+    wa_id: str | None = Field(default=None, description="World Athletics athlete id")
+
+
+class RegistryImportReport(Record):
+    """`Store.import_registry`: athletes by outcome, the lines refused, and what tagging now needs."""
+
+    stored: dict[str, int] = Field(description="new, updated, unchanged")
+    problems: list[str] = Field(description="one per line left out: file:line: why")
+    imported: int = Field(description="imported athletes in the store after this import")
+    tagger_version: str = Field(description="the version a tagger writes from now on")
+    to_retag: int = Field(description="stories tagged by another version: `trackwire tag --retag` re-tags them")
+
+
 class IngestReport(Record):
     """`Store.ingest`: stories stored by outcome (new, updated, unchanged), the same by kind of input,
     the inputs refused, and the files of the folders given that hold no story, by what they are."""

@@ -41,6 +41,35 @@ def worker_id() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:6]}"
 
 
+def imported_athletes(engine: Engine) -> list:
+    """The athletes users imported into this store (store.registry rows)."""
+    from trackwire.store.db import read_session
+    from trackwire.store.registry import athletes
+
+    with read_session(engine) as session:
+        return athletes(session)
+
+
+def tagger_version(engine: Engine, model: str | None = None) -> str:
+    """The version a tagger of `model` writes into this store: the tagger's (nlp/version.py), then
+    "+r" and a digest of the imported athletes when there are any (trackwire.registry)."""
+    from trackwire.nlp.version import tagger_version as base
+    from trackwire.registry import version
+
+    return version(base(model), imported_athletes(engine))
+
+
+def with_imported(engine: Engine, nlp, version: str) -> str:
+    """Give `nlp` the store's imported athletes; returns `version` with their digest (any registry
+    part it had is replaced: the athletes this worker actually uses decide it)."""
+    from trackwire.registry import use_imported
+    from trackwire.registry import version as registry_version
+
+    rows = imported_athletes(engine)
+    use_imported(nlp, rows)
+    return registry_version(version.split("+r")[0], rows)
+
+
 def pending(engine: Engine, *, retag: bool, version: str = TAGGER_VERSION) -> int:
     return state(engine, retag=retag, version=version).pending
 
@@ -71,6 +100,7 @@ def work(engine: Engine, nlp, *, worker: str | None = None, version: str = TAGGE
     Ctrl-C or SIGTERM.
     """
     report = WorkReport(worker or worker_id())
+    version = with_imported(engine, nlp, version)
     try:
         while True:
             stopping.check()

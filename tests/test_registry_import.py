@@ -1,0 +1,119 @@
+"""Athletes a user imports into the tagger's registry (issue 12): the CSV, the store, and every
+tagger reading the store (one process, `tag --workers`, eval) on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import pytest
+
+import trackwire
+from trackwire.errors import UserError
+from trackwire.registry import read_csv
+
+HEADER = "name,country,sex,birth,events,aliases,wa_id\n"
+
+
+@pytest.mark.parametrize("line,why", [
+    ("Kael,NOR,M,2001,1500m,,", "not a full name"),
+    ("Kael Tremont,Norway,M,2001,1500m,,", "three-letter IOC code"),
+    ("Kael Tremont,NOR,X,2001,1500m,,", "is not M or F"),
+    ("Kael Tremont,NOR,M,01/02/2001,1500m,,", "neither YYYY-MM-DD nor YYYY"),
+    ("Kael Tremont,NOR,M,2001-02-30,1500m,,", "is not a date"),
+    ("Kael Tremont,NOR,M,2001,1500 metres,,", "unknown event code"),
+    ("Kael Tremont,NOR,M,2001,1500m,Kael,", "an alias is one word"),
+])
+def test_a_line_that_cannot_be_used_is_one_problem_naming_it(line, why):
+    rows, problems = read_csv(HEADER + "Ola Berg,SWE,M,1999,800m,,\n" + line + "\n", "mine.csv")
+    assert [r.name for r in rows] == ["Ola Berg"]
+    assert len(problems) == 1 and problems[0].startswith("mine.csv:3: ") and why in problems[0]
+
+
+def test_columns_in_any_order_and_common_names_a_bom_and_blank_lines():
+    text = "\ufeffDOB,Nat,Name,Gender,Events\n2001-05-04,nor,Kael Tremont,male,1500m;5000m\n\n,,,,\n"
+    rows, problems = read_csv(text)
+    assert problems == []
+    (row,) = rows
+    assert (row.name, row.country, row.sex, row.birth_year, row.events) == \
+        ("Kael Tremont", "NOR", "M", 2001, ("1500m", "5000m"))
+
+
+def test_a_file_without_a_name_column_is_refused_whole():
+    rows, problems = read_csv("athlete,country\nKael Tremont,NOR\n", "x.csv")
+    assert rows == [] and "no `name` column" in problems[0]
+
+
+STORY = ("Tremont wins in Bergen\n\n"
+         "Kael Tremmont won the 1500m in Bergen on Sunday in 3:35.10, ahead of Ola Berg.\n\n"
+         '"I felt strong from the gun today," said Tremmont.\n')
+
+
+def athletes_of(store) -> dict[str, str | None]:
+    (story,) = store.stories()
+    return {a.name: a.country for a in story.athletes}
+
+
+@pytest.fixture
+def store(db_url, tmp_path, nlp):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bergen.txt").write_text(STORY, encoding="utf-8")
+    with trackwire.open(db_url) as s:
+        s.ingest([tmp_path / "in"])
+        s.tag(nlp=nlp)
+        yield s
+
+
+def test_import_then_retag_gives_the_imported_spelling_and_facts(store, tmp_path, nlp):
+    assert "Kael Tremmont" in athletes_of(store)  # the story's slip, nothing known about him
+    before = store.tagger_version
+    csv = tmp_path / "new.csv"
+    csv.write_text(HEADER + "Kael Tremont,NOR,M,2001,1500m,,14876543\nTremont,NOR\n", encoding="utf-8")
+    report = store.import_registry(csv)
+    assert report.stored == {"new": 1, "updated": 0, "unchanged": 0} and len(report.problems) == 1
+    assert report.tagger_version.startswith(before + "+r") and report.to_retag == 1
+    assert store.pending() == 0 and store.pending(retag=True) == 1  # tagged before: only --retag takes it
+    store.tag(retag=True, nlp=nlp)
+    assert athletes_of(store)["Kael Tremont"] == "NOR"
+    (story,) = store.stories()
+    assert [q.speaker for q in story.quotes] == ["Kael Tremont"]
+    assert [(p.athlete, p.event, p.mark) for p in story.performances] == [("Kael Tremont", "1500m", "3:35.10")]
+
+
+def test_import_again_updates_and_remove_goes_back_to_the_packaged_lists(store, tmp_path, nlp):
+    csv = tmp_path / "new.csv"
+    csv.write_text(HEADER + "Kael Tremont,NOR,M,2001,1500m,,\n", encoding="utf-8")
+    store.import_registry(csv)
+    csv.write_text(HEADER + "KAEL TREMONT,DEN,M,2001,1500m,,\n", encoding="utf-8")
+    again = store.import_registry(csv)
+    assert again.stored == {"new": 0, "updated": 1, "unchanged": 0} and again.imported == 1
+    assert [(a.name, a.country) for a in store.registry()] == [("KAEL TREMONT", "DEN")]
+    with_import = store.tagger_version
+    assert store.remove_from_registry(["kael tremont"]) == ["KAEL TREMONT"]
+    assert store.registry() == [] and "+r" not in store.tagger_version != with_import
+    store.tag(retag=True, nlp=nlp)
+    assert "Kael Tremmont" in athletes_of(store)
+
+
+def test_tagging_processes_read_the_imports_from_the_store(db_path, tmp_path):
+    """`tag --workers 2`: spawned processes load their own pipeline and take the store's imports."""
+    (tmp_path / "in").mkdir()
+    for i in range(4):
+        (tmp_path / "in" / f"s{i}.txt").write_text(STORY, encoding="utf-8")
+    csv = tmp_path / "new.csv"
+    csv.write_text(HEADER + "Kael Tremont,NOR,M,2001,1500m,,\n", encoding="utf-8")
+    with trackwire.open(db_path) as store:
+        store.ingest([tmp_path / "in"])
+        store.import_registry(csv)
+        report = store.tag(workers=2)
+        assert report.tagged == 4
+        assert {a.name for s in store.stories() for a in s.athletes} == {"Kael Tremont", "Ola Berg"}
+
+
+def test_an_unreadable_or_empty_file_is_one_error(db_path, tmp_path):
+    with trackwire.open(db_path) as store:
+        with pytest.raises(UserError, match="cannot read"):
+            store.import_registry(tmp_path / "missing.csv")
+        (tmp_path / "latin.csv").write_bytes(HEADER.encode() + "Jos\xe9 Pe\xf1a,ESP,M,,,,\n".encode("latin-1"))
+        with pytest.raises(UserError, match="not UTF-8"):
+            store.import_registry(tmp_path / "latin.csv")
+        (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+        with pytest.raises(UserError, match="empty file"):
+            store.import_registry(tmp_path / "empty.csv")
