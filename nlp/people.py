@@ -26,7 +26,7 @@ ROLE_CUES = [
     ("official", re.compile(
         r"\b(?:president|director|chief|official|spokes(?:man|woman|person)|secretary|chair(?:man|woman)?|"
         r"executive|commissioner|minister|judge|panel|tribunal|organiser|organizer|promoter|head of|boss|"
-        r"general secretary|vice-president|ceo|steward|referee|doping officer)\b", re.I)),
+        r"general secretary|vice-president|ceo|steward|referee|doping officer|team leader)\b", re.I)),
     ("other", re.compile(
         r"\b(?:lawyers?|attorneys?|solicitors?|agents?|manager|journalist|columnist|reporter|pundit|commentator|"
         r"presenter|psychologist|doctor|physio(?:therapist)?|nutritionist|chemist|scientist|founder|owner|"
@@ -37,7 +37,8 @@ ROLE_CUES = [
 ]
 ATHLETE_CUES = re.compile(
     r"\b(?:former|ex-|retired|one-time|veteran)\s*(?:\w+\s+){0,3}?(?:olympian|athlete|champion|runner|sprinter|"
-    r"hurdler|jumper|thrower|vaulter|walker|decathlete|heptathlete|record[- ]holder|international|medallist)|"
+    r"hurdler|jumper|thrower|vaulter|walker|decathlete|heptathlete|record[- ]holder|international|medallist|"
+    r"steeplechaser|marathoner|miler)|"
     r"\bolympian\b|\b\d{4} (?:world|olympic|european|commonwealth) (?:champion|medallist)\b", re.I)
 
 

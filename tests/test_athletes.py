@@ -100,3 +100,10 @@ def test_people_of_other_roles_keep_their_role(nlp):
     tags = tagged(nlp, "Appeal\n\nThe lawyer Sam Greer said the ban was wrong. Coach Dan Mills agreed.")
     assert {(p["name"], p["role"]) for p in tags["people"]} == {("Sam Greer", "other"), ("Dan Mills", "coach")}
     assert tags["athletes"] == []
+
+
+def test_a_team_leader_is_an_official_and_a_former_steeplechaser_an_athlete(nlp):
+    tags = tagged(nlp, "Squad\n\nTeam leader Jo Thrale named the squad. Her coach, former steeplechaser Declan "
+                       "Fury, said she was ready.")
+    assert {(p["name"], p["role"]) for p in tags["people"]} >= {("Jo Thrale", "official")}
+    assert {a["name"] for a in tags["athletes"]} == {"Declan Fury"}
