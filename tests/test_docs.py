@@ -52,7 +52,7 @@ def _row_commands() -> list[tuple[str, str]]:
     for row in TABLE_ROWS:
         for usage in re.findall(r"`trackwire ([^`]+)`", row.split(" | ")[0]):
             words = usage.split()
-            path = " ".join(words[:2]) if words[0] in ("db", "sources") else words[0]
+            path = " ".join(words[:2]) if hasattr(COMMANDS[words[0]], "commands") else words[0]
             found.append((path, usage))
     return found
 

@@ -117,3 +117,34 @@ def test_an_unreadable_or_empty_file_is_one_error(db_path, tmp_path):
         (tmp_path / "empty.csv").write_text("", encoding="utf-8")
         with pytest.raises(UserError, match="empty file"):
             store.import_registry(tmp_path / "empty.csv")
+
+
+def test_the_commands_import_list_retag_and_eval_with_the_imports(cli, tmp_path):
+    """`registry import` (one line per bad row, exit 1, the rest stored), `registry list --json`,
+    `tag --retag`, and `eval` scoring with the store's imported athletes."""
+    import json
+
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bergen.txt").write_text(STORY, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "in")).exit_code == 0
+    assert cli("tag").exit_code == 0
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps({"id": "g1", "text": STORY, "athletes": ["Kael Tremont", "Ola Berg"], "people": [],
+                                "events": ["1500m"], "marks": [], "quotes": [], "performances": []}) + "\n",
+                    encoding="utf-8")
+    before = cli("eval", str(gold), "--errors", str(tmp_path / "before.tsv"))
+    assert before.exit_code == 0 and "Kael Tremmont" in (tmp_path / "before.tsv").read_text(encoding="utf-8")
+    csv = tmp_path / "new.csv"
+    csv.write_text(HEADER + "Kael Tremont,NOR,M,2001,1500m,,\nTremont,NOR,,,,,\n", encoding="utf-8")
+    imported = cli("registry", "import", str(csv))
+    assert imported.exit_code == 1
+    assert "new.csv:3: name 'Tremont' is not a full name" in imported.output
+    assert "1 story tagged before: run trackwire tag --retag" in imported.output
+    listed = json.loads(cli("registry", "list", "--json").output)
+    assert [(a["name"], a["country"], a["events"]) for a in listed] == [("Kael Tremont", "NOR", ["1500m"])]
+    assert cli("tag", "--retag").exit_code == 0
+    profile = json.loads(cli("athlete", "Tremont", "--json").output)
+    assert profile["athlete"]["name"] == "Kael Tremont" and profile["athlete"]["country"] == "NOR"
+    after = cli("eval", str(gold), "--errors", str(tmp_path / "after.tsv"))
+    assert "with the 1 athlete imported" in after.output
+    assert "Tremmont" not in (tmp_path / "after.tsv").read_text(encoding="utf-8")

@@ -335,10 +335,11 @@ class Store(Browsing):
     def stats(self) -> StoreStats:
         """What the store holds, the last five runs, drops by reason in the last run, failing sources,
         stories the tagger set aside (by reason)."""
+        from trackwire.store.registry import athletes as imported
         from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals, untaggable
 
         with self._read() as session:
-            figures = totals(session)
+            figures = totals(session) | {"imported": len(imported(session))}
             runs = [_run(r) for r in recent_runs(session, 5)]
             good = last_successful(session)
             return StoreStats(

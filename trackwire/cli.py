@@ -145,8 +145,8 @@ def interrupted_unannounced(exc: SystemExit) -> bool:
 
 
 def load_commands() -> None:
-    from trackwire import (commands_crawl, commands_query, commands_scale, commands_schedule,  # noqa: F401
-                           commands_sources, commands_tools, commands_web)
+    from trackwire import (commands_crawl, commands_query, commands_registry, commands_scale,  # noqa: F401
+                           commands_schedule, commands_sources, commands_tools, commands_web)
 
 
 def main() -> None:

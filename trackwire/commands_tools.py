@@ -14,10 +14,12 @@ import typer
 from rich.table import Table
 from rich.text import Text
 
+import trackwire
 from trackwire import stopping
 from trackwire.cli import STATE, app, console, err
 from trackwire.errors import UserError
 from trackwire.options import Since, Until
+from trackwire.views import plural
 
 
 PROXY_VARIABLES = ("http_proxy", "HTTP_PROXY", "no_proxy", "NO_PROXY")
@@ -113,7 +115,11 @@ def evaluate_cmd(
     rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
     if not rows:
         raise UserError(f"gold file {gold} holds no articles")
-    runs = {"trackwire": trackwire_predictions(rows, STATE.settings.spacy_model)}
+    imported = imported_athletes()
+    if imported:
+        console.print(f"with the {plural(len(imported), 'athlete')} imported into {STATE.settings.db} "
+                      "(trackwire registry list)")
+    runs = {"trackwire": trackwire_predictions(rows, STATE.settings.spacy_model, imported)}
     if baseline:
         runs["stock model"] = baseline_predictions(rows, STATE.settings.spacy_model)
     table, problems = score_table(rows, runs)
@@ -123,6 +129,24 @@ def evaluate_cmd(
 
         errors.write_text("\n".join([HEADER, *problems]) + "\n", encoding="utf-8")
         console.print(f"{len(problems)} errors written to {errors}")
+
+
+def imported_athletes() -> list:
+    """The athletes imported into the store --db names, if that store exists: eval tags as the
+    store's taggers do. A store that does not exist yet is not made for it."""
+    from trackwire.store.db import DatabaseError
+    from trackwire.store.migrate import SchemaError
+
+    db = STATE.settings.db
+    if "://" not in db and not Path(db).expanduser().is_file():
+        return []
+    try:
+        with trackwire.open(db, settings=STATE.settings, read_only=True) as store:
+            from trackwire.tagging import imported_athletes as rows
+
+            return rows(store.engine)
+    except (DatabaseError, SchemaError):
+        return []
 
 
 @app.command()

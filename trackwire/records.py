@@ -226,6 +226,7 @@ class Totals(Record):
     tagged: int
     athletes: int = Field(description="distinct athletes mentioned in stored stories")
     registry: int = Field(0, description="athletes the tagger knows by name (the packaged registry)")
+    imported: int = Field(0, description="athletes imported into this store's registry (trackwire registry import)")
     quotes: int
     marks: int
 

@@ -91,7 +91,8 @@ def print_candidates(console: Console, name: str, found: list[AthleteSummary]) -
 def print_stats(console: Console, st: StoreStats) -> None:
     t = st.totals
     console.print(f"stories: {t.stories:,} · tagged: {t.tagged:,} · athletes mentioned: {t.athletes:,} "
-                  f"(of {t.registry:,} in the registry) · quotes: {t.quotes:,} · marks: {t.marks:,}")
+                  f"(of {t.registry:,} in the registry{f', {t.imported:,} imported' if t.imported else ''}) · "
+                  f"quotes: {t.quotes:,} · marks: {t.marks:,}")
     good = st.last_successful_run
     if good and good.ended_at:
         console.print(f"last successful run: #{good.id} ({good.kind}) ended {good.ended_at:%Y-%m-%d %H:%M} UTC")
