@@ -3,6 +3,9 @@ tagger reading the store (one process, `tag --workers`, eval) on SQLite and Post
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
 import pytest
 
 import trackwire
@@ -75,6 +78,11 @@ def test_import_then_retag_gives_the_imported_spelling_and_facts(store, tmp_path
     (story,) = store.stories()
     assert [q.speaker for q in story.quotes] == ["Kael Tremont"]
     assert [(p.athlete, p.event, p.mark) for p in story.performances] == [("Kael Tremont", "1500m", "3:35.10")]
+    done = store.export("labelstudio", tmp_path / "tasks.jsonl")
+    manifest = json.loads(Path(done.manifest).read_text(encoding="utf-8"))
+    task = json.loads((tmp_path / "tasks.jsonl").read_text(encoding="utf-8"))
+    assert manifest["tagger_version"] == store.tagger_version
+    assert task["predictions"][0]["model_version"] == f"trackwire {store.tagger_version}"
 
 
 def test_import_again_updates_and_remove_goes_back_to_the_packaged_lists(store, tmp_path, nlp):

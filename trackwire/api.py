@@ -196,7 +196,8 @@ class Store(Browsing):
         check_target(fmt, out)
         with self._read() as session:
             story_filter = self._filters(session, **filters)
-        n = export(self.engine, fmt, out, story_filter, on_record=on_record or (lambda: None))
+        n = export(self.engine, fmt, out, story_filter, on_record=on_record or (lambda: None),
+                   version=self.tagger_version)
         return ExportReport(format=fmt, path=str(out), stories=n, manifest=str(manifest_path(out)))
 
     # ------------------------------------------------------------ writing

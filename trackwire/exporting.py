@@ -16,10 +16,13 @@ from trackwire.store import formats
 
 
 def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
-           on_record: Callable[[], None] = lambda: None) -> int:
-    """Write the stories passing `filters` to `out` in `fmt`; returns how many were written."""
+           on_record: Callable[[], None] = lambda: None, *, version: str | None = None) -> int:
+    """Write the stories passing `filters` to `out` in `fmt`; returns how many were written.
+    `version` is the tagger version the manifest (and Label Studio's `model_version`) names: the
+    store's own (its model and imported athletes), the packaged tagger's when not given."""
     from trackwire.nlp.pipeline import TAGGER_VERSION
 
+    version = version or TAGGER_VERSION
     with read_session(engine) as session:
         def records() -> Iterator[dict]:
             for record in story_records(session, filters=filters):
@@ -31,7 +34,7 @@ def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
         elif fmt == "doccano":
             count = formats.write_lines(formats.json_lines(map(formats.doccano_line, records())), out)
         elif fmt == "labelstudio":
-            tasks = (formats.labelstudio_task(r, TAGGER_VERSION) for r in records())
+            tasks = (formats.labelstudio_task(r, version) for r in records())
             count = formats.write_lines(formats.json_lines(tasks), out)
         elif fmt == "csv":
             count = formats.write_csv(records(), out)
@@ -45,7 +48,7 @@ def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
             counted = _Counter(records())
             formats.write_lines(iob_lines(counted), out)
             count = counted.n
-    write_manifest(out, fmt, filters, count, TAGGER_VERSION)
+    write_manifest(out, fmt, filters, count, version)
     return count
 
 
