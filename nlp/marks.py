@@ -61,7 +61,10 @@ MARK_RE = re.compile(
 _BARE_CONTEXT = re.compile(
     r"(?:\bin|\bof|clocked|clocking|ran|run|runs|timed|time|record|best|mark|recorded|posted|leap|jump|"
     r"jumped|leapt|threw|thrown|throw|heave|heaved|cleared|clearance|vaulted|to|with|on|at|exactly|just|"
-    r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|under|below|around|included|including|:)\s*"
+    r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|under|below|around|included|including|"
+    r"managed|manages|produced|produces|achieved|registered|reached|reaches|hit|hits|equalled|equaled|"
+    r"matched|set|sets|went|sent|sends|launched|hurled|flung|spun|soared|sailed|landed|bounded|opened|"
+    r"finished|finishes|:)\s*"
     r"(?:(?:a|an|that|his|her|my|the|their)\s+(?:[a-z][\w-]*\s+){0,2}?)?$",
     re.IGNORECASE,
 )

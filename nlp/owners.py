@@ -75,6 +75,8 @@ class Named:
     country: str | None = None  # IOC code: the registry's, else the story's ("Ama Owusu of Ghana")
 
 
+_COORDINATED = re.compile(r"\s*(?:\([^()]*\)\s*)?[,;]?\s*(?:and|but|while|whereas)\s", re.I)
+
 class Owners:
     """Finds the athletes a mark belongs to, over one parsed doc and its athlete mentions."""
 
@@ -186,7 +188,10 @@ class Owners:
             return self._subject(span.sent.root)  # "..., previously held by X, with a time of 10.76"
         tok = span.root
         while True:
-            found = self._on_noun(tok, span)
+            # "A won with 78.40 and B managed 77.10": the small model may hang the mark on B, the
+            # subject of the next clause; a noun after the mark and a coordinator owns nothing of it
+            crossed = tok.i >= span.end and _COORDINATED.match(self.text[span.end_char:tok.idx])
+            found = None if crossed else self._on_noun(tok, span)
             if found is not None:
                 return found
             if tok.pos_ in ("VERB", "AUX") or tok.head.i == tok.i:

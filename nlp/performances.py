@@ -28,13 +28,13 @@ from trackwire.nlp.owners import Owners
 
 NOT_ACHIEVED = re.compile(
     r"(?:\b(?:attempt(?:ed|ing|s)?|under|below|sub-?|target(?:ing|s)?|aim(?:ing|s)?(?:\s+for)?|hop(?:e|es|ing)\s+to|"
-    r"goal|failed|failures?|fails?|miss(?:es|ed)?|bid\s+for|tried|try(?:ing)?|more\s+than|less\s+than|beyond|"
+    r"goal|failed|failures?|fails?|failing|miss(?:es|ed|ing)?|bid\s+for|tried|try(?:ing)?|more\s+than|less\s+than|beyond|"
     r"(?:fail\w*|miss\w*|attempts?|tries)\s+at\s+(?:a|the)?\s*(?:[\w-]+\s+){0,3}?(?:height|bar|mark)\s+of\s+"
     r"(?:[\d-]+[¼½¾]?\s*\()?|"
     r"never(?:\s+\w+){0,2}|broke|break(?:ing)?|crack(?:ed|ing)?|dip(?:ped)?\s+under|pass(?:ed|es)?|"
     r"elected\s+not\s+to\s+take(?:\s+\w+){0,2}|chance\s+(?:at|of)|would|could|might|need(?:s|ed)?|predict\w*|"
     r"capable\s+of\s+\w+|projected|(?:talent|ability|potential|chance|power|speed|form)\s+to\s+\w+|"
-    r"fail(?:ed|s)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$|"
+    r"fail(?:ed|s|ing)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$|"
     r"\b(?:attempts?|tries|failures|failed|missed|misses)\s+at\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
     r"(?:(?:height|bar|mark)\s+of\s+)?$)", re.I)
 TRAINING = re.compile(r"\b(?:in|during|at)\s+(?:a\s+|the\s+)?training\b|\btraining\s+(?:run|session|camp)s?\b|"

@@ -144,6 +144,15 @@ CASES = [
      "Shot put\n\nDan Frye won the shot put with 22.10m. Lee Rata was second with 21.66 and Croatia's Filip Maric "
      "third with 21.30.",
      {("Dan Frye", "shot put", "22.10m"), ("Lee Rata", "shot put", "21.66"), ("Filip Maric", "shot put", "21.30")}),
+    ("a-mark-before-and-a-new-clause-is-the-first-subjects",
+     "Hammer\n\nTeo Rask won the hammer with 77.42 and Piet Jansma managed 75.90 in the same pool.",
+     {("Teo Rask", "hammer throw", "77.42"), ("Piet Jansma", "hammer throw", "75.90")}),
+    ("a-height-failed-is-no-performance",
+     "Pole vault\n\nNina Sorel cleared 4.45m and 4.55m before failing at 4.65m in the pole vault.",
+     {("Nina Sorel", "pole vault", "4.45m"), ("Nina Sorel", "pole vault", "4.55m")}),
+    ("a-bare-figure-after-a-result-verb",
+     "Discus\n\nGreta Holm produced 63.05 in the third round to win the discus.",
+     {("Greta Holm", "discus throw", "63.05")}),
 ]
 
 
