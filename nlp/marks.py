@@ -78,7 +78,7 @@ _BRACKET_CONTEXT = re.compile(r"(?:[A-Za-z.)'’]\s*\(\s*(?:both\s+|all\s+)?|\(\
 _RESULT_CONTEXT = re.compile(r"[A-Z][\w'’.-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s*[,:–-]\s*$")
 _NAME_THEN = re.compile(r"[A-Z][a-z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s+$")
 _AFTER_BRACKETS = re.compile(r"[A-Z][\w'’.-]+\s*\([^()]{2,40}\)\s*$")  # "Ada Reed (Shaftesbury Barnet) 6.62"
-_RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z])")
+_RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z]|q\b|=)")
 _BARE_AFTER = re.compile(r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
                          r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b|"
                          r"^\s+(?:(?:run|set|clocked|thrown|jumped|achieved|recorded)\s+)?by\s+[A-Z]", re.I)

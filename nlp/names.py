@@ -54,6 +54,10 @@ CREDIT = re.compile(r"\b(?:Writing|Reporting|Editing|Compiled|Additional reporti
 _POSSESSIVE_COUNTRY = re.compile(rf"\b([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)(?:['’]s|(?<=s)['’])\s+({NAME})")
 _RESULTS = re.compile(rf"({NAME})(?=\s*\((?:[A-Z]{{3}}|[A-Z][\w .'’-]{{1,30}})\)|\s+for\s+[A-Z][\w .'’-]{{1,30}}\s*\(|"
                       rf",\s*\d{{1,2}}[:.]\d|\s*\(\s*\d{{1,2}}[:.]\d)")
+# "1 Ola Bakare 20.44 Q, 2 Sean Flett 20.61": a name that a place or a list separator opens and a
+# mark closes, in a results line without countries or clubs
+_PLACED = re.compile(rf"(?:^|[\n,;:]|(?<![\d.:])\b\d{{1,2}}\.?\)?)[ \t]*({NAME})"
+                     rf"(?=[ \t]+\d{{1,2}}(?::\d{{2}})?[.:]\d{{2}}(?![\d.:])|[ \t]+\d{{1,2}}\.\d{{2}}\s*m\b)", re.M)
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.?\s+([A-Z][a-z][\w'’-]+)(?=\s*\(|\s*,?\s*\d|\s+for\s+[A-Z])")
 _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|throws|jumped|leapt|leaped|cleared|"
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
@@ -110,7 +114,7 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
     for m in _POSSESSIVE_COUNTRY.finditer(text):  # "Kenya's X", "Durham's Finlay McAteer", "Riverside Harriers' X"
         if m.start(1) in countries or registry.is_given_name(m.group(2).split()[0], min_count=1):
             found.append((m.start(2), m.end(2)))
-    for pattern in (_RESULTS, _ATHLETIC_VERB):
+    for pattern in (_RESULTS, _ATHLETIC_VERB, _PLACED):
         found += [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
     found += _of_country(text, countries, registry)
     found += [(m.start(1), m.end(1)) for m in _POSSESSOR.finditer(text)  # "Kerr's PB of 3:27.79"
