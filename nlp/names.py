@@ -61,7 +61,9 @@ _PLACED = re.compile(rf"(?:^|[\n,;:]|(?<![\d.:])\b\d{{1,2}}\.?\)?)[ \t]*({NAME})
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.?\s+([A-Z][a-z][\w'’-]+)(?=\s*\(|\s*,?\s*\d|\s+for\s+[A-Z])")
 _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|throws|jumped|leapt|leaped|cleared|"
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
-                            r"qualified|set|smashed|broke|heaved|soared|sprinted|stormed|cruised)\b)")
+                            r"qualified|set|smashed|broke|heaved|soared|sprinted|stormed|cruised|opened|produced|"
+                            r"managed|improved|equalled|equaled|clinched|retained|defended|landed|hurled|launched|"
+                            r"surged)\b)")
 _SPEAKER = re.compile(rf"\b(?:said|says|added|adds|told|explained|insisted|admitted|according to)\s+"
                       rf"({NAME}|{CAP}(?![ \t]+[a-z]+[ \t]+{U}))\b(?!['’])|"
                       rf"[\"”’'][ \t]*[-–—]+[ \t]*({NAME})|"

@@ -19,7 +19,11 @@ from trackwire.nlp.text import fold
 PARTICLES = {"van", "de", "der", "den", "da", "di", "von", "le", "la", "du", "dos", "del", "ter"}
 TITLES = {"fellow", "sir", "dame", "lord", "lady", "dr", "dr.", "mr", "mr.", "mrs", "mrs.", "ms", "ms.", "miss", "coach",
           "president", "professor", "prof", "baroness", "baron", "judge", "captain", "sprinter", "hurdler", "runner",
-          "walker", "jumper", "thrower", "banned", "compatriot", "team-mate", "teammate", "skipper", "veteran"}
+          "walker", "jumper", "thrower", "banned", "compatriot", "team-mate", "teammate", "skipper", "veteran",
+          # what an athlete is, written before the name at a sentence's start ("Decathlete Karl Ems opened ...")
+          "decathlete", "heptathlete", "pentathlete", "miler", "marathoner", "steeplechaser", "vaulter",
+          "long-jumper", "high-jumper", "triple-jumper", "shot-putter", "racer", "athlete", "para-athlete",
+          "olympian", "paralympian", "youngster", "teenager", "newcomer", "debutant", "champion", "titleholder"}
 
 ROLE_CUES = [
     ("coach", re.compile(r"\b(?:coach(?:es|ed|ing)?|trainer|mentor|trained by)\b", re.I)),

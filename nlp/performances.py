@@ -161,9 +161,22 @@ def _split(doc, text: str, mark: dict) -> bool:
 
 
 def _owners(owners: Owners, text: str, mark: dict, event: str) -> list[str] | None:
-    if PREVIOUS.search(text[max(0, mark["start"] - 50):mark["start"]]):
+    if PREVIOUS.search(text[max(0, mark["start"] - 50):mark["start"]]) or _standing_record(owners.doc, mark):
         return owners.holder(mark["start"], mark["end"], event)
     return owners.of(mark["start"], mark["end"], event)
+
+
+def _standing_record(doc, mark: dict) -> bool:
+    """"The course record of 2:04:11 was never under threat": a record that is the subject of its
+    clause is a standing one; only its named holder owns it, not the athlete the story is about
+    ("Her best of 4:01.11 still stands" names its owner: the rules for any mark decide)."""
+    span = doc.char_span(mark["start"], mark["end"], alignment_mode="expand")
+    if span is None:
+        return False
+    of = span.root.head
+    record = of.head
+    return span.root.dep_ == "pobj" and of.lower_ == "of" and record.lower_ in ("record", "best", "mark") \
+        and record.dep_ in ("nsubj", "nsubjpass") and not any(t.dep_ == "poss" for t in record.subtree)
 
 
 def _same(a: dict, b: dict) -> bool:

@@ -156,6 +156,13 @@ CASES = [
     ("results-line-names-and-metres-after-an-event-label",
      "Throws\n\nWomen's discus: Greta Holm 63.05m, Lise Dahl 61.10m",
      {("Greta Holm", "discus throw", "63.05m"), ("Lise Dahl", "discus throw", "61.10m")}),
+    ("a-standing-record-without-its-holder-is-nobodys",
+     "Road race\n\nPia Lorne was fourth. The marathon course record of 2:05:40 was never in danger as Omar Sadiq "
+     "won in 2:08:02.",
+     {("Omar Sadiq", "marathon", "2:08:02")}),
+    ("a-descriptor-before-the-name-is-not-part-of-it",
+     "Decathlon\n\nDecathlete Rolf Amsel opened with 10.83 in the 100m and then reached 7.22m in the long jump.",
+     {("Rolf Amsel", "100m", "10.83"), ("Rolf Amsel", "long jump", "7.22m")}),
     ("a-bare-figure-after-a-result-verb",
      "Discus\n\nGreta Holm produced 63.05 in the third round to win the discus.",
      {("Greta Holm", "discus throw", "63.05")}),
