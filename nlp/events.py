@@ -31,7 +31,8 @@ SEGMENT_BEFORE = {"final", "last", "first", "closing", "opening", "remaining", "
                   "through", "passing", "past", "reaching", "reached", "by", "at", "after", "around", "until",
                   "halfway", "within", "under", "nearly", "almost", "about", "than"}
 SEGMENT_AFTER = re.compile(r"^\s*(?:to go|to run|to cover|from home|from the (?:line|finish)|left|remaining|mark\b|point\b|split|"
-                           r"splits|reps?\b|intervals?|loop|lap\b|laps\b|circuit|course|lead\b|gap\b|"
+                           r"splits|reps?\b|repeats?\b|repetitions?|efforts\b|sessions?\b|intervals?|loop|lap\b|laps\b|circuit|"
+                           r"course|lead\b|gap\b|"
                            r"of the race|into the race)", re.I)
 RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|meters|lap|"
                            r"clocked|miler|sprint|sprinter|hurdles?|relay|decathlon|heptathlon|decathlete|"
@@ -72,7 +73,7 @@ def resolve(doc: Doc, raw: list[Span]) -> list[EventMention]:
     """The event mentions that the raw pattern matches stand for, in order."""
     text = text_of(doc)
     story = _Story(running=bool(RUNNING_WORDS.search(text)), walking=bool(WALKING.search(text)),
-                   field=bool(FIELD_WORDS.search(text)))
+                   field=bool(FIELD_WORDS.search(text)), cross_country=bool(CROSS_COUNTRY.search(text)))
     found = []
     for span in raw:
         resolved = _code(doc, span, story)
@@ -97,6 +98,7 @@ class _Story:
     running: bool
     walking: bool
     field: bool
+    cross_country: bool
 
 
 def _code(doc: Doc, span: Span, story: _Story) -> tuple[Span, str] | None:
@@ -106,7 +108,10 @@ def _code(doc: Doc, span: Span, story: _Story) -> tuple[Span, str] | None:
         if nxt is not None and nxt.lower_ in UNITS:  # "200 m": the number pattern won the overlap
             return doc[span.start:span.end + 1], code[5:]
         plural = span[-1].lower_.endswith("s")
-        after_article = span.start > 0 and doc[span.start - 1].lower_ in ("the", "a")
+        before = span.start - 1
+        if before > 0 and doc[before].lower_ in ("flat", "open"):  # "a flat 400", "the open 800"
+            before -= 1
+        after_article = before >= 0 and doc[before].lower_ in ("the", "a")
         if not story.running or not (plural or (after_article and _bare_ok(doc, span))):
             return None
         return span, code[5:]
@@ -131,8 +136,10 @@ def _kilometres(doc: Doc, span: Span, km: int, story: _Story) -> tuple[Span, str
     if story.walking and km in WALK_KM:
         return span, f"{km}km race walk"
     sentence = span.sent.text if doc.has_annotation("SENT_START") else text_of(doc)
-    if CROSS_COUNTRY.search(sentence) and "road" not in doc[span.end:span.end + 2].text.lower():
-        return None
+    on_road = re.search(r"\broad\b", doc[max(0, span.start - 2):span.end + 3].text, re.I)
+    race = span.end < len(doc) and doc[span.end].lower_ in ("race", "races", "run", "runs", "event", "title")
+    if (CROSS_COUNTRY.search(sentence) or (story.cross_country and not race)) and not on_road:
+        return None  # "38:47 for the 12km" in a cross-country story: the course, not a road race
     return span, f"{km}km road"
 
 

@@ -64,7 +64,7 @@ _BARE_CONTEXT = re.compile(
     r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|under|below|around|included|including|"
     r"managed|manages|produced|produces|achieved|registered|reached|reaches|hit|hits|equalled|equaled|"
     r"matched|set|sets|went|sent|sends|launched|hurled|flung|spun|soared|sailed|landed|bounded|opened|"
-    r"finished|finishes|:)\s*"
+    r"finished|finishes|whose|(?<=[a-z])['’]s|(?<=[a-z]s)['’]|:)\s*"
     r"(?:(?:a|an|that|his|her|my|the|their)\s+(?:[a-z][\w-]*\s+){0,2}?)?$",
     re.IGNORECASE,
 )
@@ -74,6 +74,9 @@ _TENTHS_CONTEXT = re.compile(
     r"(?:\b(?:under|below|clocked|clocking|through)|\b(?:through|passed|split|reached)\s+\S+\s+in)\s+$",
     re.IGNORECASE,
 )
+# ... or before these: "a 44.9 split", "45.1 on the third leg", "56.9 for the last lap"
+_TENTHS_AFTER = re.compile(r"^\s*(?:-?\s*(?:second\s+)?(?:split|lap|leg)\b|(?:on|for)\s+(?:the|his|her|their)\s+"
+                           r"(?:\w+\s+)?(?:leg|lap|bend|straight)\b)", re.I)
 _BRACKET_CONTEXT = re.compile(r"(?:[A-Za-z.)'’]\s*\(\s*(?:both\s+|all\s+)?|\(\s*)$")
 _RESULT_CONTEXT = re.compile(r"[A-Z][\w'’.-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s*[,:–-]\s*$")
 _NAME_THEN = re.compile(r"[A-Z][a-z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s+$")
@@ -82,7 +85,7 @@ _RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z]|q\b|=)")
 _BARE_AFTER = re.compile(r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
                          r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b|"
                          r"^\s+(?:(?:run|set|clocked|thrown|jumped|achieved|recorded)\s+)?by\s+[A-Z]", re.I)
-_LIST_ITEM = re.compile(r"(?:^|[:;,]\s*)[A-Z][\w'’-]+\s+$")  # "Splits: Adeyemi 45.62, Caldwell 44.71"
+_LIST_ITEM = re.compile(r"(?:^|[:;,]\s*)(?:\d{1,2}\.?\s+)?[A-Z][\w'’-]+\s+$")  # "Splits: Adeyemi 45.62, Caldwell 44.71"
 _TIME_BEFORE = re.compile(r"(?:\bin|\bof|clocked|clocking|timed|ran|run|with)\s*(?:a\s+|an\s+)?$", re.I)
 _SECONDS_CONTEXT = re.compile(r"(?:\bin|\bof|ran|run|clocked|clocking|timed|exactly|under|sub|record|best|"
                               r"time)\s*(?:a\s+|an\s+|just\s+|exactly\s+)?$", re.I)
@@ -237,7 +240,8 @@ def _readings(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, floa
         return [(*span, *reading)] if reading else []
     if g["bare1"]:  # "under 10.6", "went through 400m in 56.9": a time to the tenth
         value = float(g["bare1"])
-        if _TENTHS_CONTEXT.search(_before(text, m)) and scope.fits_time(m.start(), value):
+        if (_TENTHS_CONTEXT.search(_before(text, m)) or _TENTHS_AFTER.match(text[m.end():m.end() + 30])) \
+                and scope.fits_time(m.start(), value):
             return [(*span, value, "s")]
         return []
     return _bare(text, m, scope)

@@ -36,7 +36,13 @@ NOT_ACHIEVED = re.compile(
     r"capable\s+of\s+\w+|projected|(?:talent|ability|potential|chance|power|speed|form)\s+to\s+\w+|"
     r"fail(?:ed|s|ing)?\s+(?:\w+\s+){0,2}at)\s+(?:at\s+|for\s+|to\s+\w+\s+|a\s+|an\s+|the\s+)?$|\bsub-$|"
     r"\b(?:attempts?|tries|failures|failed|missed|misses)\s+at\s+(?:a\s+|an\s+|the\s+)?(?:[\w-]+\s+){0,3}?"
-    r"(?:(?:height|bar|mark)\s+of\s+)?$)", re.I)
+    r"(?:(?:height|bar|mark)\s+of\s+)?$|"
+    # "the qualifying standard of 59.00m", "her target of 2:45", "only had to run 4:35", "went out at 5.70m"
+    r"\b(?:standard|qualifier|qualifying\s+(?:mark|time|distance|height)|entry\s+(?:mark|time)|cut-?off|target|"
+    r"goal|aim|ambition|barrier|threshold)\s+(?:of|was|is|remains)\s+(?:a\s+|an\s+|the\s+)?$|"
+    r"\b(?:had|has|have|having)\s+to\s+(?:run|throw|jump|clear|clock|produce|record|go|do|beat|better)\s+"
+    r"(?:a\s+|an\s+|the\s+)?$|"
+    r"\b(?:went|goes|go|bowed|crashed|was|were)\s+out\s+at\s+(?:a\s+|the\s+)?$)", re.I)
 TRAINING = re.compile(r"\b(?:in|during|at)\s+(?:a\s+|the\s+)?training\b|\btraining\s+(?:run|session|camp)s?\b|"
                       r"\bin\s+practi[cs]e\b", re.I)  # not "training partner"
 NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:or|to)\s+[\d:.]+\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|"

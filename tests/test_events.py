@@ -57,6 +57,12 @@ CASES = [
     ("shot-elsewhere-is-no-event", "He took a shot at the title.", []),
     ("jumped-as-a-verb", "she long jumped 6.78m and triple-jumped 14.10m",
      [("long jump", None, None), ("triple jump", None, None)]),
+    ("us-high-school-races", "She ran the 1600 and then the 3200 at state.", [("1600m", None, None),
+                                                                            ("3200m", None, None)]),
+    ("a-flat-400", "He ran a flat 400 in the league meeting.", [("400m", None, None)]),
+    ("training-repeats", "She ran 300m repeats on the track all winter.", []),
+    ("cross-country-course-length", "In the cross country race he ran 37:10 for the 12km.",
+     [("cross country", None, None)]),
 ]
 
 

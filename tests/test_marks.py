@@ -31,6 +31,7 @@ FOUND = [
     ("The meeting offered $1.5m in prize money.", []),
     ("She is 23 and runs the 10km on Sunday.", []),
     ("The marathon is 26.2 miles long.", []),
+    ("The club had 44.9 members on average.", []),
 ]
 
 

@@ -163,6 +163,30 @@ CASES = [
     ("a-descriptor-before-the-name-is-not-part-of-it",
      "Decathlon\n\nDecathlete Rolf Amsel opened with 10.83 in the 100m and then reached 7.22m in the long jump.",
      {("Rolf Amsel", "100m", "10.83"), ("Rolf Amsel", "long jump", "7.22m")}),
+    ("marks-after-a-possessive-or-whose-in-a-list",
+     "Season lists\n\nIn the 400m hurdles, Kirsten Vale's 53.02 from Doha leads, and Mara Obi, whose 53.60 in "
+     "Nairobi surprised many, is second.",
+     {("Kirsten Vale", "400m hurdles", "53.02"), ("Mara Obi", "400m hurdles", "53.60")}),
+    ("results-line-of-surnames-the-story-named-in-full",
+     "Final\n\nJon Amesbury beat Tam Rudd and Lou Crane.\n\nMen's 100m: 1 Amesbury 10.25; 2 Rudd 10.31; 3 Crane 10.40",
+     {("Jon Amesbury", "100m", "10.25"), ("Tam Rudd", "100m", "10.31"), ("Lou Crane", "100m", "10.40")}),
+    ("standards-targets-and-obligations-are-not-performances",
+     "Qualifying\n\nEda Voss threw 58.10m in the javelin but is short of the qualifying standard of 61.50m. "
+     "Ros Leyland only had to run 4:40 in the 1500m, and her target of 2:50 in the 35km walk stands.",
+     {("Eda Voss", "javelin throw", "58.10m")}),
+    ("going-out-at-a-height-is-no-clearance",
+     "Vault\n\nIn the pole vault Sam Ruel cleared 5.60m but went out at 5.75m.",
+     {("Sam Ruel", "pole vault", "5.60m")}),
+    ("us-race-numbers",
+     "State meet\n\nAri Tolland ran away with the 1600 in 4:07.15 and won the 3200 in 9:01.40.",
+     {("Ari Tolland", "1600m", "4:07.15"), ("Ari Tolland", "3200m", "9:01.40")}),
+    ("tenths-before-split-or-leg-are-marks-not-performances",
+     "Relay\n\nBritain won the 4x400m relay in 2:59.80. Ewan Holt ran a 44.9 split and Ray Dunn clocked 45.1 on "
+     "the third leg.",
+     set()),
+    ("a-road-race-in-a-cross-country-story",
+     "Chebet back\n\nLyn Chebet skipped the cross country season. She won a 10K race in Ponce in 31:10.",
+     {("Lyn Chebet", "10km road", "31:10")}),
     ("a-bare-figure-after-a-result-verb",
      "Discus\n\nGreta Holm produced 63.05 in the third round to win the discus.",
      {("Greta Holm", "discus throw", "63.05")}),
@@ -172,3 +196,9 @@ CASES = [
 @pytest.mark.parametrize("text,expected", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_performances_by_kind(nlp, text, expected):
     assert performances(nlp, text) == expected
+
+
+def test_a_time_to_the_tenth_before_split_or_leg_is_a_mark(nlp):
+    (tags,) = tag_texts(nlp, ["Relay\n\nBritain won the 4x400m relay in 2:59.80. Ewan Holt ran a 44.9 split and "
+                              "Ray Dunn clocked 45.1 on the third leg. The club has 44.5 members."])
+    assert [m["text"] for m in tags["marks"]] == ["2:59.80", "44.9", "45.1"]
