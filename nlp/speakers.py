@@ -32,6 +32,12 @@ NOT_SPEECH = {"be", "is", "was", "were", "are", "has", "have", "had", "won", "fi
               "went", "got", "made", "left", "set", "broke", "clocked", "crossed", "led", "beat", "did"}
 PRONOUN_TYPO = re.compile(r"^(?:he|she|sahe|shhe|hse|seh|eh|hte|shee|hee)$", re.I)
 NOBODY = object()  # attributed, but to no one the story names
+TOPIC_LABEL = re.compile(r"^\s*(?:On|About|Asked about|Asked whether|Asked if|Q(?:uestion)?\s*[:.-]|On whether|"
+                         r"On how|On why|On what|On being|On life|On the)\b", re.I)
+NAMING_VERB = re.compile(r"call(?:ed|s)?|described?|describes|dubbed|dubs|labell?ed|branded|hailed|termed|"
+                         r"nicknamed|praised")
+NAMING_BEFORE = re.compile(rf"\b(?:{NAMING_VERB.pattern})\s+(?:[\w'’-]+\s+){{0,4}}?(?:as\s+)?(?:an?\s+|the\s+)?$",
+                           re.I)
 
 
 class Attributor:
@@ -68,6 +74,8 @@ class Attributor:
         words = [t for t in span if not t.is_punct and not t.is_space]
         if not words or after.rstrip().endswith(":"):
             return None  # nothing, or the next quote's own attribution ("Hayes said: ...")
+        if words[0].lower_ in ("and", "but", "while", "whereas"):
+            return None  # '"...", and Pell described her as "..."': a new clause, the next quote's
         if q.text(self.text).rstrip()[-1:] in ".!?" and len(words) > 5:
             return None  # a new sentence after a quote closed with a full stop
         return self._verb_then_speaker(words) or self._speaker_then_verb(words)
@@ -106,16 +114,49 @@ class Attributor:
                 return label
         if before.strip() and SPEECH.search(before):
             return self._clause_speaker(lo, q.start - 1)  # a partial quote inside reported speech
+        if NAMING_BEFORE.search(before):
+            return self._naming_speaker(lo, q.start - 1)  # "Oke once called her "the most stubborn ...""
+        return None
+
+    def _naming_speaker(self, lo: int, hi: int):
+        """The subject of "called", "described ... as", "dubbed": the person whose words the quote is."""
+        span = self.doc.char_span(lo, hi, alignment_mode="contract")
+        if span is None:
+            return None
+        for tok in reversed(span):
+            if NAMING_VERB.fullmatch(tok.lower_):
+                verb = tok
+                while not [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")] and verb.dep_ == "conj" \
+                        and verb.head.i != verb.i:
+                    verb = verb.head
+                subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+                return self._referent(subjects[0], list(subjects[0].subtree)) if subjects else None
         return None
 
     def _label_line(self, q: QuoteSpan):
-        """The paragraph before ends with a colon: "What Haugh had to say:"."""
+        """The paragraph before ends with a colon: "What Haugh had to say:". A topic label of an
+        interview ("On the move to Arizona:", "On her coach, Ruth Oke:") names what is talked about,
+        not who talks: its quote is the interviewee's, the athlete the story is about."""
         lo, _ = paragraph_bounds(self.text, q.start)
         prev = self.text[:max(0, lo - 1)].rstrip()
         if not prev.endswith(":"):
             return None
         p_lo, _ = paragraph_bounds(self.text, len(prev) - 1)
+        if TOPIC_LABEL.match(self.text[p_lo:len(prev)]):
+            return self._interviewee() or NOBODY
         return self._clause_speaker(p_lo, len(prev)) or NOBODY
+
+    def _interviewee(self) -> str | None:
+        """The athlete an interview is with: the one its headline names, else the one it names most."""
+        headline_end = self.text.find("\n")
+        athletes = [p for p in self.refs.people if p.athlete]
+        in_headline = [p for p in athletes if headline_end == -1 or p.start < headline_end]
+        if in_headline:
+            return in_headline[0].name
+        counts: dict[str, int] = {}
+        for p in athletes:
+            counts[p.name] = counts.get(p.name, 0) + 1
+        return max(counts, key=counts.get) if counts else None
 
     def _clause_speaker(self, lo: int, hi: int):
         """The speaker a clause before a quote names: the subject of its speech verb, or its first person."""
@@ -128,6 +169,9 @@ class Attributor:
                 found = self._referent(subjects[0], list(subjects[0].subtree)) if subjects else None
                 if found is not None:
                     return found
+                if subjects and subjects[0].pos_ in ("PROPN", "NOUN") and subjects[0].i < span.end and \
+                        not any(self.refs.at(t.idx) for t in subjects[0].subtree):
+                    return NOBODY  # "British Athletics said that Whitby had been "...": not Whitby's words
         people = [self.refs.at(t.idx) for t in span if self.refs.at(t.idx)]
         plain = [p for p in people if not self.refs._possessive(p)]
         return (plain or people)[0].name if people else None

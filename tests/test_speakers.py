@@ -73,6 +73,19 @@ CASES = [
      'Marathon\n\nAbel Too won the marathon, with Sam Dyke fourth.\n\n"The wind was hard out there today," said '
      'Too.\n\nDyke\'s time moves him to second on the British list. "I am over the moon with that," said the '
      '29-year-old.', ["Abel Too", "Sam Dyke"]),
+    ("interview-topic-labels-are-the-interviewees",
+     'Lorne on her new group\n\nPia Lorne has moved to a training group in Flagstaff under coach Ida Marsh.\n\n'
+     'On the altitude:\n"The first fortnight I could barely finish an easy run."\n\n'
+     'On her coach, Ida Marsh:\n"She changed how I think about rest days."',
+     ["Pia Lorne", "Pia Lorne"]),
+    ("called-or-described-as-gives-the-subject",
+     'Coach\n\nPia Lorne won the 5000m. Her coach Ida Marsh once called her "the calmest racer I have ever '
+     'trained", and Tom Pell described her as "a nightmare to race against over the last lap".',
+     ["Ida Marsh", "Tom Pell"]),
+    ("an-organisation-saying-that-an-athlete-was-is-not-the-athlete",
+     'Statement\n\nPia Lorne has withdrawn. The federation said in a statement that Lorne had been "fully '
+     'supported in her decision to rest".',
+     [None]),
 ]
 
 
