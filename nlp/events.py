@@ -35,6 +35,7 @@ SEGMENT_AFTER = re.compile(r"^\s*(?:to go|to run|to cover|from home|from the (?:
                            r"course|lead\b|gap\b|"
                            r"of the race|into the race)", re.I)
 RUNNING_WORDS = re.compile(r"\b(?:ran|run|runs|race|races|raced|runner|runners|final|heat|metres|meters|lap|"
+                           r"meet|track|sprints?|sprinters?|distance\s+double|"
                            r"clocked|miler|sprint|sprinter|hurdles?|relay|decathlon|heptathlon|decathlete|"
                            r"heptathlete)\b", re.I)
 OTHER_SPORT_AFTER = re.compile(r"^\s*(?:freestyle|backstroke|breaststroke|butterfly|medley|individual medley|IM\b|"

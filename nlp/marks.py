@@ -64,7 +64,8 @@ _BARE_CONTEXT = re.compile(
     r"only|PB|PR|SB|running|clocking|throwing|jumping|clearing|under|below|around|included|including|"
     r"managed|manages|produced|produces|achieved|registered|reached|reaches|hit|hits|equalled|equaled|"
     r"matched|set|sets|went|sent|sends|launched|hurled|flung|spun|soared|sailed|landed|bounded|opened|"
-    r"finished|finishes|whose|(?<=[a-z])['’]s|(?<=[a-z]s)['’]|:)\s*"
+    r"finished|finishes|whose|(?<=[a-z])['’]s|(?<=[a-z]s)['’]|"
+    r"(?:best|record|mark|time|PB|PR|SB)\s+(?:is|was|stands\s+at|stood\s+at|remains)|:)\s*"
     r"(?:(?:a|an|that|his|her|my|the|their)\s+(?:[a-z][\w-]*\s+){0,2}?)?$",
     re.IGNORECASE,
 )
@@ -81,10 +82,13 @@ _BRACKET_CONTEXT = re.compile(r"(?:[A-Za-z.)'’]\s*\(\s*(?:both\s+|all\s+)?|\(\
 _RESULT_CONTEXT = re.compile(r"[A-Z][\w'’.-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s*[,:–-]\s*$")
 _NAME_THEN = re.compile(r"[A-Z][a-z][\w'’-]+\s+[A-Z][\w'’-]+(?:\s*\([A-Za-z .'-]{2,30}\))?\s+$")
 _AFTER_BRACKETS = re.compile(r"[A-Z][\w'’.-]+\s*\([^()]{2,40}\)\s*$")  # "Ada Reed (Shaftesbury Barnet) 6.62"
-_RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z]|q\b|=)")
-_BARE_AFTER = re.compile(r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
+_RESULT_END = re.compile(r"^\s*(?:[;,\n]|$|\(|\.\s|\.$|[A-Z]|q\b|=|and\b|in\s+the\b|all\b)")
+_BARE_AFTER = re.compile(r"^\s+(?:lifetime|personal|career|season['’]?s?)\s+(?:best|record)\b|"
+                         r"^\s+(?:is|was)\s+(?:a|an|my|his|her|the)\s+(?:\w+\s+){0,2}?"
                          r"(?:throw|time|jump|leap|vault|run|mark|clearance|result|best|record)\b|"
                          r"^\s+(?:(?:run|set|clocked|thrown|jumped|achieved|recorded)\s+)?by\s+[A-Z]", re.I)
+_POSSESSED_AFTER = re.compile(r"^\s+(?:in|at|from|to\s+win|for)\s+(?:the|a|an)\b|^\s+(?:win|victory|run|throw|"
+                              r"jump|leap|clearance|effort|clocking|PB|SB)\b", re.I)
 _LIST_ITEM = re.compile(r"(?:^|[:;,]\s*)(?:\d{1,2}\.?\s+)?[A-Z][\w'’-]+\s+$")  # "Splits: Adeyemi 45.62, Caldwell 44.71"
 _TIME_BEFORE = re.compile(r"(?:\bin|\bof|clocked|clocking|timed|ran|run|with)\s*(?:a\s+|an\s+)?$", re.I)
 _SECONDS_CONTEXT = re.compile(r"(?:\bin|\bof|ran|run|clocked|clocking|timed|exactly|under|sub|record|best|"
@@ -201,7 +205,10 @@ def find_marks(text: str, events: Sequence[tuple[int, str]] = ()) -> list[FoundM
             continue
         readings = _readings(text, m, scope)
         if not readings and m.group("bare") and found and _continues(text, found[-1], m):
-            readings = [(m.start(), m.end(), float(m.group("bare")), found[-1].unit)]
+            value = float(m.group("bare"))  # "2.04m in the high jump and 48.36 in the 400m": the 400m's unit
+            own = re.match(r"\s+in\s+the\s+", text[m.end():m.end() + 12])
+            unit = scope.bare_unit(m.start(), value, _before(text, m)) if own else found[-1].unit
+            readings = [(m.start(), m.end(), value, unit)]
         for start, end, value, unit in readings:
             found.append(_with_flags(text, FoundMark(start, end, text[start:end], value, unit)))
     found += [_with_flags(text, mark) for mark in scope.bare_points(found)]
@@ -259,8 +266,10 @@ def _bare(text: str, m: re.Match, scope: Scope) -> list[tuple[int, int, float, s
     before = _before(text, m)
     results_line = bool(_BRACKET_CONTEXT.search(before) or _RESULT_CONTEXT.search(before) or
                         _AFTER_BRACKETS.search(before) or _LIST_ITEM.search(before) or
-                        (_NAME_THEN.search(before) and _RESULT_END.match(text[m.end():m.end() + 3])))
-    if not (results_line or _BARE_CONTEXT.search(before) or _BARE_AFTER.match(text[m.end():m.end() + 40])
+                        (_NAME_THEN.search(before) and _RESULT_END.match(text[m.end():m.end() + 8])))
+    possessed = re.search(r"\b(?:his|her|their|my)\s+$", before, re.I) and \
+        _POSSESSED_AFTER.match(text[m.end():m.end() + 20])  # "minutes after her 10.78 in the 100m"
+    if not (results_line or possessed or _BARE_CONTEXT.search(before) or _BARE_AFTER.match(text[m.end():m.end() + 40])
             or _FLAG_RE.match(text[m.end():m.end() + 12]) or _WIND_RE.match(text[m.end():m.end() + 12])):
         return []
     if m.group("fused") and not results_line:

@@ -75,6 +75,10 @@ class Named:
     country: str | None = None  # IOC code: the registry's, else the story's ("Ama Owusu of Ghana")
 
 
+_TEAM_AFTER = re.compile(r"\b(?:anchored\s+by|led\s+off\s+by|(?:after|with|following)\s+(?:\w+\s+)?"
+                         r"(?:changes|handovers|exchanges|legs)\s+(?:from|by|between)|featuring|comprising|"
+                         r"formed\s+by|made\s+up\s+of|with)\s", re.I)
+_OTHER_TEAM = re.compile(r"\b(?:ahead\s+of|beating|behind|while|whereas|from\s+(?:the\s+)?[A-Z]\w+['’]s)\b", re.I)
 _COORDINATED = re.compile(r"\s*(?:\([^()]*\)\s*)?[,;]?\s*(?:and|but|while|whereas)\s", re.I)
 
 class Owners:
@@ -95,7 +99,7 @@ class Owners:
         a coach's); None where nothing decides."""
         self.event = event
         if event and event.endswith("relay"):
-            team = self._relay_team(start)
+            team = self._relay_team(start) or self._relay_team_after(start, end)
             if team:
                 return team
         for rule in (self._layout, self._name_in, self._grammar):
@@ -118,6 +122,11 @@ class Owners:
                     objects = [c for c in child.children if c.dep_ == "pobj"] if child.dep_ == "agent" else [child]
                     return self._refer(objects[0]) if objects else None
             tok = tok.head
+        if tok is not None and tok.lemma_ == "be":  # "His previous best was 9.87": the subject's possessor
+            for subject in (c for c in tok.children if c.dep_ == "nsubj"):
+                owners = [c for c in subject.subtree if c.dep_ == "poss"]
+                if owners:
+                    return self._refer(owners[0])
         return None
 
     # ------------------------------------------------------------ 1-2: layout
@@ -434,6 +443,23 @@ class Owners:
             topic = self._topic(lo) or []
             names = [n for n in topic if n not in names] + names
         return names
+
+    def _relay_team_after(self, start: int, end: int) -> list[str] | None:
+        """A team's relay time with its runners named after it: "Italy were second in 3:00.41, anchored
+        by Dario Ferro"; "Poland won in 42.61, with Ewa Sobek holding on after changes from A, B and C".
+        Only where no athlete comes before the mark in its sentence (the subject is the team), and
+        never a runner named after "ahead of", "beating", "behind" (another team's)."""
+        lo, hi = sentence_bounds(self.text, start)
+        if any(lo <= a.start < start for a in self.athletes):
+            return None
+        tail = self.text[end:hi]
+        cue = _TEAM_AFTER.search(tail)
+        if cue is None or _OTHER_TEAM.search(tail[:cue.start()]):
+            return None
+        stop = _OTHER_TEAM.search(tail, cue.end())
+        limit = end + (stop.start() if stop else len(tail))
+        names = [a.name for a in self.athletes if end + cue.start() <= a.start < limit]
+        return list(dict.fromkeys(names)) or None
 
     def _object(self, a: Named) -> bool:
         """The mention is the object of a verb or a preposition ("held off Bruno Lacasse to win")."""

@@ -51,13 +51,15 @@ SPLIT_WORDS = {"lap", "laps", "leg", "legs", "split", "splits", "circuit", "half
 SPLIT_POINT = re.compile(r"\b(?:through|passing|past|at|reached|reaching)\s+(?:the\s+)?(?:\d[\d,]*\s*(?:km|k|m|metres|"
                          r"meters|miles?)\b|halfway|half-way|bell)", re.I)
 SPLIT_BEFORE = re.compile(r"\b(?:lap|laps|leg|legs|split|splits|circuit)\s+(?:(?:time|of\s+\w+)\s+)?(?:in|of|at)\s+"
-                          r"(?:a\s+|an\s+)?$|" + SPLIT_POINT.pattern + r"\s+(?:in\s+)?\(?$", re.I)
+                          r"(?:a\s+|an\s+)?$|\b(?:led|leads|leading)\s+off\s+(?:the\s+\w+\s+)?(?:in|with)\s+(?:a\s+)?$|"
+                          + SPLIT_POINT.pattern + r"\s+(?:in\s+)?\(?$", re.I)
 SERIES_GAP = re.compile(r"^\s*(?:m|metres|meters)?\s*(?:,|and|or|,\s*and|,\s*or)\s*$", re.I)
 CONDITIONAL = re.compile(r"(?:^|[,;:\"“]\s*)(?:but\s+)?(?:if|unless|whether)\s+[^,;]*$", re.I)
 SPLIT_AFTER = re.compile(r"^\s*(?:\)\s*)?(?:lap|laps|leg|split|splits|circuit|for the (?:first|last|final)\b|"
+                         r"(?:on|for|in)\s+(?:the|his|her|their)\s+(?:\w+\s+)?(?:leg|lap|anchor)\b|"
                          r"at (?:halfway|the bell|\d+\s*(?:km|k|m)\b))", re.I)
 PREVIOUS = re.compile(r"\b(?:previous|old|former|existing|standing|long-standing)\s+(?:\w+\s+){0,3}?"
-                      r"(?:record|mark|best)\s+(?:of\s+)?$", re.I)
+                      r"(?:record|mark|best)\s+(?:of\s+|was\s+|had\s+been\s+|stood\s+at\s+)?$", re.I)
 
 
 def performances(doc, data: dict) -> list[dict]:
