@@ -49,6 +49,9 @@ ORG_WORDS = re.compile(r"\b(?:Harriers?|Striders|Athletics?|AC|Club|TC|Runners|J
                        r"Institute|Laboratories|Laboratory|Lab|Co-operative|Cooperative|Company|Group|Ltd|Inc|Council|"
                        r"Ministry|Government|Police|Court|Tribunal|Stadium|Arena|Centre|Center|Town|City|United|Rovers|"
                        r"Wanderers|Albion|Hotspur|FC)\b")
+SCHOOL_BEFORE_ROLE = re.compile(r"\s+(?:freshman|sophomore|junior|senior|redshirt|graduate|thrower|sprinter|hurdler|"
+                                r"jumper|vaulter|runner|miler|distance\s+runner|standout|star|captain|walker)\s+"
+                                rf"{U}[\w'’-]+\s+{U}")
 CREDIT = re.compile(r"\b(?:Writing|Reporting|Editing|Compiled|Additional reporting|Photo|Photos|Picture|Pictures|"
                     r"Image|Images|Video|Words|Story)\s+(?:by|:)\s+$", re.I)
 _POSSESSIVE_COUNTRY = re.compile(rf"\b([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)(?:['’]s|(?<=s)['’])\s+({NAME})")
@@ -256,6 +259,11 @@ def drop_things(text: str, candidates: Iterable[Candidate]) -> list[Candidate]:
             continue
         if CREDIT.search(text[max(0, c.start - 30):c.start]):
             continue
+        if SCHOOL_BEFORE_ROLE.match(text[c.end:c.end + 40]):
+            continue  # "Ole Miss sophomore Jalen Pruett": the school or club the athlete is from
+        if re.search(rf"{U}[\w'’.-]*\s*\(\s*$", text[max(0, c.start - 40):c.start]) and \
+                re.match(r"\s*\)", text[c.end:c.end + 3]):
+            continue  # "Jonah Etuk (Herne Hill) 20.80": the club in brackets after a name
         out.append(c)
     return out
 

@@ -52,15 +52,19 @@ ATHLETIC_VERBS = {"clocked", "ran", "won", "threw", "jumped", "cleared", "finish
                   "recorded", "posted", "timed", "came", "stopped", "leapt", "leaped", "vaulted", "heaved", "hurled",
                   "scored", "totalled", "totaled", "raced", "sprinted", "stormed", "cruised", "won"}
 _IN_GAP = re.compile(r"^(?:['’]s)?\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:(?:in|into|to)\s+)?(?:(?:first|second|third|"
-                     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?)?"
+                     r"fourth|fifth|sixth|seventh|eighth|ninth|tenth|\d+(?:st|nd|rd|th)|gold|silver|bronze)\s+"
+                     r"(?:place\s+|medal\s+)?)?"
                      r"(?:in|on)\s+(?:(?:a|an|his|her)\s+(?:[\w'’-]+\s+){0,3}?(?:of\s+)?)?$|"
                      r"^\s*(?:\([^()\n]{1,40}\)\s*)?,?\s*(?:first|second|third|fourth|fifth|sixth|seventh|eighth|"
-                     r"ninth|tenth|\d+(?:st|nd|rd|th))\s+(?:place\s+)?with\s+(?:a\s+|an\s+)?$", re.I)
+                     r"ninth|tenth|\d+(?:st|nd|rd|th)|gold|silver|bronze)\s+(?:place\s+|medal\s+)?with\s+"
+                     r"(?:a\s+|an\s+)?$", re.I)
 # "... and Croatia's Filip Marić third with 21.30": a place and "with" right after the name
 _BY_WITH = re.compile(r"^\s+with\s+(?:a|an|his|her|their|the)\s+(?:[\w'’-]+\s+){0,4}?(?:of\s+)?$", re.I)
 _AFTER_OWNER = re.compile(r"^\s*(?:\)\s*)?(?:[,–—-]\s*)?(?:(?:set|run|clocked|achieved|held|thrown|jumped|owned)\s+)?"
                           r"by\s+(?:[\w'’,-]+\s+){0,3}?$|^\s*[–—-]\s*$|"
-                          r"^\s*,?\s*(?:belonged|belongs|had belonged)\s+to\s+(?:[\w'’,-]+\s+){0,3}?$", re.I)
+                          r"^\s*,?\s*(?:belonged|belongs|had belonged)\s+to\s+(?:[\w'’,-]+\s+){0,3}?$|"
+                          r"^\s+(?:[\w'’-]+\s+){0,2}?(?:record|best|mark)\s+(?:held|set|owned)\s+by\s+"
+                          r"(?:[\w'’,-]+\s+){0,2}?$", re.I)
 
 
 @dataclass(slots=True)

@@ -42,7 +42,14 @@ NOT_ACHIEVED = re.compile(
     r"goal|aim|ambition|barrier|threshold)\s+(?:of|was|is|remains)\s+(?:a\s+|an\s+|the\s+)?$|"
     r"\b(?:had|has|have|having)\s+to\s+(?:run|throw|jump|clear|clock|produce|record|go|do|beat|better)\s+"
     r"(?:a\s+|an\s+|the\s+)?$|"
-    r"\b(?:went|goes|go|bowed|crashed|was|were)\s+out\s+at\s+(?:a\s+|the\s+)?$)", re.I)
+    r"\b(?:went|goes|go|bowed|crashed|was|were)\s+out\s+at\s+(?:a\s+|the\s+)?$|\bno-?height(?:ed|s)?\s+at\s+$|"
+    r"\b(?:asked\s+for|(?:put|moved|raised)\s+(?:up\s+)?to|bar\s+(?:up\s+)?to)\s+(?:a\s+|the\s+)?$)", re.I)
+# "... then had the bar put up to 6.16m and missed three times": the failure told after the height
+FAILED_AFTER = re.compile(r"^[^.;]{0,60}?\b(?:and|but|then)\s+(?:\w+\s+){0,2}?(?:missed|failed|fouled|"
+                          r"knocked\s+it\s+off)\s+(?:all\s+)?(?:three|3|two|2|twice)\b", re.I)
+# "having needed three attempts at 5.70m": the third attempt cleared it
+CLEARED_LATE = re.compile(r"\bneed(?:ed|ing)\s+(?:all\s+)?(?:two|three|both|2|3)\s+(?:attempts|tries|goes)\s+at\s+"
+                          r"(?:[\d-]+[¼½¾]?\s*\(\s*)?$", re.I)
 TRAINING = re.compile(r"\b(?:in|during|at)\s+(?:a\s+|the\s+)?training\b|\btraining\s+(?:run|session|camp)s?\b|"
                       r"\bin\s+practi[cs]e\b", re.I)  # not "training partner"
 NOT_AFTER = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:(?:or|to)\s+[\d:.]+\s*)?(?:finishing\s+)?(?:pace|barrier|bar\b|"
@@ -109,7 +116,11 @@ def _achieved(doc, text: str, mark: dict) -> bool:
     before = text[max(0, mark["start"] - 45):mark["start"]]
     after = text[mark["end"]:mark["end"] + 30]
     lo, _ = sentence_bounds(text, mark["start"])
+    if CLEARED_LATE.search(before):
+        return True
     if NOT_ACHIEVED.search(before) or NOT_AFTER.match(after) or CONDITIONAL.search(text[lo:mark["start"]]):
+        return False
+    if FAILED_AFTER.match(text[mark["end"]:mark["end"] + 90]):
         return False
     if TRAINING.search(_clause(text, mark)):  # "She threw over 50 metres several times in training"
         return False

@@ -212,6 +212,22 @@ CASES = [
     ("a-mark-after-her-in-the-event",
      "Sprint\n\nJulia Alf was first to post, minutes after her 10.78 in the 100m.",
      {("Julia Alf", "100m", "10.78")}),
+    ("heights-asked-for-and-missed-are-no-performances",
+     "Vault\n\nIn the pole vault Nils Brand went clear at 5.95m, then had the bar put up to 6.10m and missed three "
+     "times. Ola Rask asked for 5.90m and failed three times. Ben Tolle no-heighted at 5.40m.",
+     {("Nils Brand", "pole vault", "5.95m")}),
+    ("a-height-needing-three-attempts-was-cleared",
+     "Vault\n\nIn the pole vault Sven Aune was second at 5.82m, having needed three attempts at 5.70m.",
+     {("Sven Aune", "pole vault", "5.82m"), ("Sven Aune", "pole vault", "5.70m")}),
+    ("a-gapped-medal-and-time-after-and",
+     "Walk\n\nOlek Hanuk took 20km silver in 1:19:35 and Spain's Dani Arcos bronze in 1:19:58 in the race walk.",
+     {("Olek Hanuk", "20km race walk", "1:19:35"), ("Dani Arcos", "20km race walk", "1:19:58")}),
+    ("a-record-held-by-someone-is-theirs",
+     "Marathon\n\nRuth Koros won the marathon in 2:22:47, outside the 2:19:40 course record held by Mary Hailo.",
+     {("Ruth Koros", "marathon", "2:22:47"), ("Mary Hailo", "marathon", "2:19:40")}),
+    ("clubs-in-brackets-and-schools-before-a-role-are-not-athletes",
+     "College\n\nOle Miss sophomore Jalen Pruett ran 44.61 in the 400m.\n\n200m: 1 Jo Etuk (Herne Hill) 20.80",
+     {("Jalen Pruett", "400m", "44.61"), ("Jo Etuk", "200m", "20.80")}),
     ("a-bare-figure-after-a-result-verb",
      "Discus\n\nGreta Holm produced 63.05 in the third round to win the discus.",
      {("Greta Holm", "discus throw", "63.05")}),
@@ -227,3 +243,9 @@ def test_a_time_to_the_tenth_before_split_or_leg_is_a_mark(nlp):
     (tags,) = tag_texts(nlp, ["Relay\n\nBritain won the 4x400m relay in 2:59.80. Ewan Holt ran a 44.9 split and "
                               "Ray Dunn clocked 45.1 on the third leg. The club has 44.5 members."])
     assert [m["text"] for m in tags["marks"]] == ["2:59.80", "44.9", "45.1"]
+
+
+def test_clubs_in_brackets_and_schools_before_a_role_are_not_athletes(nlp):
+    (tags,) = tag_texts(nlp, ["College\n\nOle Miss sophomore Jalen Pruett ran 44.61 in the 400m.\n\n"
+                              "200m: 1 Jo Etuk (Herne Hill) 20.80, 2 Tom Brenner (Blackheath) 20.96"])
+    assert [a["name"] for a in tags["athletes"]] == ["Jalen Pruett", "Jo Etuk", "Tom Brenner"]
