@@ -61,6 +61,11 @@ _RESULTS = re.compile(rf"({NAME})(?=\s*\((?:[A-Z]{{3}}|[A-Z][\w .'’-]{{1,30}})
 # mark closes, in a results line without countries or clubs
 _PLACED = re.compile(rf"(?:^|[\n,;:]|(?<![\d.:])\b\d{{1,2}}\.?\)?)[ \t]*({NAME})"
                      rf"(?=[ \t]+\d{{1,2}}(?::\d{{2}})?[.:]\d{{2}}(?![\d.:])|[ \t]+\d{{1,2}}\.\d{{2}}\s*m\b)", re.M)
+# "compatriot Moses Langat", "Ole Miss thrower Kezia Amankwah": a name after a word for what a person is
+_AFTER_ROLE_WORD = re.compile(rf"\b(?:compatriot|countryman|countrywoman|team-?mate|rival|training\s+partner|"
+                              rf"pacemaker|pacer|club-?mate|thrower|sprinter|hurdler|jumper|vaulter|runner|miler|"
+                              rf"sophomore|freshman|junior|senior|redshirt|decathlete|heptathlete|walker|standout|"
+                              rf"marathoner|steeplechaser)[ \t]+({NAME})")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.?\s+([A-Z][a-z][\w'’-]+)(?=\s*\(|\s*,?\s*\d|\s+for\s+[A-Z])")
 _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|throws|jumped|leapt|leaped|cleared|"
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
@@ -119,7 +124,7 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
     for m in _POSSESSIVE_COUNTRY.finditer(text):  # "Kenya's X", "Durham's Finlay McAteer", "Riverside Harriers' X"
         if m.start(1) in countries or registry.is_given_name(m.group(2).split()[0], min_count=1):
             found.append((m.start(2), m.end(2)))
-    for pattern in (_RESULTS, _ATHLETIC_VERB, _PLACED):
+    for pattern in (_RESULTS, _ATHLETIC_VERB, _PLACED, _AFTER_ROLE_WORD):
         found += [(m.start(1), m.end(1)) for m in pattern.finditer(text)]
     found += _of_country(text, countries, registry)
     found += [(m.start(1), m.end(1)) for m in _POSSESSOR.finditer(text)  # "Kerr's PB of 3:27.79"
@@ -135,7 +140,7 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
                 offset = start + part.start() + part.group().index(chunk)
                 found.append((offset, offset + len(chunk)))
     found += [(m.start(), m.end()) for m in _INITIAL.finditer(text)]
-    found += _enumerated(doc)
+    found += _enumerated(doc, registry)
     found += _subject_names(doc, registry)
     places = [(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "NORP", "LOC")]
     out = []
@@ -151,17 +156,24 @@ def layout_names(doc: Doc, registry: Registry, stopwords: set[str]) -> list[Cand
     return out
 
 
-def _enumerated(doc: Doc) -> list[tuple[int, int]]:
+def _enumerated(doc: Doc, registry: Registry) -> list[tuple[int, int]]:
     """Every name of a list of two-word names joined by commas and "and", when the model calls at least
-    two of them PERSON ("A B, C D and E F")."""
+    two of them PERSON or the registry knows them ("A B, C D and E F"), or one of them after words that
+    introduce people ("after changes from A B, C D and E F"), none of them a place."""
     text = text_of(doc)
     persons = {(e.start_char, e.end_char) for e in doc.ents if e.label_ == "PERSON"}
+    places = {(e.start_char, e.end_char) for e in doc.ents if e.label_ in ("GPE", "LOC", "FAC")}
     two = rf"{U}[\w'’-]+[ \t]+{U}[\w'’-]+"
     found = []
     for m in re.finditer(rf"{two}(?:\s*,\s*{two})*(?:\s*,?\s+and\s+{two})", text):
         items = [(i.start(), i.end()) for i in re.finditer(two, m.group())]
         items = [(m.start() + s, m.start() + e) for s, e in items]
-        if sum((s, e) in persons for s, e in items) >= 2:
+        if any(item in places for item in items):
+            continue
+        known = sum((s, e) in persons or registry.lookup(text[s:e]) is not None for s, e in items)
+        introduced = re.search(r"\b(?:from|comprising|including|featuring|formed\s+by|made\s+up\s+of)\s+$",
+                               text[max(0, m.start() - 30):m.start()])
+        if known >= 2 or (known >= 1 and introduced):
             found += items
     return found
 

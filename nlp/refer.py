@@ -100,7 +100,8 @@ class Referents:
     def pronoun(self, pos: int, sex: str | None) -> str | None:
         """The person "he" or "she" at `pos` stands for."""
         lo, _ = sentence_bounds(self.text, pos)
-        here = [p for p in self.people if lo <= p.start < pos and _sex_fits(p, sex) and not self._possessive(p)]
+        here = [p for p in self.people if lo <= p.start < pos and _sex_fits(p, sex) and not self._possessive(p)
+                and not self._someone_elses(p, sex)]
         if here:
             return here[0].name
         for sent_lo, sent_hi in self._earlier_sentences(lo, limit=12):
@@ -108,10 +109,31 @@ class Referents:
             if subject:
                 return subject
             named = [p for p in self.people if sent_lo <= p.start < sent_hi and _sex_fits(p, sex)
-                     and not self._possessive(p)]
+                     and not self._possessive(p) and not self._someone_elses(p, sex)]
             if named:
                 return named[-1].name
-        return None
+        return self._main_athlete(sex)
+
+    def _main_athlete(self, sex: str | None) -> str | None:
+        """The athlete a story is about, for a pronoun nothing nearer explains: the one its headline
+        names, else the one it names most, if of the pronoun's sex."""
+        headline_end = self.text.find("\n")
+        athletes = [p for p in self.people if p.athlete and _sex_fits(p, sex)]
+        in_headline = [p for p in athletes if 0 <= p.start < headline_end]
+        if in_headline:
+            return in_headline[0].name
+        counts: dict[str, int] = {}
+        for p in athletes:
+            counts[p.name] = counts.get(p.name, 0) + 1
+        top = sorted(counts.items(), key=lambda kv: -kv[1])
+        return top[0][0] if top and (len(top) == 1 or top[0][1] > top[1][1]) else None
+
+    def _someone_elses(self, p: Person, sex: str | None) -> bool:
+        """"Asked what her coach, Ruth Oke, changed, she laughed": a person named as her (his) someone
+        is not the "she" ("he") of the same sentence."""
+        word = {"F": "her", "M": "his"}.get(sex or "")
+        return bool(word and re.search(rf"\b{word}\s+(?:[\w-]+\s+){{0,2}}?[\w-]+,?\s*$",
+                                       self.text[max(0, p.start - 40):p.start], re.I))
 
     def _earlier_sentences(self, lo: int, limit: int):
         """Up to `limit` sentences before offset `lo`, nearest first, blank ones (paragraph breaks) skipped."""

@@ -25,7 +25,7 @@ from spacy.tokens import Doc, Token
 from trackwire.nlp.text import text_of
 from trackwire.nlp.layout import paragraph_bounds, sentence_bounds
 from trackwire.nlp.quotes import SPEECH_VERBS, QuoteSpan
-from trackwire.nlp.refer import PRONOUN_SEX, Person, Referents
+from trackwire.nlp.refer import PRONOUN_SEX, Person, Referents, demonyms
 
 SPEECH = re.compile(rf"\b(?:{SPEECH_VERBS})\b", re.I)
 NOT_SPEECH = {"be", "is", "was", "were", "are", "has", "have", "had", "won", "finished", "ran", "took", "came",
@@ -166,10 +166,15 @@ class Attributor:
         for tok in span:
             if SPEECH.fullmatch(tok.text) or tok.lower_ in ("say", "told"):
                 subjects = [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+                verb = tok
+                while not subjects and verb.dep_ == "conj" and verb.head.i != verb.i:
+                    verb = verb.head  # "She would not put a time on it, but said she wants "...""
+                    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
                 found = self._referent(subjects[0], list(subjects[0].subtree)) if subjects else None
                 if found is not None:
                     return found
                 if subjects and subjects[0].pos_ in ("PROPN", "NOUN") and subjects[0].i < span.end and \
+                        subjects[0].lower_ not in demonyms() and \
                         not any(self.refs.at(t.idx) for t in subjects[0].subtree):
                     return NOBODY  # "British Athletics said that Whitby had been "...": not Whitby's words
         people = [self.refs.at(t.idx) for t in span if self.refs.at(t.idx)]
@@ -191,8 +196,9 @@ class Attributor:
         if word in ("i", "we", "they", "it", "this", "that", "which", "who"):
             return None
         text = " ".join(t.text for t in phrase) or head.text
-        if head.pos_ == "PROPN" and head.text[:1].isupper() and head.lower_ != "the":
-            return None  # a name the story's people do not hold
+        if head.pos_ == "PROPN" and head.text[:1].isupper() and head.lower_ != "the" and \
+                head.lower_ not in demonyms():
+            return None  # a name the story's people do not hold; "the German" is a description
         if head.pos_ in ("NOUN", "ADJ", "DET", "PROPN"):
             return self.refs.describe(head.idx, text) or NOBODY
         return None

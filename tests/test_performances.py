@@ -249,3 +249,11 @@ def test_clubs_in_brackets_and_schools_before_a_role_are_not_athletes(nlp):
     (tags,) = tag_texts(nlp, ["College\n\nOle Miss sophomore Jalen Pruett ran 44.61 in the 400m.\n\n"
                               "200m: 1 Jo Etuk (Herne Hill) 20.80, 2 Tom Brenner (Blackheath) 20.96"])
     assert [a["name"] for a in tags["athletes"]] == ["Jalen Pruett", "Jo Etuk", "Tom Brenner"]
+
+
+def test_names_after_a_role_word_or_in_a_list_of_runners_are_athletes(nlp):
+    (tags,) = tag_texts(nlp, ["Relay\n\nBen Kiptoo broke clear of compatriot Moses Lang after 15km. Ole Miss thrower "
+                              "Keza Aman won the discus. Poland won the 4x100m relay in 42.61, with Ewa Swoboda "
+                              "anchoring after changes from Julia Wrzos, Nata Wierzb and Zuza Pietr."])
+    names = {a["name"] for a in tags["athletes"]}
+    assert {"Moses Lang", "Keza Aman", "Julia Wrzos", "Nata Wierzb", "Zuza Pietr"} <= names

@@ -86,6 +86,17 @@ CASES = [
      'Statement\n\nPia Lorne has withdrawn. The federation said in a statement that Lorne had been "fully '
      'supported in her decision to rest".',
      [None]),
+    ("her-coach-named-in-the-question-is-not-she",
+     'Lorne moves\n\nPia Lorne has moved to Flagstaff.\n\nAsked what her coach, Ida Marsh, changed first, she '
+     'laughed. "She took my phone off me for a month. I was livid."',
+     ["Pia Lorne"]),
+    ("said-joined-to-an-earlier-verb-takes-its-subject",
+     'Lorne\n\nPia Lorne won the 5000m. She would not name a time, but said she wants "to be in the fight at the '
+     'bell" in Tokyo.',
+     ["Pia Lorne"]),
+    ("a-nationality-subject-is-a-description-not-an-organisation",
+     'Wendel\n\nSofie Wendel won the 800m. The German ran 1:57.10 and says the record is "a number, not a wall".',
+     ["Sofie Wendel"]),
 ]
 
 
