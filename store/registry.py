@@ -34,8 +34,8 @@ def save_athletes(session: Session, rows: Iterable[RegistryRow]) -> dict[str, in
     """Add or update athletes by folded name; returns counts by outcome ("new", "updated", "unchanged").
     A name given twice in `rows` keeps its last row."""
     latest = {fold(r.name): r for r in rows}
-    stored = {a.fold: a for a in session.exec(select(RegistryAthlete).where(
-        col(RegistryAthlete.fold).in_(list(latest)))).all()} if latest else {}
+    stored = {a.fold: a for chunk in _chunks(list(latest)) for a in session.exec(select(RegistryAthlete).where(
+        col(RegistryAthlete.fold).in_(chunk))).all()}
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     for key, row in latest.items():
         values = dict(name=row.name, country=row.country, sex=row.sex, birth_year=row.birth_year,
@@ -61,11 +61,23 @@ def athletes(session: Session) -> list[RegistryRow]:
 
 def remove_athletes(session: Session, names: Iterable[str]) -> list[str]:
     """Remove imported athletes by name (any case or accents); returns the names removed."""
-    keys = {fold(n) for n in names}
-    found = session.exec(select(RegistryAthlete.name).where(col(RegistryAthlete.fold).in_(keys))).all()
-    if found:
-        session.exec(delete(RegistryAthlete).where(col(RegistryAthlete.fold).in_(keys)))
+    found: list[str] = []
+    for chunk in _chunks(list({fold(n) for n in names})):
+        names_here = session.exec(select(RegistryAthlete.name).where(col(RegistryAthlete.fold).in_(chunk))).all()
+        if names_here:
+            session.exec(delete(RegistryAthlete).where(col(RegistryAthlete.fold).in_(chunk)))
+            found += names_here
     return sorted(found)
+
+
+# Names per IN (...) list: one parameter each, and databases cap them (SQLite 32,766 or 250,000
+# depending on its build, PostgreSQL's protocol 65,535), while an import may hold 1,000,000 names.
+CHUNK = 500
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
 
 
 def digest(rows: list[RegistryRow]) -> str | None:

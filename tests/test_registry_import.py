@@ -156,3 +156,33 @@ def test_the_commands_import_list_retag_and_eval_with_the_imports(cli, tmp_path)
     after = cli("eval", str(gold), "--errors", str(tmp_path / "after.tsv"))
     assert "with the 1 athlete imported" in after.output
     assert "Tremmont" not in (tmp_path / "after.tsv").read_text(encoding="utf-8")
+
+
+def test_an_import_larger_than_the_databases_parameter_limit_is_stored_and_removed(db_path):
+    """Every name of an import was one parameter of a single IN (...) list: past SQLite's limit
+    (250,000 in this build, 32,766 in others) or PostgreSQL's 65,535 the import failed whole with
+    "too many SQL variables". The limit is lowered here so that 3,000 names cross it."""
+    import sqlite3
+
+    from sqlalchemy import event
+
+    from trackwire.store.db import write_session
+    from trackwire.store.registry import RegistryRow, athletes, remove_athletes, save_athletes
+
+    with trackwire.open(str(db_path)) as store:
+        @event.listens_for(store.engine, "connect")
+        def low_limit(dbapi_connection, _record):
+            dbapi_connection.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+
+        store.engine.dispose()  # connections made from here on have the low limit
+        names = [f"Runner {chr(65 + i // 26 // 26 % 26)}{chr(65 + i // 26 % 26)}{chr(65 + i % 26)}ovic"
+                 for i in range(3000)]
+        with write_session(store.engine) as session:
+            assert save_athletes(session, [RegistryRow(n) for n in names]) == \
+                {"new": 3000, "updated": 0, "unchanged": 0}
+        with write_session(store.engine) as session:
+            assert save_athletes(session, [RegistryRow(n, country="NOR") for n in names])["updated"] == 3000
+        with write_session(store.engine) as session:
+            assert len(remove_athletes(session, names[:2500])) == 2500
+        with write_session(store.engine) as session:
+            assert [r.name for r in athletes(session)] == sorted(names[2500:])
