@@ -133,3 +133,56 @@ def test_a_corrupt_html_gz_is_refused(cli, db_path, tmp_path):
     path.write_bytes(b"\x1f\x8b\x08\x00not really gzip")
     result = cli("ingest", str(path))
     assert result.exit_code == 1 and f"skipped {path}: not a gzip file" in result.stderr
+
+
+def test_files_of_one_name_in_different_folders_are_two_stories_and_ingesting_again_updates(cli, db_path,
+                                                                                             tmp_path):
+    root = tmp_path / "reports"
+    for sub, who in (("x", "Kerr"), ("y", "Wightman")):
+        (root / sub).mkdir(parents=True)
+        (root / sub / "report.txt").write_text(f"{who} wins\n\n{who} won the 1500m.\n", encoding="utf-8")
+    (root / "top.txt").write_text(GOOD, encoding="utf-8")
+    first = cli("ingest", str(root))
+    assert first.exit_code == 0, first.stderr
+    assert keys(db_path) == {"x/report", "y/report", "top"}
+    again = cli("ingest", str(root))
+    assert again.exit_code == 0 and "3 from .txt (3 unchanged)" in again.stdout
+    (root / "y" / "report.txt").write_text("Wightman wins again\n\nWightman won the 800m.\n", encoding="utf-8")
+    assert cli("ingest", str(root)).exit_code == 0
+    with sqlite3.connect(db_path) as conn:
+        titles = dict(conn.execute("SELECT key, title FROM story"))
+    assert titles == {"x/report": "Kerr wins", "y/report": "Wightman wins again", "top": "Kerr wins in Glasgow"}
+
+
+def test_a_file_given_itself_is_keyed_by_its_name(cli, db_path, tmp_path):
+    (tmp_path / "x").mkdir()
+    (tmp_path / "x" / "report.txt").write_text(GOOD, encoding="utf-8")
+    assert cli("ingest", str(tmp_path / "x" / "report.txt")).exit_code == 0
+    assert keys(db_path) == {"report"}
+
+
+def test_two_inputs_of_one_run_with_one_key_store_the_first_and_refuse_the_second(cli, db_path, tmp_path):
+    for sub, who in (("a", "Kerr"), ("b", "Wightman")):
+        (tmp_path / sub).mkdir()
+        (tmp_path / sub / "report.txt").write_text(f"{who} wins\n\n{who} won the 1500m.\n", encoding="utf-8")
+    result = cli("ingest", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"skipped {tmp_path / 'b' / 'report.txt'}: key 'report' was already read from " \
+           f"{tmp_path / 'a' / 'report.txt'} in this run" in result.stderr.replace("\n", "")
+    assert "refused 1 input: 1 .txt (1 duplicate_key)" in result.stdout
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("SELECT key, title FROM story").fetchall() == [("report", "Kerr wins")]
+
+
+def test_a_story_stored_under_its_old_bare_name_moves_to_its_new_key(cli, db_path, tmp_path):
+    """Before, FOLDER/x/report.txt was keyed `report`: ingesting the folder now moves that story to
+    `x/report` (same text) rather than storing it twice."""
+    (tmp_path / "f" / "x").mkdir(parents=True)
+    page = tmp_path / "f" / "x" / "report.txt"
+    page.write_text(GOOD, encoding="utf-8")
+    assert cli("ingest", str(page)).exit_code == 0  # keyed `report`, as an older trackwire keyed it
+    result = cli("ingest", str(tmp_path / "f"))
+    assert result.exit_code == 0 and keys(db_path) == {"x/report"}
+    assert f"note {page}: stored before under the older key 'report'; now 'x/report'" in \
+        result.stderr.replace("\n", "")
+    assert "stored with a note: 1 .txt (1 old_key)" in result.stdout

@@ -203,13 +203,16 @@ class Store(Browsing):
     # ------------------------------------------------------------ writing
 
     def ingest(self, paths: Iterable[str | Path], *,
-               on_problem: Callable[[IngestProblem], None] | None = None) -> IngestReport:
+               on_problem: Callable[[IngestProblem], None] | None = None,
+               on_note: Callable[[IngestProblem], None] | None = None) -> IngestReport:
         """Store stories from `.txt` (headline, blank line, body), `.jsonl`, `.html` and `.html.gz` files,
         or folders of them. Good inputs are stored whatever the bad ones do; each bad one is reported,
-        not raised; files of a folder that hold no story are counted in `left_out`."""
+        not raised (`problems`, also to `on_problem`); a stored one with something to know about how it
+        was stored is in `notes` (also to `on_note`); files of a folder that hold no story are counted in
+        `left_out`. Keys and their rules: trackwire/ingest.py and the README."""
         from trackwire.ingest import ingest
 
-        return ingest(self.engine, [Path(p) for p in paths], on_problem=on_problem)
+        return ingest(self.engine, [Path(p) for p in paths], on_problem=on_problem, on_note=on_note)
 
     def pending(self, *, retag: bool = False) -> int:
         """Stories waiting to be tagged (with `retag`, also those tagged by another tagger version)."""
