@@ -186,3 +186,42 @@ def test_a_story_stored_under_its_old_bare_name_moves_to_its_new_key(cli, db_pat
     assert f"note {page}: stored before under the older key 'report'; now 'x/report'" in \
         result.stderr.replace("\n", "")
     assert "stored with a note: 1 .txt (1 old_key)" in result.stdout
+
+
+VICTIM_URL = "https://victim.example/news/kerr-wins"
+HOSTILE_PAGE = f"""<!doctype html><html><head><title>Fake: Kerr banned</title>
+<link rel="canonical" href="{VICTIM_URL}"></head><body><article><h1>Fake: Kerr banned</h1>
+<p>This saved page claims to be the victim's story and says something else entirely, at length, so that
+the extraction takes it for an article with a body of its own. It goes on for a while longer here.</p>
+<p>Another paragraph of made-up news about a ban that never happened, to give the page some weight.</p>
+</article></body></html>"""
+
+
+def test_a_saved_page_never_replaces_another_sources_story_named_by_its_canonical(cli, db_url, tmp_path):
+    from conftest import opened
+    from trackwire.store.db import write_session
+    from trackwire.store.stories import StoryIn, upsert_story
+
+    with opened(db_url) as eng, write_session(eng) as session:  # as a crawl of source "victim" stores it
+        upsert_story(session, StoryIn(key=VICTIM_URL, url=VICTIM_URL, title="Kerr wins",
+                                      text="Kerr wins\n\nJosh Kerr won the 3000m.\n", source="victim"),
+                     same_source=True)
+    (tmp_path / "saved").mkdir()
+    page = tmp_path / "saved" / "kerr.html"
+    page.write_text(HOSTILE_PAGE, encoding="utf-8")
+    result = cli("--db", db_url, "ingest", str(tmp_path / "saved"))
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert f"note {page}: its canonical URL {VICTIM_URL} is another source's story" in result.stderr.replace("\n", "")
+    assert "stored with a note: 1 .html (1 canonical_taken)" in result.stdout
+    import trackwire
+    with trackwire.open(db_url) as store:
+        stories = {s.key: (s.title, s.source, s.url) for s in store.stories()}
+    assert stories == {VICTIM_URL: ("Kerr wins", "victim", VICTIM_URL), "kerr": ("Fake: Kerr banned", "ingest", None)}
+
+
+def test_a_saved_page_takes_its_canonical_url_as_key_when_no_other_source_holds_it(cli, db_path, tmp_path):
+    page = tmp_path / "kerr.html"
+    page.write_text(HOSTILE_PAGE, encoding="utf-8")
+    assert cli("ingest", str(page)).exit_code == 0
+    assert cli("ingest", str(page)).exit_code == 0  # again: its own earlier story, updated in place
+    assert keys(db_path) == {VICTIM_URL}

@@ -12,7 +12,9 @@ A file's story key is its path relative to the folder given, without its extensi
 itself; so ingesting the same folder again updates its stories. Two inputs of one run with the
 same key: the first is stored, the later one refused (`duplicate_key`) naming the first. A story
 stored by an older trackwire under the bare file name (`report`) with the same text moves to the
-new key instead of being stored twice.
+new key instead of being stored twice. A page is keyed by its canonical URL only when no story of
+another source holds that URL: a page never chooses to overwrite a crawled story; it is then
+stored under its file's key with a note (`canonical_taken`).
 """
 
 from __future__ import annotations
@@ -63,6 +65,7 @@ class Read:
     kind: str
     where: str = ""  # file, or file:line
     legacy_key: str | None = None  # the key an older trackwire gave this file (its bare name), when other
+    file_key: str | None = None  # a page keyed by its canonical URL: its file's key, should that URL be taken
 
 
 @dataclass
@@ -80,11 +83,17 @@ def store_story(engine: Engine, read: Read, seen: dict[str, str]) -> tuple[str, 
     "new", "updated" or "unchanged" and notes, or why it is refused. `seen` maps the keys stored in
     this run to where they came from."""
     story, notes = read.story, []
-    if story.key in seen:
-        return BadInput(read.where, f"key {story.key!r} was already read from {seen[story.key]} in this run; "
-                                    "this one is left out: give each story its own key", read.kind,
-                        "duplicate_key")
     with write_session(engine) as session:
+        if read.file_key and _taken(session, story.key):
+            notes.append(Note(read.where, f"its canonical URL {story.key} is another source's story, left as it "
+                                          f"is; stored under the file's key {read.file_key!r}", read.kind,
+                              "canonical_taken"))
+            story = replace(story, key=read.file_key, url=None)
+            read = replace(read, story=story, legacy_key=None)
+        if story.key in seen:
+            return BadInput(read.where, f"key {story.key!r} was already read from {seen[story.key]} in this run; "
+                                        "this one is left out: give each story its own key", read.kind,
+                            "duplicate_key")
         if read.legacy_key and _move_legacy(session, read):
             notes.append(Note(read.where, f"stored before under the older key {read.legacy_key!r}; now "
                                           f"{story.key!r}", read.kind, "old_key"))
@@ -94,6 +103,12 @@ def store_story(engine: Engine, read: Read, seen: dict[str, str]) -> tuple[str, 
             save_tags(session, story_id, story.extra["tags"], IMPORTED)
     seen[story.key] = read.where
     return status, notes
+
+
+def _taken(session, key: str) -> bool:
+    """Whether a story of another source than `ingest` holds `key` (a page never overwrites one)."""
+    row = session.exec(select(Story.id, Story.source).where(Story.key == key)).first()
+    return row is not None and row[1] != "ingest"
 
 
 def _move_legacy(session, read: Read) -> bool:
@@ -242,7 +257,7 @@ def _html(path: Path, raw: bytes, kind: str, file_key: str) -> Read | BadInput:
     return _bounded(Read(StoryIn(key=key, text=article.text, title=article.title, url=None if own else article.url,
                                  source="ingest", author=article.author, published_at=article.published_at,
                                  language=article.language, raw_html=raw), kind, str(path),
-                         _legacy(path, file_key) if own else None))
+                         _legacy(path, file_key) if own else None, None if own else file_key))
 
 
 def _jsonl(path: Path, raw: bytes) -> Iterator[Read | BadInput]:
