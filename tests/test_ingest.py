@@ -92,8 +92,16 @@ EXPORT = {"key": "k", "url": None, "title": "Kerr wins", "source": "ingest", "pu
     (json.dumps({**EXPORT, "key": "a", "marks": [{"text": "7:33.62"}]}).encode(), "marks.0.value: field required"),
     (b'{"key": "a", "text": "Caf\xe9 owner wins\\n\\nBody."}', "not UTF-8 text (byte 0xe9 at column 26)"),
     (b"[1, 2]", "not a JSON object"),
+    (line(key=3, text="Head\n\nBody."), "key must be a string, not a number"),
+    (line(key=3), "key must be a string, not a number"),
+    (line(id=7, text="Head\n\nBody."), "id must be a string, not a number"),
+    (line(key="a", text="Just a headline"), "a headline and no body"),
+    (line(key="a", text="Just a headline\n\n  \n"), "a headline and no body"),
+    (line(key="a", title="Just a headline"), "a headline and no body"),
+    (line(key="a", title="Just a headline", body=""), "a headline and no body"),
 ], ids=["text-list", "source-number", "body-object", "key-list", "mark-value", "mark-offsets", "mark-missing",
-        "not-utf8", "not-object"])
+        "not-utf8", "not-object", "key-number", "key-number-alone", "id-number", "text-headline-only",
+        "text-blank-body", "title-only", "title-empty-body"])
 def test_a_bad_jsonl_line_is_one_line_and_the_rest_is_stored(cli, db_path, tmp_path, bad, message):
     path = tmp_path / "stories.jsonl"
     write_lines(path, line(key="before", text=GOOD), bad, line(key="after", text=GOOD))
@@ -225,3 +233,56 @@ def test_a_saved_page_takes_its_canonical_url_as_key_when_no_other_source_holds_
     assert cli("ingest", str(page)).exit_code == 0
     assert cli("ingest", str(page)).exit_code == 0  # again: its own earlier story, updated in place
     assert keys(db_path) == {VICTIM_URL}
+
+
+def test_a_jsonl_line_with_a_headline_and_no_body_is_counted_like_a_txt_without_one(cli, tmp_path):
+    path = tmp_path / "s.jsonl"
+    write_lines(path, line(key="a", text="Just a headline"), line(key="b", text=GOOD))
+    result = cli("ingest", str(path))
+    assert "refused 1 input: 1 .jsonl (1 no_body)" in result.stdout
+
+
+def test_a_utf8_txt_is_stored_as_it_is(cli, tmp_path):
+    import trackwire
+    path = tmp_path / "cafe.txt"
+    path.write_text("Café owner wins\n\n“Mo” Farah ran 13:05 — a fine run.\n", encoding="utf-8")
+    result = cli("ingest", str(path))
+    assert result.exit_code == 0 and "note" not in result.stderr
+    with trackwire.open(tmp_path / "trackwire.db") as store:
+        (story,) = store.stories()
+    assert story.text == "Café owner wins\n\n“Mo” Farah ran 13:05 — a fine run.\n"
+
+
+def test_a_windows_1252_txt_is_read_as_such_with_a_counted_note(cli, tmp_path):
+    import trackwire
+    path = tmp_path / "cafe.txt"
+    path.write_bytes("Café owner wins\n\n“Mo” Farah ran 13:05 — a fine run in Zürich.\n".encode("cp1252"))
+    result = cli("ingest", str(path))
+    assert result.exit_code == 0
+    assert f"note {path}: not UTF-8 (byte 0xe9 at line 1, column 4): read as Windows-1252" in \
+        result.stderr.replace("\n", "")
+    assert "stored with a note: 1 .txt (1 cp1252)" in result.stdout
+    with trackwire.open(tmp_path / "trackwire.db") as store:
+        (story,) = store.stories()
+    assert story.text == "Café owner wins\n\n“Mo” Farah ran 13:05 — a fine run in Zürich.\n"
+
+
+@pytest.mark.parametrize("garbage", [
+    b"Headline\n\nBody \x81\x8d\x8f text.\n",  # bytes Windows-1252 has no character for
+    b"Headline\n\nBody " + b"\xa4\xa6\xac\xaf\xb1\xb6" * 10 + b" text.\n",  # symbols, not words
+    b"Headline\n\n" + bytes(range(0xc0, 0x100)) * 8 + b"\n",  # more of it beyond ASCII than text has
+], ids=["undefined-bytes", "symbol-soup", "mostly-high-bytes"])
+def test_a_txt_neither_utf8_nor_windows_1252_text_is_refused(cli, db_path, tmp_path, garbage):
+    path = tmp_path / "garbage.txt"
+    path.write_bytes(garbage)
+    result = cli("ingest", str(path))
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert f"skipped {path}: not UTF-8 text (byte 0x" in result.stderr.replace("\n", "")
+    assert "refused 1 input: 1 .txt (1 not_utf8)" in result.stdout
+    assert keys(db_path) == set()
+
+
+def test_the_summary_names_missing_and_unknown_files_by_their_suffix(cli, tmp_path):
+    (tmp_path / "notes").write_text(GOOD, encoding="utf-8")
+    result = cli("ingest", str(tmp_path / "gone.txt"), str(tmp_path / "notes"))
+    assert "refused 2 inputs: 1 file without suffix (1 unknown_type); 1 .txt (1 missing)" in result.stdout

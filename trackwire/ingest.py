@@ -23,7 +23,8 @@ import gzip
 import re
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+import unicodedata
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from sqlalchemy import Engine
@@ -60,15 +61,6 @@ class LeftOut:
 
 
 @dataclass
-class Read:
-    story: StoryIn
-    kind: str
-    where: str = ""  # file, or file:line
-    legacy_key: str | None = None  # the key an older trackwire gave this file (its bare name), when other
-    file_key: str | None = None  # a page keyed by its canonical URL: its file's key, should that URL be taken
-
-
-@dataclass
 class Note:
     """A story stored, with something the user should know about how (`IngestReport.notes`)."""
 
@@ -78,11 +70,21 @@ class Note:
     reason: str
 
 
+@dataclass
+class Read:
+    story: StoryIn
+    kind: str
+    where: str = ""  # file, or file:line
+    legacy_key: str | None = None  # the key an older trackwire gave this file (its bare name), when other
+    file_key: str | None = None  # a page keyed by its canonical URL: its file's key, should that URL be taken
+    notes: list[Note] = field(default_factory=list)  # what reading it found worth a note
+
+
 def store_story(engine: Engine, read: Read, seen: dict[str, str]) -> tuple[str, list[Note]] | BadInput:
     """Upsert one story in its own transaction, with the tags it carries from an export; returns
     "new", "updated" or "unchanged" and notes, or why it is refused. `seen` maps the keys stored in
     this run to where they came from."""
-    story, notes = read.story, []
+    story, notes = read.story, list(read.notes)
     with write_session(engine) as session:
         if read.file_key and _taken(session, story.key):
             notes.append(Note(read.where, f"its canonical URL {story.key} is another source's story, left as it "
@@ -171,16 +173,21 @@ def read_paths(paths: list[Path]) -> Iterator[Read | BadInput | LeftOut]:
         if path.is_dir():
             yield from _folder(path)
         elif not path.exists():
-            yield BadInput(str(path), "no such file or folder", _suffix(path), "missing")
+            yield BadInput(str(path), "no such file or folder", _kind(path), "missing")
         elif kind_of(path) is None:
             yield BadInput(str(path), "unknown file type: give .txt, .jsonl, .html or .html.gz files, or folders",
-                           _suffix(path), "unknown_type")
+                           _kind(path), "unknown_type")
         else:
             yield from _file(path, _key(path.name))
 
 
 def _suffix(path: Path) -> str:
     return "".join(path.suffixes[-2:]).lower() or "no suffix"
+
+
+def _kind(path: Path) -> str:
+    """The kind of a file refused before it is read: its kind, else its own suffix without the dot."""
+    return kind_of(path) or _suffix(path).removeprefix(".")
 
 
 def _folder(folder: Path) -> Iterator[Read | BadInput | LeftOut]:
@@ -228,18 +235,45 @@ def _binary(raw: bytes) -> bool:
 def _txt(path: Path, raw: bytes, key: str) -> Read | BadInput:
     if _binary(raw):
         return BadInput(str(path), "binary data, not text", "txt", "binary")
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = raw.decode("cp1252", "replace")  # text saved by older Windows tools
+    text, note = _decode(raw)
+    if text is None:
+        return BadInput(str(path), note, "txt", "not_utf8")
     text = text.replace("\r\n", "\n").replace("\r", "\n").strip()
     title, _, body = text.partition("\n")
     if not title.strip():
         return BadInput(str(path), f"empty file: {TXT_FORMAT}", "txt", "empty")
     if not body.strip():
         return BadInput(str(path), f"a headline and no body: {TXT_FORMAT}", "txt", "no_body")
+    notes = [Note(str(path), note, "txt", "cp1252")] if note else []
     return _bounded(Read(StoryIn(key=key, text=text + "\n", title=title.strip(), source="ingest"), "txt",
-                         str(path), _legacy(path, key)))
+                         str(path), _legacy(path, key), notes=notes))
+
+
+# Characters beyond ASCII that Windows-1252 text is made of besides letters: quotes, dashes, currency,
+# degrees, fractions. Anything else beyond ASCII in more than a few places means the bytes are not text.
+CP1252_PUNCTUATION = set("\u00a0‘’‚“”„–—…•·«»‹›€£¥¢°±×÷½¼¾¹²³§©®™´¨¸ªº¿¡¦¬¯µ¶†‡‰ˆ˜")
+
+
+def _decode(raw: bytes) -> tuple[str | None, str | None]:
+    """The text of a .txt file and a note, or None and why it is refused. UTF-8 (a BOM read past) is
+    read as it is; otherwise Windows-1252 (which latin-1 text also reads as), noted, when every byte
+    is one of its characters and they read as text: mostly ASCII, the rest letters and punctuation."""
+    try:
+        return raw.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        where = f"byte 0x{raw[exc.start]:02x} at line {line}, column {column}"
+    refused = f"not UTF-8 text ({where}), nor Windows-1252 (latin-1) text: save the file as UTF-8"
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        return None, refused
+    beyond = [ch for ch in text if ord(ch) > 127]
+    odd = sum(not unicodedata.category(ch).startswith("L") and ch not in CP1252_PUNCTUATION for ch in beyond)
+    if len(beyond) > len(text) // 5 or odd > 2 + len(beyond) // 20:
+        return None, refused
+    return text, f"not UTF-8 ({where}): read as Windows-1252 (latin-1); check its accents, or save it as UTF-8"
 
 
 def _html(path: Path, raw: bytes, kind: str, file_key: str) -> Read | BadInput:
