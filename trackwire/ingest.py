@@ -80,7 +80,15 @@ class Read:
     notes: list[Note] = field(default_factory=list)  # what reading it found worth a note
 
 
-def store_story(engine: Engine, read: Read, seen: dict[str, str]) -> tuple[str, list[Note]] | BadInput:
+def store_story(engine: Engine, story: StoryIn) -> str:
+    """Upsert one story (as `trackwire eval` stores its gold texts) in its own transaction;
+    returns "new", "updated" or "unchanged"."""
+    outcome = store_read(engine, Read(story, "story"), {})
+    assert not isinstance(outcome, BadInput)  # only a key seen before in the run is refused
+    return outcome[0]
+
+
+def store_read(engine: Engine, read: Read, seen: dict[str, str]) -> tuple[str, list[Note]] | BadInput:
     """Upsert one story in its own transaction, with the tags it carries from an export; returns
     "new", "updated" or "unchanged" and notes, or why it is refused. `seen` maps the keys stored in
     this run to where they came from."""
@@ -139,7 +147,7 @@ def ingest(engine: Engine, paths: list[Path], *,
     seen: dict[str, str] = {}
     for item in read_paths(paths):
         if isinstance(item, Read):
-            kind, outcome = item.kind, store_story(engine, item, seen)
+            kind, outcome = item.kind, store_read(engine, item, seen)
             if not isinstance(outcome, BadInput):
                 status, read_notes = outcome
                 counts = by_kind.setdefault(kind, {})
