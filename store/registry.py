@@ -11,10 +11,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from trackwire.nlp.text import fold
-from trackwire.store.models import RegistryAthlete
+from trackwire.store.models import Athlete, RegistryAthlete
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,8 +33,10 @@ class RegistryRow:
 
 def save_athletes(session: Session, rows: Iterable[RegistryRow]) -> dict[str, int]:
     """Add or update athletes by folded name; returns counts by outcome ("new", "updated", "unchanged").
-    A name given twice in `rows` keeps its last row."""
-    latest = {fold(r.name): r for r in rows}
+    A name given twice in `rows` keeps its first row (trackwire.registry.read_csv reports the others)."""
+    latest: dict[str, RegistryRow] = {}
+    for r in rows:
+        latest.setdefault(fold(r.name), r)
     stored = {a.fold: a for chunk in _chunks(list(latest)) for a in session.exec(select(RegistryAthlete).where(
         col(RegistryAthlete.fold).in_(chunk))).all()}
     counts = {"new": 0, "updated": 0, "unchanged": 0}
@@ -60,12 +63,17 @@ def athletes(session: Session) -> list[RegistryRow]:
 
 
 def remove_athletes(session: Session, names: Iterable[str]) -> list[str]:
-    """Remove imported athletes by name (any case or accents); returns the names removed."""
+    """Remove imported athletes by name (any case or accents); returns the names removed.
+
+    The facts the store's athlete rows of those names took from the import (country, sex, birth year,
+    events) are cleared with them: `tag --retag` fills them again from what the tagger now says."""
     found: list[str] = []
     for chunk in _chunks(list({fold(n) for n in names})):
         names_here = session.exec(select(RegistryAthlete.name).where(col(RegistryAthlete.fold).in_(chunk))).all()
         if names_here:
             session.exec(delete(RegistryAthlete).where(col(RegistryAthlete.fold).in_(chunk)))
+            session.execute(update(Athlete).where(col(Athlete.fold).in_(chunk)).values(
+                country=None, sex=None, birth_year=None, events=None))
             found += names_here
     return sorted(found)
 

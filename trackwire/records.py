@@ -272,6 +272,13 @@ class RegistryImportReport(Record):
     to_retag: int = Field(description="stories tagged by another version: `trackwire tag --retag` re-tags them")
 
 
+class RegistryRemoval(Record):
+    """`Store.remove_from_registry`: the imported athletes removed, and the names given that none has."""
+
+    removed: list[str] = Field(description="the removed athletes' names as imported")
+    not_found: list[str] = Field(description="names given as they were typed, that no imported athlete has")
+
+
 class IngestReport(Record):
     """`Store.ingest`: stories stored by outcome (new, updated, unchanged), the same by kind of input,
     the inputs refused, and the files of the folders given that hold no story, by what they are."""
