@@ -152,6 +152,21 @@ def test_eval_of_a_bad_gold_file_is_one_line_naming_it(cli, tmp_path, content, s
     assert says in result.output and "Traceback" not in result.output and "unexpected" not in result.output
 
 
+@pytest.mark.parametrize("target,says", [
+    ("missing-folder/e.tsv", "folder {tmp}/missing-folder does not exist"),
+    (".", "is a folder: give a file name"),
+], ids=["missing-folder", "a-folder"])
+def test_eval_checks_the_errors_file_before_scoring(cli, tmp_path, target, says):
+    """`--errors /nonexistent/e.tsv` scored every article, printed the table, then failed writing."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(GOOD_GOLD) + "\n", encoding="utf-8")
+    result = cli("eval", str(gold), "--errors", str(tmp_path / target))
+    assert result.exit_code == 1
+    assert says.format(tmp=tmp_path) in result.output.replace("\n", "")
+    assert "--errors" in result.output and "Traceback" not in result.output
+    assert "athletes" not in result.stdout  # no score table: nothing was scored
+
+
 def test_ingest_html_goes_through_the_crawler_extraction(cli, db_path, tmp_path):
     from trackwire.crawler.demo_site import load_articles, render_article
 

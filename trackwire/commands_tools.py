@@ -107,8 +107,11 @@ def evaluate_cmd(
                       ] = None,
 ) -> None:
     """Score the tagger against hand-annotated articles (the tagging guide's measures)."""
-    from trackwire.evaluation import baseline_predictions, read_gold, score_table, trackwire_predictions
+    from trackwire.evaluation import (baseline_predictions, check_errors_file, read_gold, score_table,
+                                      trackwire_predictions)
 
+    if errors:
+        check_errors_file(errors)  # before any work: scoring takes minutes
     rows = read_gold(gold)
     imported = imported_athletes()
     if imported:

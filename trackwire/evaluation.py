@@ -51,6 +51,17 @@ def _gold_problem(row) -> str | None:
     return None
 
 
+def check_errors_file(path: Path) -> None:
+    """Raise UserError, before any scoring, when the `--errors` file cannot be written."""
+    from trackwire.errors import UserError
+    from trackwire.store.export import ExportError, check_file_target
+
+    try:
+        check_file_target(path)
+    except ExportError as exc:
+        raise UserError(f"--errors: {exc}") from None
+
+
 def read_gold(path: Path) -> list[dict]:
     """The articles of a gold JSONL file (the tagging guide's format), checked so that scoring can
     read every field. Raises UserError naming the first bad line and what is wrong with it."""
