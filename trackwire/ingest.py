@@ -84,7 +84,8 @@ def store_story(engine: Engine, story: StoryIn) -> str:
     """Upsert one story (as `trackwire eval` stores its gold texts) in its own transaction;
     returns "new", "updated" or "unchanged"."""
     outcome = store_read(engine, Read(story, "story"), {})
-    assert not isinstance(outcome, BadInput)  # only a key seen before in the run is refused
+    if isinstance(outcome, BadInput):  # only a key read before in the same run is refused; none here
+        raise ValueError(outcome.why)
     return outcome[0]
 
 
