@@ -30,6 +30,18 @@ def check_target(fmt: str, out: Path) -> None:
         raise ExportError(f"{fmt} writes a folder, but {out} is a file: give a folder name")
     if fmt not in FOLDER_FORMATS and out.is_dir():
         raise ExportError(f"{out} is a folder: give a file name for the {fmt} export")
+    _check_parent(out)
+
+
+def check_file_target(out: Path) -> None:
+    """Fail before any work when the file `out` cannot be written (a folder, a missing or
+    read-only folder): for files other commands write, such as `eval --errors`."""
+    if out.is_dir():
+        raise ExportError(f"{out} is a folder: give a file name")
+    _check_parent(out)
+
+
+def _check_parent(out: Path) -> None:
     parent = out.expanduser().absolute().parent
     existing = next(p for p in (parent, *parent.parents) if p.exists())
     if not existing.is_dir():

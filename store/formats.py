@@ -14,6 +14,18 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 
+# A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK("http://evil/","x")`
+# from a crawled title). Every CSV trackwire writes, `export --format csv` and the web's CSV
+# downloads, puts an apostrophe before such a text cell; JSONL and Parquet keep the exact text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(cell):
+    """`cell` as a CSV cell a spreadsheet shows as text: a string starting like a formula gets a
+    leading `'`; anything else (numbers, None, other strings) is returned as it is."""
+    return "'" + cell if isinstance(cell, str) and cell.startswith(FORMULA_STARTS) else cell
+
+
 TABLES = {
     "stories": ("key", "url", "title", "source", "published_at", "text"),
     "mentions": ("key", "start", "end", "label", "text", "name", "role", "country", "sex", "indoor"),
@@ -77,7 +89,7 @@ def staged_folder(out: Path) -> Iterator[tuple[Path, ExitStack]]:
 
 
 def write_csv(records: Iterable[dict], out: Path) -> int:
-    """A folder with one CSV per table."""
+    """A folder with one CSV per table; text cells that a spreadsheet would run start with `'`."""
     count = 0
     with staged_folder(out) as (tmp, stack):
         writers = {}
@@ -87,7 +99,7 @@ def write_csv(records: Iterable[dict], out: Path) -> int:
             writers[name].writeheader()
         for record in records:
             for name, rows in table_rows(record).items():
-                writers[name].writerows(rows)
+                writers[name].writerows({c: spreadsheet_safe(v) for c, v in row.items()} for row in rows)
             count += 1
     return count
 

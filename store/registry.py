@@ -11,10 +11,11 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from sqlalchemy import update
 from sqlmodel import Session, col, delete, select
 
 from trackwire.nlp.text import fold
-from trackwire.store.models import RegistryAthlete
+from trackwire.store.models import Athlete, RegistryAthlete
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,10 +33,12 @@ class RegistryRow:
 
 def save_athletes(session: Session, rows: Iterable[RegistryRow]) -> dict[str, int]:
     """Add or update athletes by folded name; returns counts by outcome ("new", "updated", "unchanged").
-    A name given twice in `rows` keeps its last row."""
-    latest = {fold(r.name): r for r in rows}
-    stored = {a.fold: a for a in session.exec(select(RegistryAthlete).where(
-        col(RegistryAthlete.fold).in_(list(latest)))).all()} if latest else {}
+    A name given twice in `rows` keeps its first row (trackwire.registry.read_csv reports the others)."""
+    latest: dict[str, RegistryRow] = {}
+    for r in rows:
+        latest.setdefault(fold(r.name), r)
+    stored = {a.fold: a for chunk in _chunks(list(latest)) for a in session.exec(select(RegistryAthlete).where(
+        col(RegistryAthlete.fold).in_(chunk))).all()}
     counts = {"new": 0, "updated": 0, "unchanged": 0}
     for key, row in latest.items():
         values = dict(name=row.name, country=row.country, sex=row.sex, birth_year=row.birth_year,
@@ -60,12 +63,29 @@ def athletes(session: Session) -> list[RegistryRow]:
 
 
 def remove_athletes(session: Session, names: Iterable[str]) -> list[str]:
-    """Remove imported athletes by name (any case or accents); returns the names removed."""
-    keys = {fold(n) for n in names}
-    found = session.exec(select(RegistryAthlete.name).where(col(RegistryAthlete.fold).in_(keys))).all()
-    if found:
-        session.exec(delete(RegistryAthlete).where(col(RegistryAthlete.fold).in_(keys)))
+    """Remove imported athletes by name (any case or accents); returns the names removed.
+
+    The facts the store's athlete rows of those names took from the import (country, sex, birth year,
+    events) are cleared with them: `tag --retag` fills them again from what the tagger now says."""
+    found: list[str] = []
+    for chunk in _chunks(list({fold(n) for n in names})):
+        names_here = session.exec(select(RegistryAthlete.name).where(col(RegistryAthlete.fold).in_(chunk))).all()
+        if names_here:
+            session.exec(delete(RegistryAthlete).where(col(RegistryAthlete.fold).in_(chunk)))
+            session.execute(update(Athlete).where(col(Athlete.fold).in_(chunk)).values(
+                country=None, sex=None, birth_year=None, events=None))
+            found += names_here
     return sorted(found)
+
+
+# Names per IN (...) list: one parameter each, and databases cap them (SQLite 32,766 or 250,000
+# depending on its build, PostgreSQL's protocol 65,535), while an import may hold 1,000,000 names.
+CHUNK = 500
+
+
+def _chunks(items: list[str]) -> Iterable[list[str]]:
+    for i in range(0, len(items), CHUNK):
+        yield items[i : i + CHUNK]
 
 
 def digest(rows: list[RegistryRow]) -> str | None:

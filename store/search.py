@@ -184,15 +184,18 @@ def find_athletes(session: Session, name: str) -> list[Athlete]:
     <= 2, never for names under five letters). Athletes with stories come first.
     """
     key = fold(name)
-    if not key:
+    if not key or "\x00" in key:  # no name holds a NUL, and SQLite's LIKE would end the pattern there
         return []
     exact = list(session.exec(select(Athlete).where(Athlete.fold == key)))  # indexed
     if not exact:
-        exact = list(session.exec(select(Athlete).where(col(Athlete.aliases).contains(f"|{key}|"))))
+        exact = list(session.exec(select(Athlete).where(col(Athlete.aliases).contains(f"|{key}|", autoescape=True))))
     if exact:
         return exact
+    # `%` and `_` typed in a name are letters to match, not LIKE's wildcards
+    literal_key = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
     surname = list(session.exec(select(Athlete).where(
-        (col(Athlete.fold).like(f"% {key}")) | (col(Athlete.fold).like(f"{key} %")))))
+        (col(Athlete.fold).like(f"% {literal_key}", escape="/"))
+        | (col(Athlete.fold).like(f"{literal_key} %", escape="/")))))
     if surname:
         return _with_stories_first(session, surname)
     return _with_stories_first(session, _fuzzy(session, key))

@@ -140,7 +140,9 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
                canonical: bool = False) -> int:
     """The id of the athlete called `name`, created when new; `also`: other names it goes by, for look-ups.
     One row per folded name; it takes `name` as written when that is the registry's (`canonical`: a store
-    tagged with an older registry gets today's spelling) or says more than its own (`richer`)."""
+    tagged with an older registry gets today's spelling) or says more than its own (`richer`). Facts the
+    registry gives (`canonical`) replace the row's, so a re-tag brings today's (an imported athlete
+    updated); facts read from a story only fill the row's gaps."""
     row = _athlete(session, name) or _new_athlete(session, Athlete(
         name=name, fold=fold(name), country=country, sex=sex, birth_year=birth_year, events=events))
     if row.name != name and (canonical or richer(name, row.name)):
@@ -149,7 +151,7 @@ def athlete_id(session: Session, name: str, *, country: str | None = None, sex: 
         if other != row.fold and f"|{other}|" not in row.aliases:
             row.aliases = (row.aliases or "|") + f"{other}|"
     for attr, value in (("country", country), ("sex", sex), ("birth_year", birth_year), ("events", events)):
-        if value and not getattr(row, attr):
+        if value and (canonical or not getattr(row, attr)):  # the registry's facts are today's; others fill gaps
             setattr(row, attr, value)
     session.add(row)
     return row.id

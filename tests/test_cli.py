@@ -128,6 +128,45 @@ def test_eval_on_the_dev_gold_prints_scores_and_writes_errors_with_a_header(db_p
         assert field in result.stdout
 
 
+GOOD_GOLD = {"id": "g1", "text": "Kerr wins\n\nJosh Kerr won.\n", "athletes": [], "events": [], "marks": [],
+             "quotes": [], "performances": []}
+
+
+@pytest.mark.parametrize("content,says", [
+    (b"not json\n", "gold.jsonl:1: not JSON"),
+    (b"\xff\xfe{}\n", "gold.jsonl is not UTF-8 text"),
+    (b"[1, 2]\n", "gold.jsonl:1: not a JSON object"),
+    (json.dumps({**GOOD_GOLD, "id": 5}).encode(), "gold.jsonl:1: `id` must be a string"),
+    (json.dumps({"id": "a", "text": "T\n\nB"}).encode(), "gold.jsonl:1: `athletes` must be a list"),
+    ((json.dumps(GOOD_GOLD) + "\n" + json.dumps({**GOOD_GOLD, "marks": [{"text": "3:29"}]})).encode(),
+     "gold.jsonl:2: `value` of each of `marks` must be a number"),
+    (json.dumps({**GOOD_GOLD, "quotes": ["I won"]}).encode(), "gold.jsonl:1: each of `quotes` must be an object"),
+])
+def test_eval_of_a_bad_gold_file_is_one_line_naming_it(cli, tmp_path, content, says):
+    """A gold file that was not JSON, not UTF-8, or a line missing a field ended in a traceback
+    ("unexpected failure ... please report it")."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_bytes(content)
+    result = cli("eval", str(gold))
+    assert result.exit_code == 1
+    assert says in result.output and "Traceback" not in result.output and "unexpected" not in result.output
+
+
+@pytest.mark.parametrize("target,says", [
+    ("missing-folder/e.tsv", "folder {tmp}/missing-folder does not exist"),
+    (".", "is a folder: give a file name"),
+], ids=["missing-folder", "a-folder"])
+def test_eval_checks_the_errors_file_before_scoring(cli, tmp_path, target, says):
+    """`--errors /nonexistent/e.tsv` scored every article, printed the table, then failed writing."""
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text(json.dumps(GOOD_GOLD) + "\n", encoding="utf-8")
+    result = cli("eval", str(gold), "--errors", str(tmp_path / target))
+    assert result.exit_code == 1
+    assert says.format(tmp=tmp_path) in result.output.replace("\n", "")
+    assert "--errors" in result.output and "Traceback" not in result.output
+    assert "athletes" not in result.stdout  # no score table: nothing was scored
+
+
 def test_ingest_html_goes_through_the_crawler_extraction(cli, db_path, tmp_path):
     from trackwire.crawler.demo_site import load_articles, render_article
 

@@ -139,3 +139,27 @@ def test_interrupted_folder_export_leaves_nothing(tmp_path, writer):
     with pytest.raises(KeyboardInterrupt):
         getattr(formats, writer)(records(), tmp_path / "tables")
     assert list(tmp_path.iterdir()) == []
+
+
+FORMULA_TITLE = '=HYPERLINK("http://evil/","x")'
+
+
+def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe_as_in_the_web_download(cli, db_path, tmp_path):
+    """A crawled title that is a formula: the CLI's CSV and the web's CSV download both defuse it, the
+    same way; JSONL keeps the exact text for programs."""
+    import trackwire as tw
+
+    stories = tmp_path / "s.jsonl"
+    stories.write_text(json.dumps({"key": "evil", "title": FORMULA_TITLE, "source": "-src",
+                                   "text": f"{FORMULA_TITLE}\n\n@Kerr won the 3000m.\n"}) + "\n", encoding="utf-8")
+    assert cli("ingest", str(stories)).exit_code == 0
+    assert cli("export", "--format", "csv", "--out", str(tmp_path / "tables")).exit_code == 0
+    with (tmp_path / "tables" / "stories.csv").open(newline="", encoding="utf-8") as fh:
+        (row,) = csv.DictReader(fh)
+    assert (row["key"], row["title"], row["source"]) == ("evil", "'" + FORMULA_TITLE, "'-src")
+    assert row["text"] == "'" + f"{FORMULA_TITLE}\n\n@Kerr won the 3000m.\n"
+    with tw.open(db_path) as store:
+        web = list(csv.DictReader("".join(store.download("csv")).splitlines()))
+    assert (web[0]["title"], web[0]["source"]) == (row["title"], row["source"])
+    assert cli("export", "--format", "jsonl", "--out", str(tmp_path / "c.jsonl")).exit_code == 0
+    assert json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))["title"] == FORMULA_TITLE

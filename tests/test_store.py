@@ -87,6 +87,20 @@ def test_athlete_found_as_people_type_it(engine, typed):
         assert [a.name for a in find_athletes(session, typed)] == ["Josh Kerr"]
 
 
+@pytest.mark.parametrize("typed", ["%", "%err", "k_rr", "_", "j%", "\x00", "kerr\x00"])
+def test_like_wildcards_and_nul_in_a_name_match_nobody(engine, typed):
+    """`%` and `_` went into LIKE patterns as wildcards ("%" named whoever came first, "k_rr" found
+    Kerr) and SQLite ends a LIKE pattern at a NUL, so "/athletes/%00" showed an arbitrary athlete."""
+    store(engine)
+    tags = tags_for_kerr()
+    tags["athletes"].append({"name": "Faith Kipyegon", "country": "KEN", "mentions": [[0, 4]]})
+    with write_session(engine) as session:
+        save_tags(session, 1, tags, "t1")
+    with read_session(engine) as session:
+        assert find_athletes(session, typed) == []
+        assert [a.name for a in find_athletes(session, "kerr")] == ["Josh Kerr"]
+
+
 def test_accents_fold_both_ways(engine):
     store(engine)
     tags = tags_for_kerr()

@@ -96,6 +96,16 @@ def test_a_bad_parameter_is_a_422_with_a_message(lite, url, message):
     assert message in got.json()["detail"]
 
 
+@pytest.mark.parametrize("url", ["/api/story?key=a%00b", "/story?key=%00", "/api/search?q=win%00",
+                                 "/search?q=win&source=%00", "/api/search.csv?q=win&source=a%00",
+                                 "/api/athletes/Bol%00"])
+def test_a_nul_in_a_parameter_is_a_422_on_every_engine(client, url):
+    """PostgreSQL refuses a NUL in any string: these answered 500 Internal Server Error there."""
+    got = client.get(url)
+    assert got.status_code == 422
+    assert "NUL" in (got.json()["detail"] if url.startswith("/api/") else got.text)
+
+
 def test_a_bad_parameter_on_a_page_is_a_422_page_with_the_message(lite):
     got = lite.get("/search", params={"q": "win", "event": "1500"})
     assert got.status_code == 422 and "text/html" in got.headers["content-type"]

@@ -16,6 +16,7 @@ what to do: `AthleteNotFound` (with `.suggestions`), `AmbiguousAthlete` (with `.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
 from pathlib import Path
@@ -27,6 +28,7 @@ from trackwire.browse import Browsing
 from trackwire.convert import hit as _hit, profile as _profile, run as _run, source as _source, summary as _summary
 from trackwire.limits import check_limit
 from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, IngestProblem, IngestReport,
+                               RegistryRemoval,
                                RegistryAthlete, RegistryImportReport, Run, SearchHit, StoreStats, TaggedStory,
                                TagReport, Totals)
 from trackwire.settings import Settings
@@ -203,13 +205,16 @@ class Store(Browsing):
     # ------------------------------------------------------------ writing
 
     def ingest(self, paths: Iterable[str | Path], *,
-               on_problem: Callable[[IngestProblem], None] | None = None) -> IngestReport:
+               on_problem: Callable[[IngestProblem], None] | None = None,
+               on_note: Callable[[IngestProblem], None] | None = None) -> IngestReport:
         """Store stories from `.txt` (headline, blank line, body), `.jsonl`, `.html` and `.html.gz` files,
         or folders of them. Good inputs are stored whatever the bad ones do; each bad one is reported,
-        not raised; files of a folder that hold no story are counted in `left_out`."""
+        not raised (`problems`, also to `on_problem`); a stored one with something to know about how it
+        was stored is in `notes` (also to `on_note`); files of a folder that hold no story are counted in
+        `left_out`. Keys and their rules: trackwire/ingest.py and the README."""
         from trackwire.ingest import ingest
 
-        return ingest(self.engine, [Path(p) for p in paths], on_problem=on_problem)
+        return ingest(self.engine, [Path(p) for p in paths], on_problem=on_problem, on_note=on_note)
 
     def pending(self, *, retag: bool = False) -> int:
         """Stories waiting to be tagged (with `retag`, also those tagged by another tagger version)."""
@@ -240,9 +245,7 @@ class Store(Browsing):
 
         path = Path(path)
         try:
-            text = path.read_bytes().decode("utf-8")
-        except OSError as exc:
-            raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+            text = read_registry_file(path).decode("utf-8")
         except UnicodeDecodeError as exc:
             raise UserError(f"{path} is not UTF-8 text (byte {exc.start}): save it as UTF-8 CSV") from None
         rows, problems = read_csv(text, str(path))
@@ -265,14 +268,19 @@ class Store(Browsing):
                                     events=list(r.events), aliases=list(r.aliases), wa_id=r.wa_id)
                     for r in athletes(session)]
 
-    def remove_from_registry(self, names: Sequence[str]) -> list[str]:
-        """Remove imported athletes by name (any case or accents); returns the names removed.
-        Stories tagged with them keep their tags until `tag(retag=True)`."""
+    def remove_from_registry(self, names: Sequence[str]) -> RegistryRemoval:
+        """Remove imported athletes by name (any case or accents): the names removed, and the names
+        given that no imported athlete has. Stories tagged with them keep their tags until
+        `tag(retag=True)`; the store's athlete rows of those names lose the facts the import gave
+        them until then."""
+        from trackwire.nlp.text import fold
         from trackwire.store.db import write_session
         from trackwire.store.registry import remove_athletes
 
         with write_session(self.engine) as session:
-            return remove_athletes(session, names)
+            removed = remove_athletes(session, names)
+        gone = {fold(n) for n in removed}
+        return RegistryRemoval(removed=removed, not_found=list(dict.fromkeys(n for n in names if fold(n) not in gone)))
 
     def tag(self, *, retag: bool = False, workers: int = 1, nlp=None, claim_seconds: int | None = None,
             on_progress: Callable[[int], None] | None = None,
@@ -379,6 +387,32 @@ class Store(Browsing):
         return StoryFilter(text=query or None, athlete_ids=tuple(ids), event=event, source=source, since=lo, until=hi,
                            has_quotes=has_quotes, tagged_only=tagged_only, one_per_cluster=one_per_cluster,
                            described=described)
+
+
+def read_registry_file(path: Path) -> bytes:
+    """The bytes of a registry CSV, refusing before reading a file that is not a regular file or
+    is larger than trackwire.registry.MAX_BYTES. Raises UserError."""
+    import stat
+
+    from trackwire.registry import MAX_BYTES
+
+    def check(info) -> None:
+        if not stat.S_ISREG(info.st_mode):
+            raise UserError(f"{path} is not a regular file (a device, a pipe, a folder): give a CSV file")
+        if info.st_size > MAX_BYTES:
+            raise UserError(f"{path} is {info.st_size:,} bytes; a registry CSV may be at most {MAX_BYTES:,}: "
+                            "split it into several files")
+
+    try:
+        check(path.stat())  # before opening: opening a pipe would wait for a writer
+        with path.open("rb") as fh:
+            check(os.fstat(fh.fileno()))  # the file opened, should the path have changed meanwhile
+            data = fh.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise UserError(f"cannot read {path}: {exc.strerror or exc}") from None
+    if len(data) > MAX_BYTES:  # it grew while read
+        raise UserError(f"{path} is larger than {MAX_BYTES:,} bytes: split it into several files")
+    return data
 
 
 def registry_size() -> int:

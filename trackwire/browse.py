@@ -15,11 +15,11 @@ from itertools import chain
 from trackwire.convert import hit as _hit, listing as _listing, run as _run, source as _source
 from trackwire.records import (AthleteCount, Facet, History, Overview, SearchPage, StoryDetail, TaggedStory,
                                Totals)
+from trackwire.store.formats import spreadsheet_safe
 from trackwire.store.search import QueryError
 
 DOWNLOADS = ("csv", "jsonl")
 CSV_COLUMNS = ("key", "url", "title", "source", "published_at", "athletes", "events", "performances", "quotes")
-_FORMULA = ("=", "+", "-", "@", "\t", "\r")  # a spreadsheet would run a cell starting so
 
 
 class Browsing:
@@ -130,5 +130,5 @@ def _row(s: TaggedStory) -> list[str]:
 
 def _csv_line(cells: Sequence[str]) -> str:
     out = io.StringIO()
-    csv.writer(out).writerow(["'" + c if c.startswith(_FORMULA) else c for c in cells])
+    csv.writer(out).writerow([spreadsheet_safe(c) for c in cells])
     return out.getvalue()

@@ -153,7 +153,8 @@ def ingest(paths: Annotated[list[Path], typer.Argument(
     A .txt file is a headline, a blank line, then the body; a .jsonl line is one story
     (README, "Ingesting files"); lines of trackwire's own JSONL export keep their tags.
     """
-    report = store().ingest(paths, on_problem=lambda p: err.print(f"skipped {p.where}: {p.why}"))
+    report = store().ingest(paths, on_problem=lambda p: err.print(f"skipped {p.where}: {p.why}"),
+                            on_note=lambda p: err.print(f"note {p.where}: {p.why}"))
     print_ingest(console, report)
     if report.problems:
         raise UserError(f"{plural(len(report.problems), 'input')} refused (listed above): fix them and ingest "

@@ -65,8 +65,13 @@ def list_(as_json: AsJson = False) -> None:
 @registry_app.command("remove")
 def remove(names: Annotated[list[str], typer.Argument(metavar="NAME...", help="full names, any case or accents")]
            ) -> None:
-    """Take imported athletes out of the registry (stories keep their tags until `tag --retag`)."""
-    removed = store().remove_from_registry(names)
-    if not removed:
+    """Take imported athletes out of the registry (stories keep their tags until `tag --retag`).
+
+    Names no imported athlete has are listed; with none removed, the command fails.
+    """
+    done = store().remove_from_registry(names)
+    if not done.removed:
         raise UserError(f"no imported athlete named {', '.join(names)}: `trackwire registry list` shows them")
-    console.print(f"removed {', '.join(removed)}; run `trackwire tag --retag` to tag stories without them")
+    console.print(Text(f"removed {', '.join(done.removed)}; run `trackwire tag --retag` to tag stories without them"))
+    if done.not_found:
+        err.print(Text(f"not found (no imported athlete of that name): {', '.join(done.not_found)}"))

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from collections.abc import Iterator
@@ -108,13 +107,12 @@ def evaluate_cmd(
                       ] = None,
 ) -> None:
     """Score the tagger against hand-annotated articles (the tagging guide's measures)."""
-    from trackwire.evaluation import baseline_predictions, score_table, trackwire_predictions
+    from trackwire.evaluation import (baseline_predictions, check_errors_file, read_gold, score_table,
+                                      trackwire_predictions)
 
-    if not gold.exists():
-        raise UserError(f"gold file {gold} not found")
-    rows = [json.loads(line) for line in gold.read_text(encoding="utf-8").splitlines() if line.strip()]
-    if not rows:
-        raise UserError(f"gold file {gold} holds no articles")
+    if errors:
+        check_errors_file(errors)  # before any work: scoring takes minutes
+    rows = read_gold(gold)
     imported = imported_athletes()
     if imported:
         console.print(f"with the {plural(len(imported), 'athlete')} imported into {STATE.settings.db} "

@@ -13,6 +13,88 @@ from trackwire.store.registry import RegistryRow
 from trackwire.store.stories import StoryIn
 
 
+# The gold format (the tagging guide's): what each field of a line must be for scoring to read it.
+_STR, _NUM, _OPT_STR = "a string", "a number", "a string or null"
+_ITEMS = {"athletes": _STR, "events": _STR,
+          "marks": {"text": _STR, "value": _NUM, "unit": _STR},
+          "quotes": {"start": _STR, "speaker": _OPT_STR},
+          "performances": {"athlete": _STR, "event": _STR, "mark": _STR}}
+
+
+def _is(value, kind: str) -> bool:
+    if kind == _NUM:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    return isinstance(value, str) or (kind == _OPT_STR and value is None)
+
+
+def _gold_problem(row) -> str | None:
+    """Why one parsed gold line cannot be scored, or None."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    for key in ("id", "text"):
+        if not isinstance(row.get(key), str):
+            return f"`{key}` must be a string"
+    for field, item in _ITEMS.items():
+        values = row.get(field)
+        if not isinstance(values, list):
+            return f"`{field}` must be a list"
+        for value in values:
+            if isinstance(item, str):
+                if not _is(value, item):
+                    return f"each of `{field}` must be {item}"
+            elif not isinstance(value, dict):
+                return f"each of `{field}` must be an object with {', '.join(item)}"
+            else:
+                bad = next((k for k, kind in item.items() if not _is(value.get(k), kind)), None)
+                if bad:
+                    return f"`{bad}` of each of `{field}` must be {item[bad]}"
+    return None
+
+
+def check_errors_file(path: Path) -> None:
+    """Raise UserError, before any scoring, when the `--errors` file cannot be written."""
+    from trackwire.errors import UserError
+    from trackwire.store.export import ExportError, check_file_target
+
+    try:
+        check_file_target(path)
+    except ExportError as exc:
+        raise UserError(f"--errors: {exc}") from None
+
+
+def read_gold(path: Path) -> list[dict]:
+    """The articles of a gold JSONL file (the tagging guide's format), checked so that scoring can
+    read every field. Raises UserError naming the first bad line and what is wrong with it."""
+    import json
+
+    from trackwire.errors import UserError
+
+    if not path.exists():
+        raise UserError(f"gold file {path} not found")
+    try:
+        lines = path.read_bytes().decode("utf-8-sig").splitlines()
+    except OSError as exc:
+        raise UserError(f"cannot read gold file {path}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError as exc:
+        raise UserError(f"gold file {path} is not UTF-8 text (byte {exc.start}): save it as UTF-8") from None
+    rows = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except ValueError as exc:
+            raise UserError(f"{path}:{number}: not JSON ({exc}); each line is one gold article") from None
+        why = _gold_problem(row)
+        if why:
+            raise UserError(f"{path}:{number}: {why} (the tagging guide's gold format: id, text, athletes, "
+                            "events, marks, quotes, performances)")
+        rows.append(row)
+    if not rows:
+        raise UserError(f"gold file {path} holds no articles")
+    return rows
+
+
 def trackwire_predictions(rows: list[dict], model: str | None, imported: Sequence[RegistryRow] = ()) -> list[dict]:
     """Ingest, tag and export the gold texts exactly as the product does, in a throwaway SQLite file
     holding the `imported` athletes (those of the user's store) as the user's tagger does."""

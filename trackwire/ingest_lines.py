@@ -49,8 +49,13 @@ def _story(row: dict) -> tuple[StoryIn | None, Problem | None]:
         title = row.get("title") or text.split("\n", 1)[0].strip()
     elif row.get("title") and row.get("body"):
         title, text = row["title"], f"{row['title']}\n\n{row['body']}"
+    elif row.get("title"):
+        return None, ("no_body", "a headline and no body: give body, or text as headline, blank line, body")
     else:
         return None, ("no_text", "needs text, or title and body")
+    head, _, body = text.strip().partition("\n")
+    if not body.strip():
+        return None, ("no_body", "a headline and no body: text is headline, blank line, body")
     published = parse_date(row["published_at"]) if row.get("published_at") else None
     if row.get("published_at") and published is None:
         return None, ("bad_date", f"published_at {row['published_at']!r} is not an ISO 8601 date")
@@ -62,8 +67,9 @@ def _field_problem(row: dict) -> Problem | None:
     key = row.get("key") if row.get("key") is not None else row.get("id")
     if key is None or key == "":
         return "no_key", "no key or id"
-    if not isinstance(key, (str, int)) or isinstance(key, bool):
-        return "bad_field", f"key must be a string, not {_json_type(key)}"
+    if not isinstance(key, str):
+        name = "key" if row.get("key") is not None else "id"
+        return "bad_field", f"{name} must be a string, not {_json_type(key)}"
     for name in TEXT_FIELDS:
         value = row.get(name)
         if value is not None and not isinstance(value, str):

@@ -272,6 +272,13 @@ class RegistryImportReport(Record):
     to_retag: int = Field(description="stories tagged by another version: `trackwire tag --retag` re-tags them")
 
 
+class RegistryRemoval(Record):
+    """`Store.remove_from_registry`: the imported athletes removed, and the names given that none has."""
+
+    removed: list[str] = Field(description="the removed athletes' names as imported")
+    not_found: list[str] = Field(description="names given as they were typed, that no imported athlete has")
+
+
 class IngestReport(Record):
     """`Store.ingest`: stories stored by outcome (new, updated, unchanged), the same by kind of input,
     the inputs refused, and the files of the folders given that hold no story, by what they are."""
@@ -279,16 +286,27 @@ class IngestReport(Record):
     stored: dict[str, int]
     by_kind: dict[str, dict[str, int]] = Field(default_factory=dict)
     problems: list[IngestProblem]
+    notes: list[IngestProblem] = Field(default_factory=list, description="stories stored with something to know: "
+                                       "old_key, canonical_taken, cp1252")
     left_out: dict[str, int] = Field(default_factory=dict, description='e.g. {".json": 12, "licence or readme": 1}')
 
     @property
     def refused(self) -> dict[str, dict[str, int]]:
         """Refused inputs by kind, then by reason."""
-        counts: dict[str, dict[str, int]] = {}
-        for p in self.problems:
-            by_reason = counts.setdefault(p.kind, {})
-            by_reason[p.reason] = by_reason.get(p.reason, 0) + 1
-        return counts
+        return _by_kind_and_reason(self.problems)
+
+    @property
+    def noted(self) -> dict[str, dict[str, int]]:
+        """Notes about stored inputs by kind, then by reason."""
+        return _by_kind_and_reason(self.notes)
+
+
+def _by_kind_and_reason(problems: list[IngestProblem]) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for p in problems:
+        by_reason = counts.setdefault(p.kind, {})
+        by_reason[p.reason] = by_reason.get(p.reason, 0) + 1
+    return counts
 
 
 class TagReport(Record):

@@ -14,8 +14,16 @@ read past):
 | `aliases` | no | other names they go by, separated by `;` ("Mo Farah;Mohamed Farah") |
 | `wa_id` | no | World Athletics athlete id |
 
+Commas separate the columns; a file whose header is separated by semicolons or tabs is read
+with that separator instead. A file larger than MAX_BYTES (50 MB), or that is not a regular
+file (a device, a pipe), is refused before it is read.
+
 A line that cannot be used is one problem naming the file and line; the other lines are imported.
-An athlete imported again (same name, any case or accents) is updated. Imported athletes count
+A field that runs on past its line (a stray unclosed `"`) is one problem naming the lines it
+swallowed. A name that is not a person's (control or format characters such as U+202E, no
+letters, a leading `=`, `+`, `-` or `@` that a spreadsheet would run) is refused. A name given
+twice in one file (any case or accents) keeps its first line; each later line is a problem.
+An athlete imported again in a later file (same name, any case or accents) is updated. Imported athletes count
 like the packaged lists' (nlp/registry.py): their names are athletes wherever they appear, their
 country, sex and events tell them apart, and misspellings of them are linked.
 """
@@ -25,10 +33,12 @@ from __future__ import annotations
 import csv
 import io
 import re
+import unicodedata
 from collections.abc import Sequence
 from datetime import date
 
 from trackwire.nlp.codes import is_event_code
+from trackwire.nlp.text import fold
 from trackwire.store.registry import RegistryRow
 
 COLUMNS = ("name", "country", "sex", "birth", "events", "aliases", "wa_id")
@@ -38,12 +48,16 @@ SYNONYMS = {"birth_date": "birth", "birth_year": "birth", "dob": "birth", "date_
 SEX = {"m": "M", "male": "M", "men": "M", "man": "M", "f": "F", "female": "F", "women": "F", "woman": "F",
        "w": "F"}
 MAX_ROWS = 1_000_000
+MAX_BYTES = 50_000_000  # about 400,000 athletes with every column; the packaged lists are 54,000
+DELIMITERS = (",", ";", "\t")
+NAME_PUNCTUATION = set(".'’‘-‐")  # "Jr.", "O'Neil", "Jean-Pierre"; anything else not a letter is refused
 
 
 def read_csv(text: str, where: str = "registry.csv") -> tuple[list[RegistryRow], list[str]]:
     """The athletes of a registry CSV, and one message per line that cannot be used ("file:line: why").
     Pure: never raises on the content."""
-    reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    text = text.lstrip("\ufeff")
+    reader = csv.DictReader(io.StringIO(text), delimiter=_delimiter(text))
     try:
         fieldnames = reader.fieldnames
     except csv.Error as exc:
@@ -60,31 +74,67 @@ def read_csv(text: str, where: str = "registry.csv") -> tuple[list[RegistryRow],
         elif key:
             unknown.append(raw.strip())
     if "name" not in header:
-        return [], [f"{where}:1: no `name` column; the first line names the columns: {', '.join(COLUMNS)}"]
+        return [], [f"{where}:1: no `name` column; the first line names the columns, separated by commas: "
+                     f"{', '.join(COLUMNS)}"]
     problems = [f"{where}:1: column(s) {', '.join(unknown)} left out (known: {', '.join(COLUMNS)})"] if unknown else []
     rows: list[RegistryRow] = []
+    first_line: dict[str, int] = {}  # folded name -> the line that gave it
     line = 1
     try:
         for row in reader:
-            line = reader.line_num
+            start, line = line + 1, reader.line_num
             if len(rows) >= MAX_ROWS:
                 problems.append(f"{where}:{line}: more than {MAX_ROWS:,} athletes; the rest left out")
                 break
+            if any("\n" in v or "\r" in v for v in row.values() if isinstance(v, str)):
+                problems.append(f"{where}:{start}: a field runs on past the end of its line (a stray unclosed "
+                                f"'\"'?); lines {start}-{line} left out")
+                continue
             values = {k: (row.get(header[k]) or "").strip() for k in header}
             if not any(values.values()):
                 continue
             athlete, why = _athlete(values)
             if why:
                 problems.append(f"{where}:{line}: {why}")
-            else:
-                rows.append(athlete)
+                continue
+            key = fold(athlete.name)
+            if key in first_line:
+                problems.append(f"{where}:{line}: {athlete.name} is given again (first on line {first_line[key]}, "
+                                "which is kept); this line left out")
+                continue
+            first_line[key] = line
+            rows.append(athlete)
     except csv.Error as exc:
         problems.append(f"{where}:{line + 1}: not CSV ({exc}); the lines after it left out")
     return rows, problems
 
 
+def _delimiter(text: str) -> str:
+    """The separator of the header line: a comma, unless it holds more semicolons or tabs."""
+    header = text.split("\n", 1)[0]
+    counts = {d: header.count(d) for d in DELIMITERS}
+    best = max(DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def not_a_name(name: str) -> str | None:
+    """Why `name` is no person's name, or None: control or format characters (U+202E, NUL), a word
+    without letters (emoji), other symbols, or a leading character a spreadsheet runs as a formula."""
+    if name[:1] in ("=", "+", "-", "@"):
+        return f"name {name!r} starts with {name[0]!r}: not a name (a spreadsheet would run it)"
+    for ch in name:
+        cat = unicodedata.category(ch)
+        if cat[0] == "C":
+            return f"name {name!r} holds the control or format character U+{ord(ch):04X}: not a name"
+        if not (cat[0] in "LM" or ch == " " or ch in NAME_PUNCTUATION):
+            return f"name {name!r} holds {ch!r}: not a name (letters, spaces and . ' - only)"
+    return None
+
+
 def _athlete(v: dict[str, str]) -> tuple[RegistryRow | None, str | None]:
     name = " ".join(v.get("name", "").split())
+    if why := not_a_name(name):
+        return None, why
     if len(name.split()) < 2 or any(ch.isdigit() for ch in name) or len(name) > 100:
         return None, f"name {name!r} is not a full name (given name and surname)"
     country = v.get("country", "").upper() or None
@@ -103,6 +153,9 @@ def _athlete(v: dict[str, str]) -> tuple[RegistryRow | None, str | None]:
     aliases = tuple(dict.fromkeys(" ".join(a.split()) for a in re.split(r"[;|]", v.get("aliases", "")) if a.strip()))
     if any(len(a.split()) < 2 for a in aliases):
         return None, "an alias is one word: aliases are full names (a given name alone is never linked)"
+    for alias in aliases:
+        if why := not_a_name(alias):
+            return None, "alias" + why.removeprefix("name")
     return RegistryRow(name, country, SEX.get(sex.lower()) if sex else None, year, events, aliases,
                        v.get("wa_id") or None), None
 

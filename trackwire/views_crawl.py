@@ -48,10 +48,19 @@ def print_ingest(console: Console, report: IngestReport) -> None:
         console.print("stored: nothing")
     refused = report.refused
     if refused:
-        parts = [f"{sum(c.values())} .{kind} ({counted(c)})" for kind, c in sorted(refused.items())]
+        parts = [f"{sum(c.values())} {_kind(kind)} ({counted(c)})" for kind, c in sorted(refused.items())]
         console.print(Text(f"refused {plural(len(report.problems), 'input')}: " + "; ".join(parts)))
+    noted = report.noted
+    if noted:
+        parts = [f"{sum(c.values())} {_kind(kind)} ({counted(c)})" for kind, c in sorted(noted.items())]
+        console.print(Text("stored with a note: " + "; ".join(parts)))
     if report.left_out:
         console.print(Text("left out of the folders (no story format): " + counted(report.left_out)))
+
+
+def _kind(kind: str) -> str:
+    """A kind of input as the summary names it: `.txt`, `.html.gz`, `file without suffix`."""
+    return f".{kind}" if kind and kind != "no suffix" else "file without suffix"
 
 
 def print_check(console: Console, results) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import socket
 import time
 
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -37,7 +37,7 @@ def create_app(store: Store) -> FastAPI:
     from trackwire.web import json_api, pages
 
     app = FastAPI(title="trackwire", version="0.1", description=DESCRIPTION, docs_url=None, redoc_url=None,
-                  openapi_url="/openapi.json")
+                  openapi_url="/openapi.json", dependencies=[Depends(no_nul)])
     app.state.store = store
     app.state.templates = templates()
     app.add_middleware(Headers)
@@ -49,6 +49,14 @@ def create_app(store: Store) -> FastAPI:
                            (HTTPException, _http_error)):
         app.add_exception_handler(error, handler)
     return app
+
+
+def no_nul(request: Request) -> None:
+    """Refuse (422) a parameter holding a NUL character: no stored text holds one, and PostgreSQL
+    refuses one in any string sent to it (a 500 before), SQLite's LIKE cuts a pattern at it."""
+    for name, value in [*request.query_params.multi_items(), *request.path_params.items()]:
+        if "\x00" in str(value):
+            raise QueryError(f"bad parameter: {name} holds a NUL character (%00)")
 
 
 def templates() -> Jinja2Templates:
