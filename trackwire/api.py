@@ -29,7 +29,7 @@ from trackwire.limits import check_limit
 from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, IngestProblem, IngestReport,
                                RegistryAthlete, RegistryImportReport, Run, SearchHit, StoreStats, TaggedStory,
                                TagReport, Totals)
-from trackwire.settings import Settings
+from trackwire.settings import Settings, load_settings
 from trackwire.store.search import QueryError
 
 DateLike = date | datetime | str | None
@@ -70,7 +70,7 @@ class Store(Browsing):
     from `trackwire.browse.Browsing`."""
 
     def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False):
-        self.settings = settings or Settings()
+        self.settings = settings or load_settings()
         if db is not None:
             self.settings.db = str(db)
         self.read_only = read_only

@@ -14,7 +14,7 @@ from rich.text import Text
 from trackwire import stopping
 from trackwire.cliparse import Group
 from trackwire.errors import explain
-from trackwire.settings import Settings
+from trackwire.settings import Settings, load_settings
 
 # rich_markup_mode=None: help and usage errors as plain text (no markup read from help strings,
 # no boxes wrapped at 80 columns in a pipe).
@@ -55,7 +55,8 @@ def main_options(
 ) -> None:
     fit_to_output()
     ctx.call_on_close(close_store)
-    settings = Settings()
+    STATE.debug = debug  # a bad setting shows its traceback with --debug too
+    settings = load_settings()
     if db:
         settings.db = db
     STATE.settings, STATE.debug, STATE.db_given = settings, debug, bool(db)
@@ -122,7 +123,7 @@ def report_failure(exc: BaseException) -> int:
                                 "command you ran"))
     else:
         err.print(Text.assemble(("error", "red"), f": {message}"))
-    return stopping.exit_code() if stopping.received() else 1
+    return stopping.exit_code() if stopping.received() else getattr(exc, "exit_code", 1)
 
 
 def report_exit(exc: SystemExit) -> int | str | None:
