@@ -55,13 +55,15 @@ class AmbiguousAthlete(UserError):
 
 
 def open(db: str | Path | None = None, *, settings: Settings | None = None,  # noqa: A001
-         read_only: bool = False) -> Store:
+         read_only: bool = False, create: bool = True) -> Store:
     """A `Store` over `db` (an SQLite path or an SQLAlchemy URL; default TRACKWIRE_DB or ./trackwire.db).
 
-    The schema is created or migrated on first use, as every command does. With `read_only`, the
-    store must exist at the current schema (DatabaseError, SchemaError otherwise) and refuses writes.
+    The schema is created or migrated on first use, as every command does. With `create=False`, a
+    store must already be there (DatabaseError for a missing SQLite file, SchemaError for a database
+    with no trackwire tables); an older one is still migrated. With `read_only`, the store must exist
+    at the current schema (DatabaseError, SchemaError otherwise) and refuses writes.
     """
-    return Store(db, settings=settings, read_only=read_only)
+    return Store(db, settings=settings, read_only=read_only, create=create)
 
 
 class Store(Browsing):
@@ -69,11 +71,12 @@ class Store(Browsing):
     The queries behind the web pages (overview, search_page, story_detail, history, download) come
     from `trackwire.browse.Browsing`."""
 
-    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False):
+    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False,
+                 create: bool = True):
         self.settings = settings or load_settings()
         if db is not None:
             self.settings.db = str(db)
-        self.read_only = read_only
+        self.read_only, self.create = read_only, create and not read_only
         self._engine: Engine | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -85,8 +88,16 @@ class Store(Browsing):
             from trackwire.store.db import init_db, make_engine
             from trackwire.store.migrate import check_schema
 
-            engine = make_engine(self.settings.db, read_only=self.read_only)
-            (check_schema if self.read_only else init_db)(engine)
+            from trackwire.store.migrate import check_not_empty
+
+            engine = make_engine(self.settings.db, read_only=self.read_only, must_exist=not self.create)
+            try:
+                if not self.create:
+                    check_not_empty(engine)
+                (check_schema if self.read_only else init_db)(engine)
+            except BaseException:
+                engine.dispose()
+                raise
             self._engine = engine
         return self._engine
 
@@ -190,15 +201,23 @@ class Store(Browsing):
         iob, csv, parquet, doccano, labelstudio) with a manifest beside it; see docs/export.md.
         Raises ExportError before any work when the format is unknown or the path unwritable."""
         from trackwire.exporting import export, manifest_path
-        from trackwire.store.export import check_target
 
-        fmt, out = format.lower(), Path(path)
-        check_target(fmt, out)
+        fmt, out = self.check_export(format, path)
         with self._read() as session:
             story_filter = self._filters(session, **filters)
         n = export(self.engine, fmt, out, story_filter, on_record=on_record or (lambda: None),
                    version=self.tagger_version)
         return ExportReport(format=fmt, path=str(out), stories=n, manifest=str(manifest_path(out)))
+
+    @staticmethod
+    def check_export(format: str, path: str | Path) -> tuple[str, Path]:
+        """The format (lower case) and path of an export, or ExportError when the format is unknown or
+        the path unwritable; touches no store, so a caller may check before opening one."""
+        from trackwire.store.export import check_target
+
+        fmt, out = format.lower(), Path(path)
+        check_target(fmt, out)
+        return fmt, out
 
     # ------------------------------------------------------------ writing
 

@@ -93,13 +93,14 @@ def engine():
 _STORE: list = []
 
 
-def store():
-    """The `trackwire.api.Store` every command works through, for --db / TRACKWIRE_DB."""
+def store(create: bool = True):
+    """The `trackwire.api.Store` every command works through, for --db / TRACKWIRE_DB. Commands that
+    only read pass `create=False`: a store that is not there is refused in one line, not made."""
     from trackwire.api import Store
 
-    if not _STORE or _STORE[0].settings is not STATE.settings:
+    if not _STORE or _STORE[0].settings is not STATE.settings or _STORE[0].create != create:
         close_store()
-        _STORE[:] = [Store(settings=STATE.settings)]
+        _STORE[:] = [Store(settings=STATE.settings, create=create)]
     return _STORE[0]
 
 

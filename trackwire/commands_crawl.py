@@ -163,7 +163,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(
 @app.command()
 def stats(as_json: AsJson = False) -> None:
     """What the store holds, the last runs, and what was dropped and why."""
-    figures = store().stats()
+    figures = store(create=False).stats()
     if as_json:
         console.print_json(json.dumps(figures.to_json()))
         return

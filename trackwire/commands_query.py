@@ -31,7 +31,7 @@ def search(
     Web-search syntax: words, "quoted phrases", `or` between alternatives, -word to leave out
     stories with that word. Case, accents and possessives ('s) do not matter.
     """
-    hits = store().search(query, athletes=athlete or [], event=event, source=source, since=since, until=until,
+    hits = store(create=False).search(query, athletes=athlete or [], event=event, source=source, since=since, until=until,
                           has_quotes=has_quotes, one_per_cluster=one_per_cluster, limit=limit)
     if as_json:
         print_json([h.to_json() for h in hits])
@@ -48,7 +48,7 @@ def athlete(
     from trackwire.api import AmbiguousAthlete
 
     try:
-        profile = store().athlete(name, since=since, until=until)
+        profile = store(create=False).athlete(name, since=since, until=until)
     except AmbiguousAthlete as many:
         if as_json:
             print_json({"ambiguous": name, "candidates": [c.to_json() for c in many.candidates]})
@@ -74,7 +74,10 @@ def export(
     """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
     filters = dict(athletes=athlete or [], event=event, source=source, since=since, until=until,
                    has_quotes=has_quotes, one_per_cluster=one_per_cluster, tagged_only=tagged_only)
-    s = store()
+    from trackwire.api import Store
+
+    Store.check_export(format, out)  # a bad format or path is refused before the store is opened
+    s = store(create=False)
     total = s.count(**filters)
     columns = (TextColumn(f"exporting {format.lower()}", markup=False), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:

@@ -46,7 +46,7 @@ def import_(path: Annotated[Path, typer.Argument(metavar="FILE", help="CSV with 
 @registry_app.command("list")
 def list_(as_json: AsJson = False) -> None:
     """The athletes imported into this store (the packaged lists not included)."""
-    athletes = store().registry()
+    athletes = store(create=False).registry()
     if as_json:
         console.print_json(json.dumps([a.to_json() for a in athletes]))
         return
@@ -66,7 +66,7 @@ def list_(as_json: AsJson = False) -> None:
 def remove(names: Annotated[list[str], typer.Argument(metavar="NAME...", help="full names, any case or accents")]
            ) -> None:
     """Take imported athletes out of the registry (stories keep their tags until `tag --retag`)."""
-    removed = store().remove_from_registry(names)
+    removed = store(create=False).remove_from_registry(names)
     if not removed:
         raise UserError(f"no imported athlete named {', '.join(names)}: `trackwire registry list` shows them")
     console.print(f"removed {', '.join(removed)}; run `trackwire tag --retag` to tag stories without them")

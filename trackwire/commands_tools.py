@@ -128,12 +128,15 @@ def evaluate_cmd(
 
 def imported_athletes() -> list:
     """The athletes imported into the store --db names, if that store exists: eval tags as the
-    store's taggers do. A store that does not exist yet is not made for it."""
-    from trackwire.store.db import DatabaseError
+    store's taggers do. A store that does not exist yet is not made for it: eval runs with none,
+    unless --db named it on the command line (a misspelt --db is refused in one line)."""
+    from trackwire.store.db import DatabaseError, no_store
     from trackwire.store.migrate import SchemaError
 
     db = STATE.settings.db
     if "://" not in db and not Path(db).expanduser().is_file():
+        if STATE.db_given:
+            raise UserError(no_store(db))
         return []
     try:
         with trackwire.open(db, settings=STATE.settings, read_only=True) as store:
