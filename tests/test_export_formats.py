@@ -139,3 +139,37 @@ def test_interrupted_folder_export_leaves_nothing(tmp_path, writer):
     with pytest.raises(KeyboardInterrupt):
         getattr(formats, writer)(records(), tmp_path / "tables")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("fmt, name", [("jsonl", "trackwire-export.jsonl"), ("iob", "trackwire-export.iob"),
+                                       ("doccano", "trackwire-export.doccano.jsonl"),
+                                       ("labelstudio", "trackwire-export.labelstudio.jsonl"),
+                                       ("parquet", "trackwire-export-parquet"), ("csv", "trackwire-export-csv")])
+def test_without_out_the_export_is_named_for_its_format(cli, tagged, tmp_path, monkeypatch, fmt, name):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", str(tagged), "export", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == sorted(
+        [name, f"{name}.manifest.json"] if "." in name else [name])
+    assert (tmp_path / name).is_dir() == (fmt in ("parquet", "csv"))
+    assert result.stdout == f"wrote 3 stories to {name}\n"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "iob", "doccano", "labelstudio"])
+def test_out_dash_writes_the_lines_to_standard_output_and_nothing_else(cli, tagged, tmp_path, monkeypatch, fmt):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", str(tagged), "export", "--format", fmt, "--out", "-")
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []  # no file named "-", no manifest
+    assert result.stderr == "wrote 3 stories to standard output\n"
+    export(tagged, fmt, tmp_path / "file")
+    assert result.stdout == (tmp_path / "file").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["spacy", "parquet", "csv"])
+def test_out_dash_is_refused_for_a_folder_format(cli, tagged, tmp_path, monkeypatch, fmt):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", str(tagged), "export", "--format", fmt, "--out", "-")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {fmt} writes a folder, not standard output")
+    assert result.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []

@@ -195,27 +195,33 @@ class Store(Browsing):
         with self._read() as session:
             return count_stories(session, self._filters(session, **filters))
 
-    def export(self, format: str, path: str | Path, *, on_record: Callable[[], None] | None = None,
-               **filters) -> ExportReport:
+    def export(self, format: str, path: str | Path | None = None, *,
+               on_record: Callable[[], None] | None = None, **filters) -> ExportReport:
         """Write the stories passing `filters` (those of `stories`) to `path` in `format` (jsonl, spacy,
         iob, csv, parquet, doccano, labelstudio) with a manifest beside it; see docs/export.md.
+        `path` "-" writes the lines of jsonl, iob, doccano and labelstudio to standard output, with no
+        manifest; no path writes `trackwire-export.<format>` (a folder for csv, parquet, spacy).
         Raises ExportError before any work when the format is unknown or the path unwritable."""
         from trackwire.exporting import export, manifest_path
+        from trackwire.store.export import STDOUT
 
         fmt, out = self.check_export(format, path)
         with self._read() as session:
             story_filter = self._filters(session, **filters)
         n = export(self.engine, fmt, out, story_filter, on_record=on_record or (lambda: None),
                    version=self.tagger_version)
-        return ExportReport(format=fmt, path=str(out), stories=n, manifest=str(manifest_path(out)))
+        return ExportReport(format=fmt, path=str(out), stories=n,
+                            manifest=None if out == STDOUT else str(manifest_path(out)))
 
     @staticmethod
-    def check_export(format: str, path: str | Path) -> tuple[str, Path]:
-        """The format (lower case) and path of an export, or ExportError when the format is unknown or
-        the path unwritable; touches no store, so a caller may check before opening one."""
-        from trackwire.store.export import check_target
+    def check_export(format: str, path: str | Path | None = None) -> tuple[str, Path]:
+        """The format (lower case) and path of an export (the format's default when none is given), or
+        ExportError when the format is unknown or the path unwritable; touches no store, so a caller
+        may check before opening one."""
+        from trackwire.store.export import check_target, default_out
 
-        fmt, out = format.lower(), Path(path)
+        fmt = format.lower()
+        out = default_out(fmt) if path is None else Path(path)
         check_target(fmt, out)
         return fmt, out
 

@@ -65,8 +65,10 @@ def athlete(
 def export(
     format: Annotated[str, typer.Option("--format", metavar="FORMAT",
                                         help="jsonl, spacy, iob, csv, parquet, doccano or labelstudio")] = "jsonl",
-    out: Annotated[Path, typer.Option(metavar="PATH", help="output file (a folder for csv, parquet and spacy)")
-                   ] = Path("trackwire.jsonl"),
+    out: Annotated[Optional[Path], typer.Option(
+        metavar="PATH", help="output file (a folder for csv, parquet and spacy); - for standard output "
+                             "(jsonl, iob, doccano, labelstudio; no manifest)",
+        show_default="trackwire-export.FORMAT, a folder trackwire-export-FORMAT for csv, parquet and spacy")] = None,
     athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
     until: Until = None, has_quotes: HasQuotes = False, one_per_cluster: OnePerCluster = False,
     tagged_only: Annotated[bool, typer.Option("--tagged-only", help="leave out stories not tagged yet")] = False,
@@ -76,11 +78,14 @@ def export(
                    has_quotes=has_quotes, one_per_cluster=one_per_cluster, tagged_only=tagged_only)
     from trackwire.api import Store
 
-    Store.check_export(format, out)  # a bad format or path is refused before the store is opened
+    fmt, out = Store.check_export(format, out)  # a bad format or path is refused before the store is opened
     s = store(create=False)
     total = s.count(**filters)
     columns = (TextColumn(f"exporting {format.lower()}", markup=False), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("export", total=total)
-        report = s.export(format, out, on_record=lambda: progress.advance(task), **filters)
-    console.print(f"wrote {plural(report.stories, 'story', 'stories')} to {out}")
+        report = s.export(fmt, out, on_record=lambda: progress.advance(task), **filters)
+    if report.manifest is None:  # the stories went to standard output: it carries them alone
+        err.print(f"wrote {plural(report.stories, 'story', 'stories')} to standard output")
+    else:
+        console.print(f"wrote {plural(report.stories, 'story', 'stories')} to {out}")
