@@ -173,3 +173,17 @@ def test_out_dash_is_refused_for_a_folder_format(cli, tagged, tmp_path, monkeypa
     assert result.exit_code == 1
     assert result.stderr.startswith(f"error: {fmt} writes a folder, not standard output")
     assert result.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_iob_keeps_the_headline_a_sentence_of_its_own(cli, tmp_path):
+    story = tmp_path / "kerr.txt"
+    story.write_text("Kerr wins in Glasgow\n\nJosh Kerr won the race. He ran fast!\n\nA new paragraph follows\n\n"
+                     "The end.\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert cli("--db", str(db), "ingest", str(story)).exit_code == 0
+    out = tmp_path / "k.iob"
+    assert cli("--db", str(db), "export", "--format", "iob", "--out", str(out)).exit_code == 0
+    blocks = out.read_text(encoding="utf-8").split("\n\n")
+    sentences = [" ".join(line.split(" ")[0] for line in b.splitlines()) for b in blocks if b.strip()]
+    assert sentences == ["-DOCSTART-", "Kerr wins in Glasgow", "Josh Kerr won the race .", "He ran fast !",
+                         "A new paragraph follows", "The end ."]
