@@ -84,6 +84,10 @@ def _parse(db: str) -> URL:
         url = make_url(database_url(db))
     except ArgumentError:
         raise DatabaseError(f"--db {db!r} is not a database URL: {_HOW}") from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend in ("postgres", "postgresql") and driver in ("", "psycopg"):
+        # postgres:// (Heroku's and many hosts' spelling) and a bare postgresql:// mean the driver trackwire installs
+        url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ENGINES:
         raise DatabaseError(f"--db {_shown(url)}: trackwire stores in SQLite or PostgreSQL, "
                             f"not {url.get_backend_name()!r}; {_HOW}")

@@ -56,7 +56,7 @@ class AmbiguousAthlete(UserError):
 
 def open(db: str | Path | None = None, *, settings: Settings | None = None,  # noqa: A001
          read_only: bool = False, create: bool = True) -> Store:
-    """A `Store` over `db` (an SQLite path or an SQLAlchemy URL; default TRACKWIRE_DB or ./trackwire.db).
+    """A `Store` over `db` (an SQLite path or a PostgreSQL URL; default TRACKWIRE_DB or ./trackwire.db).
 
     The schema is created or migrated on first use, as every command does. With `create=False`, a
     store must already be there (DatabaseError for a missing SQLite file, SchemaError for a database

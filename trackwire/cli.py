@@ -50,7 +50,7 @@ STATE = State(settings=Settings.model_construct())
 def main_options(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option(metavar="PATH_OR_URL",
-                                              help="SQLite file or SQLAlchemy URL (env TRACKWIRE_DB)")] = None,
+                                              help="SQLite file or PostgreSQL URL (env TRACKWIRE_DB)")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="show tracebacks and Scrapy's log")] = False,
 ) -> None:
     fit_to_output()

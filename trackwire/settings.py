@@ -13,7 +13,7 @@ DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "crawler" / "sources.
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="TRACKWIRE_", env_file=".env", extra="ignore")
 
-    db: str = Field("./trackwire.db", description="SQLite path or SQLAlchemy URL")
+    db: str = Field("./trackwire.db", description="SQLite path or PostgreSQL URL")
     spacy_model: str | None = Field(None, description="spaCy model; default en_core_web_sm if installed")
     sources: Path = Field(DEFAULT_SOURCES, description="sources file (TOML)")
     user_agent: str = Field("trackwire/0.1 (+https://github.com/trackwire/trackwire; athletics news research)",
