@@ -433,6 +433,7 @@ def test_no_network_is_the_reason_of_the_nightly_run(cli, db_path, tmp_path):
     runs = json.loads(cli("runs", "--json").stdout)
     assert [(r["kind"], r["status"], r["errors"][0][:11]) for r in runs] == [
         ("crawl", "failed", "no network:"), ("nightly", "failed", "no network:")]
+    assert len(runs[1]["errors"]) == 1  # the child's reason and its crawl's are one reason, said once
 
 
 def test_nothing_answering_and_only_dns_failures_is_no_network():
