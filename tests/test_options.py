@@ -176,3 +176,14 @@ def test_stats_first_line_in_a_pipe_is_whole(tmp_path):
     assert _piped("db", "upgrade", db=tmp_path / "t.db").returncode == 0
     first = _piped("stats", db=tmp_path / "t.db").stdout.splitlines()[0]
     assert first.startswith("stories: 0") and first.endswith("marks: 0")
+
+
+def test_version_prints_the_package_and_tagger_versions(cli, db_path):
+    from importlib.metadata import version
+
+    from trackwire.nlp.version import tagger_version
+
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"trackwire {version('trackwire')} (tagger {tagger_version()})\n"
+    assert not db_path.exists()

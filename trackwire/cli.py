@@ -52,6 +52,8 @@ def main_options(
     db: Annotated[Optional[str], typer.Option(metavar="PATH_OR_URL",
                                               help="SQLite file or PostgreSQL URL (env TRACKWIRE_DB)")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="show tracebacks and Scrapy's log")] = False,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=lambda value: print_version(value),
+                                          help="print trackwire's version and its tagger's, then exit")] = False,
 ) -> None:
     fit_to_output()
     ctx.call_on_close(close_store)
@@ -62,6 +64,18 @@ def main_options(
     STATE.settings, STATE.debug, STATE.db_given = settings, debug, bool(db)
     if debug:
         ctx.call_on_close(_debug_logging())
+
+
+def print_version(wanted: bool) -> None:
+    """--version: the package's version and the tagger version of TRACKWIRE_SPACY_MODEL, then exit."""
+    if not wanted:
+        return
+    from importlib.metadata import version
+
+    from trackwire.nlp.version import tagger_version
+
+    console.print(f"trackwire {version('trackwire')} (tagger {tagger_version(load_settings().spacy_model)})")
+    raise typer.Exit()
 
 
 def _debug_logging():
