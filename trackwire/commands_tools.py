@@ -89,8 +89,8 @@ def runnable(*args: str) -> str:
     found = shutil.which("trackwire")
     if found and script.exists() and os.path.samefile(found, script):
         program = ["trackwire"]
-    elif script.exists():
-        program = [os.path.relpath(script) if script.is_relative_to(Path.cwd()) else str(script)]
+    elif script.exists():  # absolute, as the README promises: it runs from any folder
+        program = [str(script.absolute())]
     else:
         program = [sys.executable, "-m", "trackwire"]
     db = STATE.settings.db
