@@ -345,6 +345,9 @@ class Store(Browsing):
         from trackwire.reextraction import reextract
 
         lo, hi = _window(since, until)
+        if sources:
+            with self._read() as session:
+                check_sources(session, sources, also=registry or ())
         return reextract(self.engine, sources=tuple(sources), since=lo, until=hi, registry=registry,
                          on_progress=on_progress)
 
@@ -395,6 +398,8 @@ class Store(Browsing):
             ids.append(found[0].id)
         if event is not None:
             check_event(event)
+        if source is not None:
+            check_sources(session, [source])
         lo, hi = _window(since, until)
         described = {k: v for k, v in {
             "query": query or None, "athlete": list(athletes) or None, "event": event, "source": source,
@@ -427,6 +432,24 @@ def check_event(code: str) -> None:
     hint = f"; did you mean {', '.join(near)}?" if near else ""
     raise QueryError(f"unknown event code {code!r}{hint} (codes are the tagging guide's: 1500m, shot put, "
                      "marathon, 4x400m relay, ...)")
+
+
+def check_sources(session, names: Iterable[str], also: Iterable[str] = ()) -> None:
+    """Raise QueryError for a source name that no stored story has (nor `also` names), with the
+    closest known names, as `crawl` refuses a name its sources file lacks."""
+    import difflib
+
+    from sqlmodel import select
+
+    from trackwire.store.models import Story
+
+    known = {s for s in session.exec(select(Story.source).distinct()) if s} | set(also)
+    for name in names:
+        if name not in known:
+            near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise QueryError(f"unknown source {name!r}{hint} (known sources: {listed})")
 
 
 def as_datetime(value: DateLike, name: str) -> datetime | None:
