@@ -221,8 +221,11 @@ def test_the_demos_next_commands_name_the_script_by_its_absolute_path(monkeypatc
     """As `make demo` runs it: from the checkout, with .venv/bin/trackwire not on PATH."""
     import sys
 
+    from trackwire.cli import STATE
     from trackwire.commands_tools import runnable
+    from trackwire.settings import Settings
 
+    monkeypatch.setattr(STATE, "settings", Settings.model_construct())  # the default store, as make demo has it
     venv = Path(sys.executable).parent.parent
     monkeypatch.chdir(venv.parent)
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
