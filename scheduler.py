@@ -299,7 +299,8 @@ def _close_run(engine, run_id: int, status: str, errors: list[str]) -> None:
 
     with write_session(engine) as session:
         crawl = summarise_crawls(session, after=run_id)
-        finish_run(session, run_id, status=status, errors=errors + crawl["errors"], stats=crawl["stats"],
+        reasons = list(dict.fromkeys(errors + crawl["errors"]))  # the child's last line is often its crawl's reason
+        finish_run(session, run_id, status=status, errors=reasons, stats=crawl["stats"],
                    new=crawl["new"], updated=crawl["updated"], dropped=crawl["dropped"])
 
 

@@ -46,11 +46,17 @@ def docbin(records: Iterable[dict], lang: str = "en") -> Iterator[DocBin]:
 
 
 def iob_lines(records: Iterable[dict], lang: str = "en") -> Iterator[str]:
-    """CoNLL-style "token<TAB>tag" lines, a blank line between sentences and a -DOCSTART- per story."""
+    """CoNLL-style "token<TAB>tag" lines, a blank line between sentences and a -DOCSTART- per story.
+    A blank line in the text (after the headline, between paragraphs) always ends a sentence: the
+    headline is a sentence of its own, punctuated or not."""
     nlp = spacy.blank(lang)
-    nlp.add_pipe("sentencizer")
+    nlp.add_pipe("sentencizer")  # overwrite=False: it keeps the starts set below
     for record in records:
-        doc = nlp(record_doc(nlp, record))
+        doc = record_doc(nlp, record)
+        for i, t in enumerate(doc[:-1]):
+            if t.is_space and "\n\n" in t.text.replace("\r", "").replace(" ", ""):
+                doc[i + 1].is_sent_start = True
+        doc = nlp(doc)
         yield "-DOCSTART- -X- O O\n\n"
         for sent in doc.sents:
             tokens = [t for t in sent if not t.is_space]

@@ -48,10 +48,16 @@ ENGINES = ("sqlite", "postgresql")
 _HOW = "pass an SQLite file path or postgresql+psycopg://user@host/db as --db (or TRACKWIRE_DB)"
 
 
-def make_engine(db: str, *, read_only: bool = False) -> Engine:
+def no_store(where: str) -> str:
+    """What to say of a store that is not there yet, for commands that only read."""
+    return (f"no store at {where}: check --db / TRACKWIRE_DB, or make one with `trackwire ingest`, "
+            "`trackwire crawl` or `trackwire demo`")
+
+
+def make_engine(db: str, *, read_only: bool = False, must_exist: bool = False) -> Engine:
     """An engine for an SQLite path or an SQLAlchemy URL; nothing connects yet. With `read_only`,
     every connection refuses writes (SQLite's query_only, a PostgreSQL read-only transaction) and
-    an SQLite file must already exist.
+    an SQLite file must already exist; with `must_exist`, only the latter.
 
     Raises DatabaseError (one line naming --db and what to do) for a URL that
     cannot be read, an engine trackwire does not store in, a driver that is
@@ -63,9 +69,8 @@ def make_engine(db: str, *, read_only: bool = False) -> Engine:
         return _create(url, pool_pre_ping=True, execution_options={"postgresql_readonly": read_only})
     if url.database and url.database != ":memory:":
         _check_sqlite_file(Path(url.database))
-        if read_only and not Path(url.database).is_file():
-            raise DatabaseError(f"no store at {url.database}: run `trackwire demo` or `trackwire crawl` first, "
-                                "or pass another --db")
+        if (read_only or must_exist) and not Path(url.database).is_file():
+            raise DatabaseError(no_store(url.database))
     engine = _create(url, connect_args={"timeout": 30, "check_same_thread": False})
     event.listen(engine, "connect", _sqlite_connect)
     if read_only:
@@ -79,6 +84,10 @@ def _parse(db: str) -> URL:
         url = make_url(database_url(db))
     except ArgumentError:
         raise DatabaseError(f"--db {db!r} is not a database URL: {_HOW}") from None
+    backend, _, driver = url.drivername.partition("+")
+    if backend in ("postgres", "postgresql") and driver in ("", "psycopg"):
+        # postgres:// (Heroku's and many hosts' spelling) and a bare postgresql:// mean the driver trackwire installs
+        url = url.set(drivername="postgresql+psycopg")
     if url.get_backend_name() not in ENGINES:
         raise DatabaseError(f"--db {_shown(url)}: trackwire stores in SQLite or PostgreSQL, "
                             f"not {url.get_backend_name()!r}; {_HOW}")

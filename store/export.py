@@ -18,14 +18,35 @@ FORMATS = ("jsonl", "spacy", "iob", "csv", "parquet", "doccano", "labelstudio")
 FOLDER_FORMATS = ("csv", "parquet", "spacy")  # these write a folder: one file per table, or DocBin shards
 
 
+STDOUT = Path("-")  # --out -: the lines on standard output, no manifest
+DEFAULT_OUT = {"jsonl": "trackwire-export.jsonl", "iob": "trackwire-export.iob",
+               "doccano": "trackwire-export.doccano.jsonl", "labelstudio": "trackwire-export.labelstudio.jsonl",
+               "csv": "trackwire-export-csv", "parquet": "trackwire-export-parquet", "spacy": "trackwire-export-spacy"}
+
+
 class ExportError(ValueError):
     pass
 
 
-def check_target(fmt: str, out: Path) -> None:
-    """Fail before any work when the format is unknown or the output cannot be written."""
+def check_format(fmt: str) -> None:
     if fmt not in FORMATS:
         raise ExportError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+
+
+def default_out(fmt: str) -> Path:
+    """Where an export goes when no path is given: a file named for its format, or a folder."""
+    check_format(fmt)
+    return Path(DEFAULT_OUT[fmt])
+
+
+def check_target(fmt: str, out: Path) -> None:
+    """Fail before any work when the format is unknown or the output cannot be written."""
+    check_format(fmt)
+    if out == STDOUT:
+        if fmt in FOLDER_FORMATS:
+            raise ExportError(f"{fmt} writes a folder, not standard output: give --out a folder name "
+                              f"(standard output takes {', '.join(f for f in FORMATS if f not in FOLDER_FORMATS)})")
+        return
     if fmt in FOLDER_FORMATS and out.exists() and not out.is_dir():
         raise ExportError(f"{fmt} writes a folder, but {out} is a file: give a folder name")
     if fmt not in FOLDER_FORMATS and out.is_dir():

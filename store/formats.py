@@ -168,6 +168,18 @@ def write_lines(lines: Iterable[str], out: Path) -> int:
     return count
 
 
+def write_stdout(lines: Iterable[str], _out: Path | None = None) -> int:
+    """Text lines to standard output as they come; returns how many were written."""
+    import sys
+
+    count = 0
+    for line in lines:
+        sys.stdout.write(line)
+        count += 1
+    sys.stdout.flush()
+    return count
+
+
 def json_lines(objects: Iterable[dict]) -> Iterable[str]:
     for obj in objects:
         yield json.dumps(obj, ensure_ascii=False) + "\n"

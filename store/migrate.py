@@ -145,6 +145,17 @@ def check_schema(engine: Engine) -> None:
                           "`trackwire db upgrade` (after a backup), then start again")
 
 
+def check_not_empty(engine: Engine) -> None:
+    """Raise SchemaError for a database that holds no trackwire store yet (no revision, no tables):
+    commands that only read do not make one."""
+    with engine.connect() as conn:
+        if current(conn) is not None or _has_tables(conn):
+            return
+    where = engine.url.render_as_string(hide_password=True)
+    raise SchemaError(f"the database {where} holds no trackwire store yet: run `trackwire db upgrade`, or store "
+                      "stories with `trackwire ingest` or `trackwire crawl`; check --db / TRACKWIRE_DB")
+
+
 def _has_tables(conn: Connection) -> bool:
     return "story" in inspect(conn).get_table_names()
 

@@ -164,9 +164,54 @@ def _search_postgres(session: Session, query: str, filters: StoryFilter, limit: 
         return []
     headline = func.ts_headline(literal_column("'simple'::regconfig"), func.tw_unaccent(Story.text), tsquery,
                                 _HEADLINE)
-    snippets = dict(session.connection().execute(
-        select(Story.id, headline).where(col(Story.id).in_([r.id for r in rows])), {"q": query}).all())
+    found = session.connection().execute(
+        select(Story.id, Story.text, headline).where(col(Story.id).in_([r.id for r in rows])), {"q": query}).all()
+    # The headline is cut from the unaccented text: show the same stretch of the text as stored.
+    unaccented = _pg_unaccent_map(session, {c for _, text_, _ in found for c in text_ if not c.isascii()})
+    snippets = {id_: as_written(text_, marked, lambda c: unaccented.get(c, c)) for id_, text_, marked in found}
     return _hits(rows, snippets, lambda r: r.score)
+
+
+def _pg_unaccent_map(session: Session, chars: set[str]) -> dict[str, str]:
+    """What PostgreSQL's tw_unaccent makes of each of `chars`."""
+    if not chars:
+        return {}
+    listed = sorted(chars)
+    return dict(session.connection().execute(
+        text("SELECT c, tw_unaccent(c) FROM unnest(CAST(:chars AS text[])) AS c"), {"chars": listed}).all())
+
+
+def as_written(original: str, marked: str, fold_char) -> str:
+    """A marked snippet cut from the folded copy of `original` (each character folded by `fold_char`),
+    as the same stretch of `original` with its markers on the same words: accents, punctuation and
+    letters as stored. The snippet as it is when it cannot be found in the folded text."""
+    plain, spans = unmark(marked)
+    folded, where = [], []  # where[k]: the index in `original` of folded character k
+    for i, ch in enumerate(original):
+        part = fold_char(ch)
+        folded.append(part)
+        where.extend([i] * len(part))
+    at = "".join(folded).find(plain) if plain else -1
+    if at < 0:
+        return marked
+    def start(k: int) -> int:
+        return where[k] if k < len(where) else len(original)
+
+    def end(k: int) -> int:  # an exclusive end in the folded text, in the original (with marks folded away)
+        i = where[k - 1] + 1 if k > 0 else 0
+        while i < len(original) and not fold_char(original[i]):
+            i += 1
+        return i
+
+    lo, hi = start(at), end(at + len(plain))
+    cuts = sorted([(start(at + s), START) for s, _ in spans] + [(end(at + e), STOP) for _, e in spans],
+                  key=lambda cut: (cut[0], cut[1] == START))
+    out, last = [], lo
+    for pos, marker in cuts:
+        out += [original[last:pos], marker]
+        last = pos
+    out.append(original[last:hi])
+    return "".join(out)
 
 
 def _as_dt(value) -> datetime | None:

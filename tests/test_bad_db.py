@@ -35,3 +35,12 @@ def test_a_file_that_is_not_sqlite_is_one_line_and_left_alone(tmp_path, content)
 def test_debug_shows_the_traceback(tmp_path):
     result = trackwire("--debug", "stats", db="mysql://127.0.0.1/news", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" in result.stderr
+
+
+@pytest.mark.parametrize("scheme", ["postgres", "postgresql"])
+def test_postgres_and_bare_postgresql_urls_use_the_installed_driver(cli, pg_url, scheme):
+    url = pg_url.replace("postgresql+psycopg://", f"{scheme}://", 1)
+    assert url.startswith(f"{scheme}://")
+    result = cli("--db", url, "db", "upgrade")
+    assert result.exit_code == 0, result.output
+    assert cli("--db", url, "stats").exit_code == 0

@@ -56,3 +56,8 @@ def test_highlights_cut_the_snippet_into_runs():
 @pytest.mark.parametrize("seconds, text", [(51.456, "51.46"), (119.999, "2:00.00"), (7512.0, "2:05:12")])
 def test_clock(seconds, text):
     assert clock(seconds) == text
+
+
+def test_one_mark_is_one_mark():
+    assert progression_chart(progression("800m", marks([105.0]))).title == "800m: 1 mark"
+    assert progression_chart(progression("800m", marks([105.0, 104.0]))).title == "800m: 2 marks"

@@ -1,6 +1,7 @@
 """The `trackwire` command on a real SQLite file with the real model."""
 
 import json
+from pathlib import Path
 from datetime import datetime
 
 import pytest
@@ -229,3 +230,18 @@ def test_registry_alias_finds_the_athlete_under_another_name(cli, db_path, inges
     ingest_and_tag(farah="Farah returns\n\nMo Farah won the 10,000m in 27:30.42 in London.\n")
     profile = json.loads(cli("athlete", "Mohamed Farah", "--json", "--db", str(db_path)).stdout)
     assert profile["athlete"]["name"] == "Mo Farah"
+
+
+def test_the_demos_next_commands_name_the_script_by_its_absolute_path(monkeypatch):
+    """As `make demo` runs it: from the checkout, with .venv/bin/trackwire not on PATH."""
+    import sys
+
+    from trackwire.cli import STATE
+    from trackwire.commands_tools import runnable
+    from trackwire.settings import Settings
+
+    monkeypatch.setattr(STATE, "settings", Settings.model_construct())  # the default store, as make demo has it
+    venv = Path(sys.executable).parent.parent
+    monkeypatch.chdir(venv.parent)
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    assert runnable("athlete", "Lyles") == f"{venv.absolute()}/bin/trackwire athlete Lyles"

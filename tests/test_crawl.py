@@ -433,6 +433,7 @@ def test_no_network_is_the_reason_of_the_nightly_run(cli, db_path, tmp_path):
     runs = json.loads(cli("runs", "--json").stdout)
     assert [(r["kind"], r["status"], r["errors"][0][:11]) for r in runs] == [
         ("crawl", "failed", "no network:"), ("nightly", "failed", "no network:")]
+    assert len(runs[1]["errors"]) == 1  # the child's reason and its crawl's are one reason, said once
 
 
 def test_nothing_answering_and_only_dns_failures_is_no_network():
@@ -442,3 +443,19 @@ def test_nothing_answering_and_only_dns_failures_is_no_network():
     assert not no_network({f"downloader/exception_type_count/{DNS_ERROR}": 4, "downloader/response_count": 1})
     assert not no_network({f"downloader/exception_type_count/{DNS_ERROR}": 3,
                            "downloader/exception_type_count/twisted.internet.error.ConnectionRefusedError": 1})
+
+
+def test_run_still_tags_what_is_waiting_when_the_crawl_fails(cli, db_path, tmp_path):
+    """A dead source (a closed port on 127.0.0.1): the crawl fails, the story ingested before is tagged."""
+    story = tmp_path / "kerr.txt"
+    story.write_text("Kerr wins in Glasgow\n\nJosh Kerr won the 3000m in 7:40.23 on Sunday.\n", encoding="utf-8")
+    assert cli("ingest", str(story)).exit_code == 0
+    sources = write_sources(tmp_path, '[[source]]\nname = "gone"\nfeeds = ["http://127.0.0.1:9/rss"]\n')
+    result = trackwire("run", "--sources", str(sources), db=db_path,
+                       env={"TRACKWIRE_ALLOW_PRIVATE_ADDRESSES": "true"})
+    assert result.returncode == 1
+    assert "tagged 1 story" in result.stdout
+    assert result.stderr.splitlines()[-1].startswith("error: crawl failed")
+    stats = json.loads(cli("stats", "--json").stdout)
+    assert stats["totals"]["tagged"] == 1 and stats["runs"][0]["status"] == "failed"
+    assert cli("athlete", "Kerr").exit_code == 0

@@ -163,3 +163,51 @@ def test_csv_cells_a_spreadsheet_would_run_start_with_an_apostrophe_as_in_the_we
     assert (web[0]["title"], web[0]["source"]) == (row["title"], row["source"])
     assert cli("export", "--format", "jsonl", "--out", str(tmp_path / "c.jsonl")).exit_code == 0
     assert json.loads((tmp_path / "c.jsonl").read_text(encoding="utf-8"))["title"] == FORMULA_TITLE
+
+
+@pytest.mark.parametrize("fmt, name", [("jsonl", "trackwire-export.jsonl"), ("iob", "trackwire-export.iob"),
+                                       ("doccano", "trackwire-export.doccano.jsonl"),
+                                       ("labelstudio", "trackwire-export.labelstudio.jsonl"),
+                                       ("parquet", "trackwire-export-parquet"), ("csv", "trackwire-export-csv")])
+def test_without_out_the_export_is_named_for_its_format(cli, tagged, tmp_path, monkeypatch, fmt, name):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", str(tagged), "export", "--format", fmt)
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith(".")) == sorted(
+        [name, f"{name}.manifest.json"] if "." in name else [name])
+    assert (tmp_path / name).is_dir() == (fmt in ("parquet", "csv"))
+    assert result.stdout == f"wrote 3 stories to {name}\n"
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "iob", "doccano", "labelstudio"])
+def test_out_dash_writes_the_lines_to_standard_output_and_nothing_else(cli, tagged, tmp_path, monkeypatch, fmt):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", str(tagged), "export", "--format", fmt, "--out", "-")
+    assert result.exit_code == 0, result.output
+    assert list(tmp_path.iterdir()) == []  # no file named "-", no manifest
+    assert result.stderr == "wrote 3 stories to standard output\n"
+    export(tagged, fmt, tmp_path / "file")
+    assert result.stdout == (tmp_path / "file").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("fmt", ["spacy", "parquet", "csv"])
+def test_out_dash_is_refused_for_a_folder_format(cli, tagged, tmp_path, monkeypatch, fmt):
+    monkeypatch.chdir(tmp_path)
+    result = cli("--db", str(tagged), "export", "--format", fmt, "--out", "-")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"error: {fmt} writes a folder, not standard output")
+    assert result.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_iob_keeps_the_headline_a_sentence_of_its_own(cli, tmp_path):
+    story = tmp_path / "kerr.txt"
+    story.write_text("Kerr wins in Glasgow\n\nJosh Kerr won the race. He ran fast!\n\nA new paragraph follows\n\n"
+                     "The end.\n", encoding="utf-8")
+    db = tmp_path / "t.db"
+    assert cli("--db", str(db), "ingest", str(story)).exit_code == 0
+    out = tmp_path / "k.iob"
+    assert cli("--db", str(db), "export", "--format", "iob", "--out", str(out)).exit_code == 0
+    blocks = out.read_text(encoding="utf-8").split("\n\n")
+    sentences = [" ".join(line.split(" ")[0] for line in b.splitlines()) for b in blocks if b.strip()]
+    assert sentences == ["-DOCSTART-", "Kerr wins in Glasgow", "Josh Kerr won the race .", "He ran fast !",
+                         "A new paragraph follows", "The end ."]

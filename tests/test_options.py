@@ -25,13 +25,14 @@ EVERY_COMMAND = [[part for part in parts if part] for parts in EVERY_COMMAND]
 @pytest.mark.parametrize("where", ["before", "after"])
 def test_db_is_taken_before_or_after_the_command(cli, tmp_path, where):
     other = tmp_path / "other.db"
-    args = ["--db", str(other), "stats"] if where == "before" else ["stats", "--db", str(other)]
+    args = ["--db", str(other), "db", "upgrade"] if where == "before" else ["db", "upgrade", "--db", str(other)]
     assert cli(*args).exit_code == 0
     assert other.exists()
 
 
 def test_db_with_equals_after_a_subcommand(cli, tmp_path):
     other = tmp_path / "other.db"
+    assert cli("db", "upgrade", f"--db={other}").exit_code == 0
     result = cli("db", "status", f"--db={other}")
     assert result.exit_code == 0 and str(other) in result.stdout
 
@@ -172,5 +173,17 @@ def test_an_error_in_a_pipe_stays_on_one_line(tmp_path):
 
 
 def test_stats_first_line_in_a_pipe_is_whole(tmp_path):
+    assert _piped("db", "upgrade", db=tmp_path / "t.db").returncode == 0
     first = _piped("stats", db=tmp_path / "t.db").stdout.splitlines()[0]
     assert first.startswith("stories: 0") and first.endswith("marks: 0")
+
+
+def test_version_prints_the_package_and_tagger_versions(cli, db_path):
+    from importlib.metadata import version
+
+    from trackwire.nlp.version import tagger_version
+
+    result = cli("--version")
+    assert result.exit_code == 0
+    assert result.stdout == f"trackwire {version('trackwire')} (tagger {tagger_version()})\n"
+    assert not db_path.exists()

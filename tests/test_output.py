@@ -122,6 +122,7 @@ def test_no_hits_is_one_line(cli, fixture_store):
 
 
 def test_no_runs_is_one_line(cli):
+    assert cli("db", "upgrade").exit_code == 0
     assert cli("runs").stdout == "no runs yet: `trackwire crawl` or `trackwire run` fetches the news\n"
 
 

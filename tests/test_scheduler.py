@@ -200,3 +200,21 @@ def test_once_relays_the_runs_output_as_it_printed_it(env, db_path, tmp_path):
     assert "crawling 1 source: gone" in lines  # the child's line, whole, with no timestamp before it
     assert "source gone failing: connection_refused at http://127.0.0.1:9/rss" in lines
     assert not any("alembic" in line or "Context impl" in line for line in lines)
+
+
+@pytest.mark.parametrize("args", [["--source", "nosuch"], ["--once", "--source", "nosuch"],
+                                  ["--show", "--source", "nosuch"], ["--every", "60", "--source", "letsrun",
+                                                                     "--source", "nosuch"]])
+def test_an_unknown_source_is_refused_before_anything_is_stored(cli, db_path, args):
+    result = cli("schedule", *args)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: unknown source(s): nosuch; known: world_athletics")
+    assert result.stderr.count("\n") == 1
+    assert not db_path.exists()  # no job stored, no failed nightly run recorded
+
+
+def test_cron_and_every_together_are_refused(cli, db_path):
+    result = cli("schedule", "--cron", "0 4 * * *", "--every", "60")
+    assert result.exit_code == 1
+    assert result.stderr == "error: --cron and --every both say when to run: give one of them\n"
+    assert not db_path.exists()

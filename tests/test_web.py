@@ -209,3 +209,23 @@ def test_serve_refuses_a_missing_store(tmp_path):
     done = subprocess.run([sys.executable, "-m", "trackwire", "serve", "--port", "0"], env=env,
                           capture_output=True, text=True, timeout=120)
     assert done.returncode == 1 and "no store at" in done.stderr
+
+
+@pytest.mark.parametrize("url", ["/", "/search?q=bol", "/athletes/Femke%20Bol", "/api/", "/static/style.css"])
+def test_head_answers_for_every_get_page_without_a_body(lite, url):
+    got, head = lite.get(url), lite.head(url)
+    assert head.status_code == got.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
+
+
+def test_the_csv_download_names_each_event_once(tmp_path, nlp):
+    from conftest import tag_texts
+
+    db = tmp_path / "t.db"
+    tag_texts(db, tmp_path, nlp, sprints="Lyles and Jefferson win\n\nNoah Lyles won the men's 100m in 9.79 and "
+              "Melissa Jefferson won the women's 100m in 10.61, then Lyles won the men's 200m.\n")
+    with trackwire.open(db, read_only=True) as store, TestClient(create_app(store)) as http:
+        [story] = store.stories()
+        assert [e.event for e in story.events].count("100m") == 2  # men's and women's
+        rows = list(csv.DictReader(io.StringIO(http.get("/api/search.csv", params={"q": "lyles"}).text)))
+    assert rows[0]["events"] == "100m; 200m"

@@ -31,7 +31,7 @@ from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, Ing
                                RegistryRemoval,
                                RegistryAthlete, RegistryImportReport, Run, SearchHit, StoreStats, TaggedStory,
                                TagReport, Totals)
-from trackwire.settings import Settings
+from trackwire.settings import Settings, load_settings
 from trackwire.store.search import QueryError
 
 DateLike = date | datetime | str | None
@@ -57,13 +57,15 @@ class AmbiguousAthlete(UserError):
 
 
 def open(db: str | Path | None = None, *, settings: Settings | None = None,  # noqa: A001
-         read_only: bool = False) -> Store:
-    """A `Store` over `db` (an SQLite path or an SQLAlchemy URL; default TRACKWIRE_DB or ./trackwire.db).
+         read_only: bool = False, create: bool = True) -> Store:
+    """A `Store` over `db` (an SQLite path or a PostgreSQL URL; default TRACKWIRE_DB or ./trackwire.db).
 
-    The schema is created or migrated on first use, as every command does. With `read_only`, the
-    store must exist at the current schema (DatabaseError, SchemaError otherwise) and refuses writes.
+    The schema is created or migrated on first use, as every command does. With `create=False`, a
+    store must already be there (DatabaseError for a missing SQLite file, SchemaError for a database
+    with no trackwire tables); an older one is still migrated. With `read_only`, the store must exist
+    at the current schema (DatabaseError, SchemaError otherwise) and refuses writes.
     """
-    return Store(db, settings=settings, read_only=read_only)
+    return Store(db, settings=settings, read_only=read_only, create=create)
 
 
 class Store(Browsing):
@@ -71,11 +73,12 @@ class Store(Browsing):
     The queries behind the web pages (overview, search_page, story_detail, history, download) come
     from `trackwire.browse.Browsing`."""
 
-    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False):
-        self.settings = settings or Settings()
+    def __init__(self, db: str | Path | None = None, *, settings: Settings | None = None, read_only: bool = False,
+                 create: bool = True):
+        self.settings = settings or load_settings()
         if db is not None:
             self.settings.db = str(db)
-        self.read_only = read_only
+        self.read_only, self.create = read_only, create and not read_only
         self._engine: Engine | None = None
 
     # ------------------------------------------------------------ lifecycle
@@ -87,8 +90,16 @@ class Store(Browsing):
             from trackwire.store.db import init_db, make_engine
             from trackwire.store.migrate import check_schema
 
-            engine = make_engine(self.settings.db, read_only=self.read_only)
-            (check_schema if self.read_only else init_db)(engine)
+            from trackwire.store.migrate import check_not_empty
+
+            engine = make_engine(self.settings.db, read_only=self.read_only, must_exist=not self.create)
+            try:
+                if not self.create:
+                    check_not_empty(engine)
+                (check_schema if self.read_only else init_db)(engine)
+            except BaseException:
+                engine.dispose()
+                raise
             self._engine = engine
         return self._engine
 
@@ -186,21 +197,35 @@ class Store(Browsing):
         with self._read() as session:
             return count_stories(session, self._filters(session, **filters))
 
-    def export(self, format: str, path: str | Path, *, on_record: Callable[[], None] | None = None,
-               **filters) -> ExportReport:
+    def export(self, format: str, path: str | Path | None = None, *,
+               on_record: Callable[[], None] | None = None, **filters) -> ExportReport:
         """Write the stories passing `filters` (those of `stories`) to `path` in `format` (jsonl, spacy,
         iob, csv, parquet, doccano, labelstudio) with a manifest beside it; see docs/export.md.
+        `path` "-" writes the lines of jsonl, iob, doccano and labelstudio to standard output, with no
+        manifest; no path writes `trackwire-export.<format>` (a folder for csv, parquet, spacy).
         Raises ExportError before any work when the format is unknown or the path unwritable."""
         from trackwire.exporting import export, manifest_path
-        from trackwire.store.export import check_target
+        from trackwire.store.export import STDOUT
 
-        fmt, out = format.lower(), Path(path)
-        check_target(fmt, out)
+        fmt, out = self.check_export(format, path)
         with self._read() as session:
             story_filter = self._filters(session, **filters)
         n = export(self.engine, fmt, out, story_filter, on_record=on_record or (lambda: None),
                    version=self.tagger_version)
-        return ExportReport(format=fmt, path=str(out), stories=n, manifest=str(manifest_path(out)))
+        return ExportReport(format=fmt, path=str(out), stories=n,
+                            manifest=None if out == STDOUT else str(manifest_path(out)))
+
+    @staticmethod
+    def check_export(format: str, path: str | Path | None = None) -> tuple[str, Path]:
+        """The format (lower case) and path of an export (the format's default when none is given), or
+        ExportError when the format is unknown or the path unwritable; touches no store, so a caller
+        may check before opening one."""
+        from trackwire.store.export import check_target, default_out
+
+        fmt = format.lower()
+        out = default_out(fmt) if path is None else Path(path)
+        check_target(fmt, out)
+        return fmt, out
 
     # ------------------------------------------------------------ writing
 
@@ -328,6 +353,9 @@ class Store(Browsing):
         from trackwire.reextraction import reextract
 
         lo, hi = _window(since, until)
+        if sources:
+            with self._read() as session:
+                check_sources(session, sources, also=registry or ())
         return reextract(self.engine, sources=tuple(sources), since=lo, until=hi, registry=registry,
                          on_progress=on_progress)
 
@@ -378,6 +406,8 @@ class Store(Browsing):
             ids.append(found[0].id)
         if event is not None:
             check_event(event)
+        if source is not None:
+            check_sources(session, [source])
         lo, hi = _window(since, until)
         described = {k: v for k, v in {
             "query": query or None, "athlete": list(athletes) or None, "event": event, "source": source,
@@ -436,6 +466,24 @@ def check_event(code: str) -> None:
     hint = f"; did you mean {', '.join(near)}?" if near else ""
     raise QueryError(f"unknown event code {code!r}{hint} (codes are the tagging guide's: 1500m, shot put, "
                      "marathon, 4x400m relay, ...)")
+
+
+def check_sources(session, names: Iterable[str], also: Iterable[str] = ()) -> None:
+    """Raise QueryError for a source name that no stored story has (nor `also` names), with the
+    closest known names, as `crawl` refuses a name its sources file lacks."""
+    import difflib
+
+    from sqlmodel import select
+
+    from trackwire.store.models import Story
+
+    known = {s for s in session.exec(select(Story.source).distinct()) if s} | set(also)
+    for name in names:
+        if name not in known:
+            near = difflib.get_close_matches(name, sorted(known), n=3, cutoff=0.6)
+            hint = f"; did you mean {', '.join(near)}?" if near else ""
+            listed = ", ".join(sorted(known)) or "none yet"
+            raise QueryError(f"unknown source {name!r}{hint} (known sources: {listed})")
 
 
 def as_datetime(value: DateLike, name: str) -> datetime | None:

@@ -124,7 +124,7 @@ def _lines(fmt: str, first: TaggedStory | None, rest: Iterator[TaggedStory]) -> 
 
 def _row(s: TaggedStory) -> list[str]:
     return [s.key, s.url or "", s.title, s.source or "", s.published_at.isoformat() if s.published_at else "",
-            "; ".join(a.name for a in s.athletes), "; ".join(e.event for e in s.events),
+            "; ".join(a.name for a in s.athletes), "; ".join(dict.fromkeys(e.event for e in s.events)),
             "; ".join(f"{p.athlete} {p.event} {p.mark}" for p in s.performances), str(len(s.quotes))]
 
 

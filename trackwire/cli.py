@@ -14,7 +14,7 @@ from rich.text import Text
 from trackwire import stopping
 from trackwire.cliparse import Group
 from trackwire.errors import explain
-from trackwire.settings import Settings
+from trackwire.settings import Settings, load_settings
 
 # rich_markup_mode=None: help and usage errors as plain text (no markup read from help strings,
 # no boxes wrapped at 80 columns in a pipe).
@@ -50,17 +50,32 @@ STATE = State(settings=Settings.model_construct())
 def main_options(
     ctx: typer.Context,
     db: Annotated[Optional[str], typer.Option(metavar="PATH_OR_URL",
-                                              help="SQLite file or SQLAlchemy URL (env TRACKWIRE_DB)")] = None,
+                                              help="SQLite file or PostgreSQL URL (env TRACKWIRE_DB)")] = None,
     debug: Annotated[bool, typer.Option("--debug", help="show tracebacks and Scrapy's log")] = False,
+    version: Annotated[bool, typer.Option("--version", is_eager=True, callback=lambda value: print_version(value),
+                                          help="print trackwire's version and its tagger's, then exit")] = False,
 ) -> None:
     fit_to_output()
     ctx.call_on_close(close_store)
-    settings = Settings()
+    STATE.debug = debug  # a bad setting shows its traceback with --debug too
+    settings = load_settings()
     if db:
         settings.db = db
     STATE.settings, STATE.debug, STATE.db_given = settings, debug, bool(db)
     if debug:
         ctx.call_on_close(_debug_logging())
+
+
+def print_version(wanted: bool) -> None:
+    """--version: the package's version and the tagger version of TRACKWIRE_SPACY_MODEL, then exit."""
+    if not wanted:
+        return
+    from importlib.metadata import version
+
+    from trackwire.nlp.version import tagger_version
+
+    console.print(f"trackwire {version('trackwire')} (tagger {tagger_version(load_settings().spacy_model)})")
+    raise typer.Exit()
 
 
 def _debug_logging():
@@ -92,13 +107,14 @@ def engine():
 _STORE: list = []
 
 
-def store():
-    """The `trackwire.api.Store` every command works through, for --db / TRACKWIRE_DB."""
+def store(create: bool = True):
+    """The `trackwire.api.Store` every command works through, for --db / TRACKWIRE_DB. Commands that
+    only read pass `create=False`: a store that is not there is refused in one line, not made."""
     from trackwire.api import Store
 
-    if not _STORE or _STORE[0].settings is not STATE.settings:
+    if not _STORE or _STORE[0].settings is not STATE.settings or _STORE[0].create != create:
         close_store()
-        _STORE[:] = [Store(settings=STATE.settings)]
+        _STORE[:] = [Store(settings=STATE.settings, create=create)]
     return _STORE[0]
 
 
@@ -122,7 +138,7 @@ def report_failure(exc: BaseException) -> int:
                                 "command you ran"))
     else:
         err.print(Text.assemble(("error", "red"), f": {message}"))
-    return stopping.exit_code() if stopping.received() else 1
+    return stopping.exit_code() if stopping.received() else getattr(exc, "exit_code", 1)
 
 
 def report_exit(exc: SystemExit) -> int | str | None:

@@ -140,8 +140,17 @@ def tag(retag: Retag = False, workers: Workers = 1, claim_seconds: ClaimSeconds 
 @app.command()
 def run(sources: SourcesFile = None, source: SourceNames = None, max_articles: MaxArticles = None,
         workers: Workers = 1) -> None:
-    """The nightly job: crawl, then tag what is new."""
-    do_crawl(sources, source or [], max_articles)
+    """The nightly job: crawl, then tag what is new.
+
+    A crawl that fails (no network, every source down, its time limit) still lets the stories
+    already waiting be tagged; the run then ends as failed, with the crawl's reason.
+    """
+    try:
+        do_crawl(sources, source or [], max_articles)
+    except UserError as failed:
+        err.print(Text.assemble(("crawl failed", "red"), f": {failed}; tagging the stories already stored"))
+        do_tag(False, workers)
+        raise
     do_tag(False, workers)
 
 
@@ -164,7 +173,7 @@ def ingest(paths: Annotated[list[Path], typer.Argument(
 @app.command()
 def stats(as_json: AsJson = False) -> None:
     """What the store holds, the last runs, and what was dropped and why."""
-    figures = store().stats()
+    figures = store(create=False).stats()
     if as_json:
         console.print_json(json.dumps(figures.to_json()))
         return

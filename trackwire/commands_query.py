@@ -31,7 +31,7 @@ def search(
     Web-search syntax: words, "quoted phrases", `or` between alternatives, -word to leave out
     stories with that word. Case, accents and possessives ('s) do not matter.
     """
-    hits = store().search(query, athletes=athlete or [], event=event, source=source, since=since, until=until,
+    hits = store(create=False).search(query, athletes=athlete or [], event=event, source=source, since=since, until=until,
                           has_quotes=has_quotes, one_per_cluster=one_per_cluster, limit=limit)
     if as_json:
         print_json([h.to_json() for h in hits])
@@ -48,7 +48,7 @@ def athlete(
     from trackwire.api import AmbiguousAthlete
 
     try:
-        profile = store().athlete(name, since=since, until=until)
+        profile = store(create=False).athlete(name, since=since, until=until)
     except AmbiguousAthlete as many:
         if as_json:
             print_json({"ambiguous": name, "candidates": [c.to_json() for c in many.candidates]})
@@ -65,8 +65,10 @@ def athlete(
 def export(
     format: Annotated[str, typer.Option("--format", metavar="FORMAT",
                                         help="jsonl, spacy, iob, csv, parquet, doccano or labelstudio")] = "jsonl",
-    out: Annotated[Path, typer.Option(metavar="PATH", help="output file (a folder for csv, parquet and spacy)")
-                   ] = Path("trackwire.jsonl"),
+    out: Annotated[Optional[Path], typer.Option(
+        metavar="PATH", help="output file (a folder for csv, parquet and spacy); - for standard output "
+                             "(jsonl, iob, doccano, labelstudio; no manifest)",
+        show_default="trackwire-export.FORMAT, a folder trackwire-export-FORMAT for csv, parquet and spacy")] = None,
     athlete: Athletes = None, event: Event = None, source: Source = None, since: Since = None,
     until: Until = None, has_quotes: HasQuotes = False, one_per_cluster: OnePerCluster = False,
     tagged_only: Annotated[bool, typer.Option("--tagged-only", help="leave out stories not tagged yet")] = False,
@@ -74,10 +76,16 @@ def export(
     """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
     filters = dict(athletes=athlete or [], event=event, source=source, since=since, until=until,
                    has_quotes=has_quotes, one_per_cluster=one_per_cluster, tagged_only=tagged_only)
-    s = store()
+    from trackwire.api import Store
+
+    fmt, out = Store.check_export(format, out)  # a bad format or path is refused before the store is opened
+    s = store(create=False)
     total = s.count(**filters)
     columns = (TextColumn(f"exporting {format.lower()}", markup=False), BarColumn(), MofNCompleteColumn())
     with Progress(*columns, console=err, disable=not err.is_terminal) as progress:
         task = progress.add_task("export", total=total)
-        report = s.export(format, out, on_record=lambda: progress.advance(task), **filters)
-    console.print(f"wrote {plural(report.stories, 'story', 'stories')} to {out}")
+        report = s.export(fmt, out, on_record=lambda: progress.advance(task), **filters)
+    if report.manifest is None:  # the stories went to standard output: it carries them alone
+        err.print(f"wrote {plural(report.stories, 'story', 'stories')} to standard output")
+    else:
+        console.print(f"wrote {plural(report.stories, 'story', 'stories')} to {out}")

@@ -46,7 +46,7 @@ def import_(path: Annotated[Path, typer.Argument(metavar="FILE", help="CSV with 
 @registry_app.command("list")
 def list_(as_json: AsJson = False) -> None:
     """The athletes imported into this store (the packaged lists not included)."""
-    athletes = store().registry()
+    athletes = store(create=False).registry()
     if as_json:
         console.print_json(json.dumps([a.to_json() for a in athletes]))
         return
@@ -69,7 +69,7 @@ def remove(names: Annotated[list[str], typer.Argument(metavar="NAME...", help="f
 
     Names no imported athlete has are listed; with none removed, the command fails.
     """
-    done = store().remove_from_registry(names)
+    done = store(create=False).remove_from_registry(names)
     if not done.removed:
         raise UserError(f"no imported athlete named {', '.join(names)}: `trackwire registry list` shows them")
     console.print(Text(f"removed {', '.join(done.removed)}; run `trackwire tag --retag` to tag stories without them"))

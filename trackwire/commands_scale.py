@@ -84,7 +84,7 @@ def db_status() -> None:
     from trackwire.store.db import make_engine
     from trackwire.store.migrate import current, head
 
-    eng = make_engine(STATE.settings.db)
+    eng = make_engine(STATE.settings.db, must_exist=True)
     with eng.connect() as conn:
         found = current(conn)
     _describe(eng, found, head())

@@ -46,6 +46,12 @@ def schedule(
     """
     from trackwire import scheduler as nightly
 
+    from trackwire.commands_crawl import chosen_sources
+
+    if cron is not None and every is not None:
+        raise UserError("--cron and --every both say when to run: give one of them")
+    if source:
+        chosen_sources(None, source)  # unknown names are refused as `crawl` refuses them, before anything is stored
     plain_logging()
     s = STATE.settings
     run_args = [arg for name in source or [] for arg in ("--source", name)]
@@ -78,7 +84,7 @@ def show_jobs(rows) -> None:
 @app.command()
 def runs(limit: limit_option("runs") = 20, as_json: AsJson = False) -> None:
     """Crawl and nightly runs, newest first, with their outcome and reason."""
-    rows = store().runs(limit)
+    rows = store(create=False).runs(limit)
     if as_json:
         console.print_json(json.dumps([r.to_json() for r in rows]))
         return

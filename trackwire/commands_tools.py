@@ -89,8 +89,8 @@ def runnable(*args: str) -> str:
     found = shutil.which("trackwire")
     if found and script.exists() and os.path.samefile(found, script):
         program = ["trackwire"]
-    elif script.exists():
-        program = [os.path.relpath(script) if script.is_relative_to(Path.cwd()) else str(script)]
+    elif script.exists():  # absolute, as the README promises: it runs from any folder
+        program = [str(script.absolute())]
     else:
         program = [sys.executable, "-m", "trackwire"]
     db = STATE.settings.db
@@ -131,12 +131,15 @@ def evaluate_cmd(
 
 def imported_athletes() -> list:
     """The athletes imported into the store --db names, if that store exists: eval tags as the
-    store's taggers do. A store that does not exist yet is not made for it."""
-    from trackwire.store.db import DatabaseError
+    store's taggers do. A store that does not exist yet is not made for it: eval runs with none,
+    unless --db named it on the command line (a misspelt --db is refused in one line)."""
+    from trackwire.store.db import DatabaseError, no_store
     from trackwire.store.migrate import SchemaError
 
     db = STATE.settings.db
     if "://" not in db and not Path(db).expanduser().is_file():
+        if STATE.db_given:
+            raise UserError(no_store(db))
         return []
     try:
         with trackwire.open(db, settings=STATE.settings, read_only=True) as store:

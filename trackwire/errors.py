@@ -12,7 +12,7 @@ from sqlalchemy.exc import DatabaseError, OperationalError
 KNOWN = {
     "trackwire.crawler.sources.SourcesError", "trackwire.nlp.pipeline.ModelError", "trackwire.store.db.DatabaseError",
     "trackwire.store.migrate.SchemaError", "trackwire.store.export.ExportError", "trackwire.store.search.QueryError",
-    "trackwire.nlp.codes.PatternError", "trackwire.crawler.health.NoNetwork",
+    "trackwire.nlp.codes.PatternError", "trackwire.crawler.health.NoNetwork", "trackwire.settings.SettingsError",
 }
 
 

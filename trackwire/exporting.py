@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from trackwire.store.db import read_session
-from trackwire.store.export import story_records
+from trackwire.store.export import STDOUT, story_records
 from trackwire.store.filters import StoryFilter
 from trackwire.store import formats
 
@@ -29,13 +29,14 @@ def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
                 on_record()
                 yield record
 
+        write_lines = formats.write_stdout if out == STDOUT else formats.write_lines
         if fmt == "jsonl":
-            count = formats.write_lines(formats.json_lines(records()), out)
+            count = write_lines(formats.json_lines(records()), out)
         elif fmt == "doccano":
-            count = formats.write_lines(formats.json_lines(map(formats.doccano_line, records())), out)
+            count = write_lines(formats.json_lines(map(formats.doccano_line, records())), out)
         elif fmt == "labelstudio":
             tasks = (formats.labelstudio_task(r, version) for r in records())
-            count = formats.write_lines(formats.json_lines(tasks), out)
+            count = write_lines(formats.json_lines(tasks), out)
         elif fmt == "csv":
             count = formats.write_csv(records(), out)
         elif fmt == "parquet":
@@ -46,9 +47,10 @@ def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
             from trackwire.nlp.formats import iob_lines
 
             counted = _Counter(records())
-            formats.write_lines(iob_lines(counted), out)
+            write_lines(iob_lines(counted), out)
             count = counted.n
-    write_manifest(out, fmt, filters, count, version)
+    if out != STDOUT:  # standard output carries the lines alone
+        write_manifest(out, fmt, filters, count, version)
     return count
 
 

@@ -320,7 +320,7 @@ class ExportReport(Record):
     format: str
     path: str
     stories: int
-    manifest: str
+    manifest: str | None  # None when written to standard output
 
 
 class StoryListing(Record):

@@ -78,6 +78,9 @@ class Headers:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
         start = time.perf_counter()
+        head = scope["method"] == "HEAD"  # every GET page answers HEAD: its status and headers, no body
+        if head:
+            scope = {**scope, "method": "GET"}
 
         async def send_with_headers(message):
             if message["type"] == "http.response.start":
@@ -85,6 +88,8 @@ class Headers:
                 for name, value in HEADERS:
                     headers[name.decode()] = value.decode()
                 headers["server-timing"] = f"app;dur={(time.perf_counter() - start) * 1000:.2f}"
+            elif head and message["type"] == "http.response.body":
+                message = {**message, "body": b""}
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 from trackwire.progression import best
 from trackwire.records import DatedPerformance, EventProgression
+from trackwire.views import plural
 from trackwire.web.markup import clock, day, story_url, value_label
 
 WIDTH, HEIGHT = 760, 300
@@ -84,8 +85,8 @@ def progression_chart(p: EventProgression, max_points: int = 150) -> Chart:
     y_ticks = [Tick(y(v), _tick_label(v, p.unit, decimals)) for v in _steps(lo, hi, step)]
     x_ticks = [Tick(x(d), label) for d, label in date_ticks(first, last)]
     points = [Point(x(q.published_at), y(q.value), story_url(q.story_key), _tip(q), _best(p, q)) for q in shown]
-    title = f"{p.event}: {len(points)} marks" if shown is p.points else \
-        f"{p.event}: the best mark of each month ({len(points)} of {len(p.points)} marks)"
+    title = f"{p.event}: {plural(len(points), 'mark')}" if shown is p.points else \
+        f"{p.event}: the best mark of each month ({len(points)} of {plural(len(p.points), 'mark')})"
     chart = Chart(p.event, title, AXIS_TITLES.get(p.unit, p.unit), x_ticks, y_ticks, points)
     chart.callouts = [_callout(chart, pt, p) for pt in points if pt.best]
     return chart
