@@ -262,3 +262,21 @@ def test_parquet_datetimes_are_utc_timestamps_null_where_unknown(tagged, tmp_pat
     dates = dict(zip(stories.column("key").to_pylist(), stories.column("published_at").to_pylist()))
     assert dates["hurdles-1"] == datetime(2025, 5, 30, 20, 0, tzinfo=timezone.utc)
     assert dates["jump-1"] is None
+
+
+@pytest.mark.parametrize("value, text", [
+    ("2024-08-04T20:10:00+00:00", "2024-08-04T20:10:00Z"),
+    ("2024-08-04T22:10:00+02:00", "2024-08-04T20:10:00Z"),
+    ("2024-08-04T20:10:00.250000+00:00", "2024-08-04T20:10:00.250000Z"),
+])
+def test_one_time_format_for_records_and_exports(value, text):
+    """The records' JSON (CLI --json, web API) and the export contract write times with the one helper."""
+    from datetime import datetime
+
+    from trackwire.records import SearchHit
+    from trackwire.store.times import iso_utc
+
+    when = datetime.fromisoformat(value)
+    hit = SearchHit(key="k", title="t", published_at=when, snippet="", score=0.0)
+    assert iso_utc(when) == hit.to_json()["published_at"] == json.loads(hit.model_dump_json())["published_at"] == text
+    assert datetime.fromisoformat(text) == when
