@@ -13,6 +13,7 @@ from sqlmodel import Session, col, select
 from trackwire.store.filters import StoryFilter
 
 from trackwire.store.models import Athlete, Mark, Mention, Performance, Quote, Story
+from trackwire.store.times import iso_utc
 
 FORMATS = ("jsonl", "spacy", "iob", "csv", "parquet", "doccano", "labelstudio")
 FOLDER_FORMATS = ("csv", "parquet", "spacy")  # these write a folder: one file per table, or DocBin shards
@@ -141,7 +142,7 @@ def story_record(story, mentions: list, quotes: list, marks: list, perfs: list,
     spans += [{"start": k.start, "end": k.end, "label": "MARK"} for k in marks]
     return {
         "key": story.key, "url": story.url, "title": story.title, "source": story.source,
-        "published_at": story.published_at.isoformat() if story.published_at else None,
+        "published_at": iso_utc(story.published_at),
         "text": story.text,
         "athletes": list(athletes.values()),
         "people": list(people.values()),

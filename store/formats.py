@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack, contextmanager
+from datetime import datetime
 from pathlib import Path
 
 # A spreadsheet runs a cell that starts with one of these as a formula (`=HYPERLINK("http://evil/","x")`
@@ -105,6 +106,22 @@ def write_csv(records: Iterable[dict], out: Path) -> int:
 
 
 ARROW_TYPES = {"start": "int64", "end": "int64", "value": "float64", "indoor": "bool_"}
+# Columns that are UTC datetimes: text (`iso_utc`'s `...Z`) in CSV and JSONL, `timestamp[us, tz=UTC]` in
+# Parquet (null where unknown), so pandas, DuckDB and Spark read them as times, not strings.
+DATETIME_COLUMNS = frozenset({"published_at"})
+
+
+def arrow_type(column: str):
+    import pyarrow as pa
+
+    if column in DATETIME_COLUMNS:
+        return pa.timestamp("us", tz="UTC")
+    return getattr(pa, ARROW_TYPES.get(column, "string"))()
+
+
+def _arrow_row(row: dict) -> dict:
+    """A table row with its datetime columns parsed from the contract's text (`Z` or `+00:00`)."""
+    return {c: (datetime.fromisoformat(v) if c in DATETIME_COLUMNS and v else v) for c, v in row.items()}
 
 
 def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
@@ -112,8 +129,7 @@ def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    schemas = {name: pa.schema([(c, getattr(pa, ARROW_TYPES.get(c, "string"))()) for c in cols])
-               for name, cols in TABLES.items()}
+    schemas = {name: pa.schema([(c, arrow_type(c)) for c in cols]) for name, cols in TABLES.items()}
     buffers: dict[str, list[dict]] = {name: [] for name in TABLES}
     count = 0
     with staged_folder(out) as (tmp, stack):
@@ -128,7 +144,7 @@ def write_parquet(records: Iterable[dict], out: Path, batch: int = 2000) -> int:
 
         for record in records:
             for name, rows in table_rows(record).items():
-                buffers[name].extend(rows)
+                buffers[name].extend(map(_arrow_row, rows))
             count += 1
             if count % batch == 0:
                 flush()

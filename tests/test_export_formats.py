@@ -1,6 +1,7 @@
 """Every export format, from a store tagged by the real pipeline, read back by the tools that use it."""
 
 import csv
+import io
 import json
 import subprocess
 import sys
@@ -211,3 +212,71 @@ def test_iob_keeps_the_headline_a_sentence_of_its_own(cli, tmp_path):
     sentences = [" ".join(line.split(" ")[0] for line in b.splitlines()) for b in blocks if b.strip()]
     assert sentences == ["-DOCSTART-", "Kerr wins in Glasgow", "Josh Kerr won the race .", "He ran fast !",
                          "A new paragraph follows", "The end ."]
+
+
+def test_published_at_is_one_string_in_search_json_the_web_api_and_every_export(cli, tagged, tmp_path):
+    """docs/json.md, docs/export.md: every UTC datetime trackwire writes is ISO 8601 with `Z`, seconds
+    unless the value has more, and the same story's date reads the same wherever it comes from."""
+    import re
+
+    from fastapi.testclient import TestClient
+
+    import trackwire as tw
+    from trackwire.web import create_app
+
+    want = "2025-05-30T20:00:00Z"
+    found = cli("--db", str(tagged), "search", "Bol hurdles", "--json")
+    assert found.exit_code == 0, found.output
+    (hit,) = [h for h in json.loads(found.stdout) if h["key"] == "hurdles-1"]
+    with tw.open(tagged, read_only=True) as store, TestClient(create_app(store)) as http:
+        page = http.get("/api/search", params={"q": "Bol hurdles"}).json()
+        detail = http.get("/api/story", params={"key": "hurdles-1"}).json()
+        web_jsonl = [json.loads(x) for x in http.get("/api/search.jsonl", params={"q": "Bol hurdles"}).text.splitlines()]
+        web_csv = list(csv.DictReader(io.StringIO(http.get("/api/search.csv", params={"q": "Bol hurdles"}).text)))
+        api_hit = next(h for h in store.search("Bol hurdles") if h.key == "hurdles-1")
+    lines = [json.loads(x) for x in export(tagged, "jsonl", tmp_path / "e.jsonl").read_text().splitlines()]
+    with (export(tagged, "csv", tmp_path / "tables") / "stories.csv").open(newline="", encoding="utf-8") as fh:
+        table = list(csv.DictReader(fh))
+    seen = {
+        "search --json": hit["published_at"],
+        "Python API": api_hit.to_json()["published_at"],
+        "web /api/search": next(h for h in page["hits"] if h["key"] == "hurdles-1")["published_at"],
+        "web /api/story": detail["story"]["published_at"],
+        "web search.jsonl": next(s for s in web_jsonl if s["key"] == "hurdles-1")["published_at"],
+        "web search.csv": next(r for r in web_csv if r["key"] == "hurdles-1")["published_at"],
+        "export jsonl": next(r for r in lines if r["key"] == "hurdles-1")["published_at"],
+        "export csv": next(r for r in table if r["key"] == "hurdles-1")["published_at"],
+    }
+    assert seen == dict.fromkeys(seen, want)
+    manifest = json.loads((tmp_path / "e.jsonl.manifest.json").read_text())
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", manifest["written_at"])
+
+
+def test_parquet_datetimes_are_utc_timestamps_null_where_unknown(tagged, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from datetime import datetime, timezone
+
+    stories = pq.read_table(export(tagged, "parquet", tmp_path / "tables") / "stories.parquet")
+    assert stories.schema.field("published_at").type == pa.timestamp("us", tz="UTC")
+    dates = dict(zip(stories.column("key").to_pylist(), stories.column("published_at").to_pylist()))
+    assert dates["hurdles-1"] == datetime(2025, 5, 30, 20, 0, tzinfo=timezone.utc)
+    assert dates["jump-1"] is None
+
+
+@pytest.mark.parametrize("value, text", [
+    ("2024-08-04T20:10:00+00:00", "2024-08-04T20:10:00Z"),
+    ("2024-08-04T22:10:00+02:00", "2024-08-04T20:10:00Z"),
+    ("2024-08-04T20:10:00.250000+00:00", "2024-08-04T20:10:00.250000Z"),
+])
+def test_one_time_format_for_records_and_exports(value, text):
+    """The records' JSON (CLI --json, web API) and the export contract write times with the one helper."""
+    from datetime import datetime
+
+    from trackwire.records import SearchHit
+    from trackwire.store.times import iso_utc
+
+    when = datetime.fromisoformat(value)
+    hit = SearchHit(key="k", title="t", published_at=when, snippet="", score=0.0)
+    assert iso_utc(when) == hit.to_json()["published_at"] == json.loads(hit.model_dump_json())["published_at"] == text
+    assert datetime.fromisoformat(text) == when

@@ -10,6 +10,12 @@ import pytest
     ("TRACKWIRE_DOWNLOAD_DELAY", "abc", "error: TRACKWIRE_DOWNLOAD_DELAY 'abc' is not a number"),
     ("TRACKWIRE_OBEY_ROBOTS", "maybe", "error: TRACKWIRE_OBEY_ROBOTS 'maybe' is not true or false"),
     ("TRACKWIRE_TAG_BATCH", "1.5", "error: TRACKWIRE_TAG_BATCH '1.5' is not a whole number"),
+    ("TRACKWIRE_TAG_BATCH", "0", "error: TRACKWIRE_TAG_BATCH '0' must be at least 1"),
+    ("TRACKWIRE_DOWNLOAD_DELAY", "-1", "error: TRACKWIRE_DOWNLOAD_DELAY '-1' must be at least 0"),
+    ("TRACKWIRE_DOWNLOAD_DELAY", "inf", "error: TRACKWIRE_DOWNLOAD_DELAY 'inf' must be a finite number"),
+    ("TRACKWIRE_CRAWL_TIMEOUT", "0", "error: TRACKWIRE_CRAWL_TIMEOUT '0' must be more than 0"),
+    ("TRACKWIRE_SCHEDULE", "bad", "error: TRACKWIRE_SCHEDULE 'bad' is not a cron expression"),
+    ("TRACKWIRE_REDIS_URL", "notaurl", "error: TRACKWIRE_REDIS_URL 'notaurl' is not a Redis URL"),
 ])
 @pytest.mark.parametrize("command", [["stats"], ["serve", "--port", "0"], ["schedule", "--show"],
                                      ["schedule", "--once"]])

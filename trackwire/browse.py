@@ -17,6 +17,7 @@ from trackwire.records import (AthleteCount, Facet, History, Overview, SearchPag
                                Totals)
 from trackwire.store.formats import spreadsheet_safe
 from trackwire.store.search import QueryError
+from trackwire.store.times import iso_utc
 
 DOWNLOADS = ("csv", "jsonl")
 CSV_COLUMNS = ("key", "url", "title", "source", "published_at", "athletes", "events", "performances", "quotes")
@@ -123,7 +124,7 @@ def _lines(fmt: str, first: TaggedStory | None, rest: Iterator[TaggedStory]) -> 
 
 
 def _row(s: TaggedStory) -> list[str]:
-    return [s.key, s.url or "", s.title, s.source or "", s.published_at.isoformat() if s.published_at else "",
+    return [s.key, s.url or "", s.title, s.source or "", iso_utc(s.published_at) or "",
             "; ".join(a.name for a in s.athletes), "; ".join(dict.fromkeys(e.event for e in s.events)),
             "; ".join(f"{p.athlete} {p.event} {p.mark}" for p in s.performances), str(len(s.quotes))]
 

@@ -13,6 +13,7 @@ from trackwire.store.db import read_session
 from trackwire.store.export import STDOUT, story_records
 from trackwire.store.filters import StoryFilter
 from trackwire.store import formats
+from trackwire.store.times import iso_utc
 
 
 def export(engine: Engine, fmt: str, out: Path, filters: StoryFilter,
@@ -85,6 +86,6 @@ def write_manifest(out: Path, fmt: str, filters: StoryFilter, count: int, versio
     path = manifest_path(out)
     path.write_text(json.dumps({
         "format": fmt, "output": out.name, "stories": count, "filters": filters.described,
-        "tagger_version": version, "written_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "tagger_version": version, "written_at": iso_utc(datetime.now(timezone.utc).replace(microsecond=0)),
     }, indent=2) + "\n", encoding="utf-8")
     return path

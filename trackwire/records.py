@@ -2,22 +2,29 @@
 docs/json.md and the export contract of docs/export.md. The CLI prints them with `--json`
 and the web API serves them, so one shape holds everywhere.
 
-Times are timezone-aware UTC datetimes (ISO 8601 strings in JSON); mark values are seconds
+Times are timezone-aware UTC datetimes, written in JSON as ISO 8601 with `Z` by the one helper of
+every output (`trackwire.store.times.iso_utc`: `2024-08-04T20:10:00Z`); mark values are seconds
 (`s`), metres (`m`) or points (`pts`).
 """
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PlainSerializer
+
+from trackwire.store.times import iso_utc
+
+# A datetime field: the datetime in Python, `iso_utc`'s string in JSON (to_json, model_dump_json).
+UTCTime = Annotated[datetime, PlainSerializer(iso_utc, return_type=str, when_used="json")]
 
 
 class Record(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     def to_json(self) -> dict:
-        """The record as JSON-ready data (datetimes as ISO 8601 strings)."""
+        """The record as JSON-ready data (datetimes as ISO 8601 strings with `Z`, `iso_utc`)."""
         return self.model_dump(mode="json")
 
 
@@ -28,7 +35,7 @@ class SearchHit(Record):
     title: str
     url: str | None = None
     source: str | None = None
-    published_at: datetime | None = None
+    published_at: UTCTime | None = None
     snippet: str = Field(description="the best passage of the text, plain")
     highlights: list[tuple[int, int]] = Field(
         default_factory=list, description="[start, end) character offsets of the matched words in `snippet`")
@@ -81,7 +88,7 @@ class DatedPerformance(PerformanceRow):
     """A performance with the story that states it, for progressions."""
 
     story_key: str
-    published_at: datetime | None = None
+    published_at: UTCTime | None = None
     story_title: str | None = None
 
 
@@ -92,7 +99,7 @@ class AthleteStory(Record):
     title: str
     url: str | None = None
     source: str | None = None
-    published_at: datetime | None = None
+    published_at: UTCTime | None = None
     quotes: list[str] = Field(default_factory=list)
     performances: list[PerformanceRow] = Field(default_factory=list)
 
@@ -187,7 +194,7 @@ class TaggedStory(Record):
     url: str | None = None
     title: str
     source: str | None = None
-    published_at: datetime | None = None
+    published_at: UTCTime | None = None
     text: str
     athletes: list[AthleteTag] = Field(default_factory=list)
     people: list[PersonTag] = Field(default_factory=list)
@@ -204,8 +211,8 @@ class Run(Record):
     id: int
     kind: str
     status: str = Field(description="running, ok, failed, interrupted or timeout")
-    started_at: datetime
-    ended_at: datetime | None = None
+    started_at: UTCTime
+    ended_at: UTCTime | None = None
     new: int = 0
     updated: int = 0
     dropped: int = 0
@@ -218,7 +225,7 @@ class SourceHealth(Record):
     status: str | None = None
     since_runs: int = 0
     error: str | None = None
-    last_crawl_at: datetime | None = None
+    last_crawl_at: UTCTime | None = None
 
 
 class Totals(Record):
@@ -330,7 +337,7 @@ class StoryListing(Record):
     title: str
     url: str | None = None
     source: str | None = None
-    published_at: datetime | None = None
+    published_at: UTCTime | None = None
 
 
 class AthleteCount(Record):
@@ -345,8 +352,8 @@ class Overview(Record):
     totals: Totals
     latest: list[StoryListing] = Field(description="the newest stories, newest first")
     most_mentioned: list[AthleteCount] = Field(description="athletes in the most stories of the window")
-    mentioned_since: datetime = Field(description="start of the window (inclusive)")
-    mentioned_until: datetime = Field(description="end of the window (exclusive): the newest story's date")
+    mentioned_since: UTCTime = Field(description="start of the window (inclusive)")
+    mentioned_until: UTCTime = Field(description="end of the window (exclusive): the newest story's date")
     runs: list[Run] = Field(description="the last runs, newest first")
     failing_sources: list[SourceHealth]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DEFAULT_SOURCES = Path(__file__).resolve().parent.parent / "crawler" / "sources.toml"
@@ -18,16 +18,34 @@ class Settings(BaseSettings):
     sources: Path = Field(DEFAULT_SOURCES, description="sources file (TOML)")
     user_agent: str = Field("trackwire/0.1 (+https://github.com/trackwire/trackwire; athletics news research)",
                             description="User-Agent sent by the crawler, with a contact")
-    download_delay: float = Field(1.0, description="seconds between requests to one domain")
+    download_delay: float = Field(1.0, ge=0, allow_inf_nan=False, description="seconds between requests to one domain")
     obey_robots: bool = True
-    download_timeout: int = Field(30, description="seconds one page may take to download")
-    crawl_timeout: int = Field(3600, description="seconds a crawl may take before it is stopped")
+    download_timeout: int = Field(30, gt=0, description="seconds one page may take to download")
+    crawl_timeout: int = Field(3600, gt=0, description="seconds a crawl may take before it is stopped")
     allow_private_addresses: bool = Field(False, description="let sources fetch loopback, private and "
                                           "link-local addresses they do not live on (docs/crawler.md)")
-    tag_batch: int = Field(32, description="stories per nlp.pipe batch")
+    tag_batch: int = Field(32, ge=1, le=10_000, description="stories per nlp.pipe batch")
     redis_url: str | None = Field(None, description="Redis URL: crawls share one frontier (queue, dedup)")
     redis_prefix: str = Field("trackwire", description="prefix of trackwire's Redis keys")
     schedule: str = Field("30 2 * * *", description="nightly crawl, cron syntax")
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://", "unix://")):
+            raise ValueError("is not a Redis URL (redis://host:6379/0)")
+        return value or None
+
+    @field_validator("schedule")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        from apscheduler.triggers.cron import CronTrigger
+
+        try:
+            CronTrigger.from_crontab(value)
+        except ValueError as exc:
+            raise ValueError(f"is not a cron expression of five fields ({exc})") from None
+        return value
 
 
 WHAT_IT_MUST_BE = {
@@ -36,6 +54,22 @@ WHAT_IT_MUST_BE = {
     "bool_parsing": "is not true or false (write true, false, 1, 0, yes or no)", "bool_type": "is not true or false",
     "path_type": "is not a file path",
 }
+
+
+def _what(error: dict) -> str:
+    """What a value must be, in words, for one pydantic error."""
+    ctx = error.get("ctx") or {}
+    if error["type"] == "greater_than_equal":
+        return f"must be at least {ctx.get('ge')}"
+    if error["type"] == "greater_than":
+        return f"must be more than {ctx.get('gt')}"
+    if error["type"] == "less_than_equal":
+        return f"must be at most {ctx.get('le')}"
+    if error["type"] == "finite_number":
+        return "must be a finite number"
+    if error["type"] == "value_error":
+        return str(ctx.get("error", error["msg"]))
+    return WHAT_IT_MUST_BE.get(error["type"], f"cannot be used ({error['msg'].lower()})")
 
 
 class SettingsError(ValueError):
@@ -55,6 +89,6 @@ def load_settings() -> Settings:
         problems = []
         for e in exc.errors():
             name = "TRACKWIRE_" + "_".join(str(part) for part in e["loc"][:1]).upper()
-            what = WHAT_IT_MUST_BE.get(e["type"], f"cannot be used ({e['msg'].lower()})")
+            what = _what(e)
             problems.append(f"{name} {e.get('input')!r} {what}")
         raise SettingsError("; ".join(problems) + ": fix it in the environment or .env") from None
