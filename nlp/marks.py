@@ -90,7 +90,8 @@ _BARE_AFTER = re.compile(r"^\s+(?:lifetime|personal|career|season['’]?s?)\s+(?
 _POSSESSED_AFTER = re.compile(r"^\s+(?:in|at|from|to\s+win|for)\s+(?:the|a|an)\b|^\s+(?:win|victory|run|throw|"
                               r"jump|leap|clearance|effort|clocking|PB|SB)\b", re.I)
 _LIST_ITEM = re.compile(r"(?:^|[:;,]\s*)(?:\d{1,2}\.?\s+)?[A-Z][\w'’-]+\s+$")  # "Splits: Adeyemi 45.62, Caldwell 44.71"
-_TIME_BEFORE = re.compile(r"(?:\bin|\bof|clocked|clocking|timed|ran|run|with)\s*(?:a\s+|an\s+)?$", re.I)
+_TIME_BEFORE = re.compile(r"(?:\bin|\bof|clocked|clocking|timed|ran|run|with)\s*(?:a\s+|an\s+)?"
+                          r"(?:[\w'’-]+\s+){0,2}?$", re.I)  # "ran a world-leading 52.01 ahead of ..."
 _SECONDS_CONTEXT = re.compile(r"(?:\bin|\bof|ran|run|clocked|clocking|timed|exactly|under|sub|record|best|"
                               r"time)\s*(?:a\s+|an\s+|just\s+|exactly\s+)?$", re.I)
 _MARGIN_AFTER = re.compile(
@@ -107,6 +108,15 @@ _SEGMENT_METRES = re.compile(r"^\s*(?:to go|left|remaining|from (?:home|the (?:l
 _VAGUE = re.compile(r"^\s*(?:\d{1,2}:\d{2}\s*)?s\b|^'?s\b")  # "the low 3:50s"
 _FLAG_RE = re.compile(
     r"^\s*(?:\(\s*)?(?P<flags>(?:\b(?:PB|SB|WR|AR|ER|NR|CR|WL|MR|OR|WJR|WU20R|NJR|WBP|=?WR)\b[\s,/]*)+)\)?")
+# Flags written in words, before the mark ("a season's best of 3:29.50", "a world-leading 52.01") or just
+# after it ("52.01, a personal best"); the abbreviations are _FLAG_RE's.
+_FLAG_WORDS = [
+    (flag, (re.compile(rf"\b(?:{words})\s+(?:of\s+|time\s+of\s+|mark\s+of\s+)?$", re.I),
+            re.compile(rf"^\s*(?:\([^()]*\)\s*)?[,(–—-]?\s*(?:a|an|his|her|their|my|the)?\s*(?:new\s+)?(?:{words})\b", re.I)))
+    for flag, words in (("PB", r"personal\s+best|lifetime\s+best|career\s+best|PB"),
+                        ("SB", r"season['’]?s?\s+best|seasonal\s+best"),
+                        ("WL", r"world[- ]leading|world\s+lead"),
+                        ("WR", r"world[- ]record"))]
 _WIND_RE = re.compile(r"^\s*\(?\s*(?:wind\s*:?\s*)?(?P<wind>[+-]\d\.\d)\s*(?:m/s)?\s*\)?|^(?P<w>w)\b|"
                       r"^\s*\(\s*(?P<unsigned>\d\.\d)\s*\)", re.I)
 _NEXT_WIND = re.compile(r"^[^.\n]{0,4}[.]\s+(?:The\s+)?(?:wind|wind reading|wind speed)\b[^.\n]{0,25}?"
@@ -316,4 +326,8 @@ def _with_flags(text: str, mark: FoundMark) -> FoundMark:
     flags = _FLAG_RE.match(rest)
     if flags:
         mark.flags = re.findall(r"=?[A-Z0-9]+", flags.group("flags"))
+    for flag, words in _FLAG_WORDS:  # "a season's best 3:29.50", "52.01, a world lead", "a personal best of"
+        if flag not in mark.flags and (words[0].search(text[max(0, mark.start - 40):mark.start])
+                                       or words[1].match(text[mark.end:mark.end + 40])):
+            mark.flags.append(flag)
     return mark

@@ -102,3 +102,15 @@ def test_wind_in_the_next_sentence_travels_with_the_mark():
 def test_w_marks_a_wind_assisted_mark():
     mark, = find_marks("He jumped 8.41w in the long jump.", [(18, "long jump")])
     assert (mark.value, mark.wind) == (8.41, "w")
+
+
+@pytest.mark.parametrize("sentence, flags", [
+    ("Tia Moss ran a season's best 3:59.50 in the 1500m.", [["SB"]]),
+    ("Tia Moss set a personal best of 4:01.20.", [["PB"]]),
+    ("Tia Moss won in 52.40, a PB.", [["PB"]]),
+    ("Tia Moss threw 61.20m (+0.8), a season best.", [["SB"]]),
+    ("Tia Moss ran a world-leading 52.05 ahead of Ana Ruiz (53.30).", [["WL"], []]),
+    ("Tia Moss ran 4:01.20 and then set a personal best of 3:59.90.", [[], ["PB"]]),
+])
+def test_flags_written_in_words_travel_with_the_mark(sentence, flags):
+    assert [m.flags for m in find_marks(sentence)] == flags
