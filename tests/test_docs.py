@@ -68,6 +68,11 @@ def test_every_command_takes_db_and_debug_anywhere():
     assert hoist_globals(["stats", "--debug", "--db", "x.db"]) == ["--debug", "--db", "x.db", "stats"]
 
 
+def test_db_without_its_value_after_the_command_says_so(cli):
+    result = cli("stats", "--db")
+    assert result.exit_code == 2 and "Option '--db' requires an argument" in result.output
+
+
 def parse(argv: list[str]) -> None:
     """Parse a command line as `trackwire` would, down to its command, without running anything."""
     cmd, name, args, ctx = GROUP, "trackwire", hoist_globals(argv), None

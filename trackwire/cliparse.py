@@ -42,6 +42,8 @@ def hoist_globals(args: list[str]) -> list[str]:
         elif arg in GLOBAL_VALUES and i + 1 < len(args):
             front += args[i:i + 2]
             i += 1
+        elif arg in GLOBAL_VALUES:  # "trackwire stats --db": the program's own "requires an argument"
+            return [arg]
         else:
             rest.append(arg)
         i += 1
