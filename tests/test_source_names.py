@@ -30,3 +30,10 @@ def test_reextract_refuses_a_source_neither_stored_nor_in_the_sources_file(cli, 
     assert result.stderr.startswith("error: unknown source 'nosuch'") and "world_athletics" in result.stderr
     done = cli("--db", str(db), "reextract", "--source", "world_athletics")  # in the sources file: nothing to do
     assert done.exit_code == 0 and "re-extracted 0 of 0" in done.stdout
+
+
+@pytest.mark.parametrize("command", [["search", "kerr"], ["export", "--out", "-"]], ids=lambda c: c[0])
+def test_a_repeated_source_is_refused_not_narrowed_to_the_last(cli, fixture_store, command):
+    result = cli("--db", str(fixture_store), *command, "--source", "ingest", "--source", "demo")
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.startswith("error: --source takes one source at a time (given ingest, demo)")

@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
 from trackwire.cli import app, console, err, store
-from trackwire.options import (AsJson, Athletes, Event, HasQuotes, OnePerCluster, Since, Source, Until,
+from trackwire.options import (AsJson, Athletes, Event, HasQuotes, OnePerCluster, Since, Source, Until, one_source,
                                limit_option)
 from trackwire.views import plural, print_candidates, print_hits, print_profile
 
@@ -31,8 +31,9 @@ def search(
     Web-search syntax: words, "quoted phrases", `or` between alternatives, -word to leave out
     stories with that word. Case, accents and possessives ('s) do not matter.
     """
-    hits = store(create=False).search(query, athletes=athlete or [], event=event, source=source, since=since, until=until,
-                          has_quotes=has_quotes, one_per_cluster=one_per_cluster, limit=limit)
+    hits = store(create=False).search(query, athletes=athlete or [], event=event, source=one_source(source),
+                                      since=since, until=until, has_quotes=has_quotes,
+                                      one_per_cluster=one_per_cluster, limit=limit)
     if as_json:
         print_json([h.to_json() for h in hits])
     else:
@@ -74,7 +75,7 @@ def export(
     tagged_only: Annotated[bool, typer.Option("--tagged-only", help="leave out stories not tagged yet")] = False,
 ) -> None:
     """Write the tagged corpus, with a manifest beside it (see docs/export.md)."""
-    filters = dict(athletes=athlete or [], event=event, source=source, since=since, until=until,
+    filters = dict(athletes=athlete or [], event=event, source=one_source(source), since=since, until=until,
                    has_quotes=has_quotes, one_per_cluster=one_per_cluster, tagged_only=tagged_only)
     from trackwire.api import Store
 

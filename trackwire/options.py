@@ -21,7 +21,16 @@ def setting_default(name: str) -> str:
 Athletes = Annotated[Optional[list[str]], typer.Option("--athlete", metavar="NAME",
                                                        help="only stories about this athlete (repeatable)")]
 Event = Annotated[Optional[str], typer.Option(metavar="CODE", help="only stories naming this event code, e.g. 1500m")]
-Source = Annotated[Optional[str], typer.Option(metavar="NAME", help="only stories from this source")]
+Source = Annotated[Optional[list[str]], typer.Option(metavar="NAME", help="only stories from this source (one)")]
+
+
+def one_source(source: list[str] | None) -> str | None:
+    """The one --source given; UserError when it is given more than once (a filter takes one source)."""
+    from trackwire.errors import UserError
+
+    if source and len(set(source)) > 1:
+        raise UserError(f"--source takes one source at a time (given {', '.join(source)}): run once per source")
+    return source[0] if source else None
 Since = Annotated[Optional[str], typer.Option(metavar="D", help="published on or after D (YYYY-MM-DD)")]
 Until = Annotated[Optional[str], typer.Option(metavar="D", help="published before D (YYYY-MM-DD)")]
 HasQuotes = Annotated[bool, typer.Option("--has-quotes", help="only stories with quotes")]
