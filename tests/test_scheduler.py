@@ -218,3 +218,11 @@ def test_cron_and_every_together_are_refused(cli, db_path):
     assert result.exit_code == 1
     assert result.stderr == "error: --cron and --every both say when to run: give one of them\n"
     assert not db_path.exists()
+
+
+@pytest.mark.parametrize("extra", [["--show"], ["--once"]])
+def test_a_bad_cron_is_refused_with_show_or_once_too(cli, db_path, extra):
+    result = cli("schedule", "--cron", "bad cron", *extra)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: schedule 'bad cron' needs five cron fields")
+    assert not db_path.exists()

@@ -56,14 +56,14 @@ def schedule(
     s = STATE.settings
     run_args = [arg for name in source or [] for arg in ("--source", name)]
     limit = timeout or s.crawl_timeout
+    try:  # a bad --cron or --every is refused whatever else was asked (--show, --once too)
+        trigger = nightly.interval_trigger(every) if every else nightly.cron_trigger(cron or s.schedule)
+    except nightly.ScheduleError as exc:
+        raise UserError(str(exc)) from None
     if show:
         return show_jobs(nightly.show(engine()))
     if once:
         return run_once(nightly, run_args, limit)
-    try:
-        trigger = nightly.interval_trigger(every) if every else nightly.cron_trigger(cron or s.schedule)
-    except nightly.ScheduleError as exc:
-        raise UserError(str(exc)) from None
     nightly.serve(engine(), trigger, s.db, run_args, limit)
     return None
 
