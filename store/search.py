@@ -225,7 +225,8 @@ def _as_dt(value) -> datetime | None:
 def find_athletes(session: Session, name: str) -> list[Athlete]:
     """Athletes matching a name as people type it: any case or accents, surname only, or a typo.
 
-    Exact full names win; then surnames; then close spellings (Damerau-Levenshtein
+    Exact full names win; then surnames (either part of a double one: "Smith" finds Hudson-Smith);
+    then close spellings (Damerau-Levenshtein
     <= 2, never for names under five letters). Athletes with stories come first.
     """
     key = fold(name)
@@ -238,9 +239,11 @@ def find_athletes(session: Session, name: str) -> list[Athlete]:
         return exact
     # `%` and `_` typed in a name are letters to match, not LIKE's wildcards
     literal_key = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    surname = list(session.exec(select(Athlete).where(
+    surname = list(session.exec(select(Athlete).where(  # a surname or given name; a part of a double surname
         (col(Athlete.fold).like(f"% {literal_key}", escape="/"))
-        | (col(Athlete.fold).like(f"{literal_key} %", escape="/")))))
+        | (col(Athlete.fold).like(f"{literal_key} %", escape="/"))
+        | (col(Athlete.fold).like(f"%-{literal_key}", escape="/"))
+        | (col(Athlete.fold).like(f"% {literal_key}-%", escape="/")))))
     if surname:
         return _with_stories_first(session, surname)
     return _with_stories_first(session, _fuzzy(session, key))

@@ -111,6 +111,17 @@ def test_accents_fold_both_ways(engine):
         assert [a.name for a in find_athletes(session, "sorensen")] == ["Jakob Sørensen"]
 
 
+@pytest.mark.parametrize("typed", ["smith", "Hudson", "hudson-smith"])
+def test_either_part_of_a_double_surname_finds_the_athlete(engine, typed):
+    store(engine)
+    tags = tags_for_kerr()
+    tags["athletes"][0]["name"] = "Matthew Hudson-Smith"
+    with write_session(engine) as session:
+        save_tags(session, 1, tags, "t1")
+    with read_session(engine) as session:
+        assert [a.name for a in find_athletes(session, typed)] == ["Matthew Hudson-Smith"]
+
+
 def test_profile_lists_stories_newest_first_with_performances(engine):
     store(engine, key="old", published_at=datetime(2024, 1, 1, tzinfo=timezone.utc))
     store(engine, key="new", published_at=datetime(2025, 1, 1, tzinfo=timezone.utc))
