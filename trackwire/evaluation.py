@@ -32,10 +32,14 @@ def _gold_problem(row) -> str | None:
     if not isinstance(row, dict):
         return "not a JSON object"
     for key in ("id", "text"):
+        if key not in row:
+            return f"no `{key}` field (a gold line has id, text, {', '.join(_ITEMS)})"
         if not isinstance(row.get(key), str):
             return f"`{key}` must be a string"
     for field, item in _ITEMS.items():
         values = row.get(field)
+        if field not in row:
+            return f"no `{field}` field"
         if not isinstance(values, list):
             return f"`{field}` must be a list"
         for value in values:
