@@ -112,9 +112,9 @@ class Referents:
                      and not self._possessive(p) and not self._someone_elses(p, sex)]
             if named:
                 return named[-1].name
-        return self._main_athlete(sex)
+        return self.main_athlete(sex)
 
-    def _main_athlete(self, sex: str | None) -> str | None:
+    def main_athlete(self, sex: str | None) -> str | None:
         """The athlete a story is about, for a pronoun nothing nearer explains: the one its headline
         names, else the one it names most, if of the pronoun's sex."""
         headline_end = self.text.find("\n")

@@ -148,15 +148,7 @@ class Attributor:
 
     def _interviewee(self) -> str | None:
         """The athlete an interview is with: the one its headline names, else the one it names most."""
-        headline_end = self.text.find("\n")
-        athletes = [p for p in self.refs.people if p.athlete]
-        in_headline = [p for p in athletes if headline_end == -1 or p.start < headline_end]
-        if in_headline:
-            return in_headline[0].name
-        counts: dict[str, int] = {}
-        for p in athletes:
-            counts[p.name] = counts.get(p.name, 0) + 1
-        return max(counts, key=counts.get) if counts else None
+        return self.refs.main_athlete(None)
 
     def _clause_speaker(self, lo: int, hi: int):
         """The speaker a clause before a quote names: the subject of its speech verb, or its first person."""
