@@ -49,9 +49,12 @@ ORG_WORDS = re.compile(r"\b(?:Harriers?|Striders|Athletics?|AC|Club|TC|Runners|J
                        r"Institute|Laboratories|Laboratory|Lab|Co-operative|Cooperative|Company|Group|Ltd|Inc|Council|"
                        r"Ministry|Government|Police|Court|Tribunal|Stadium|Arena|Centre|Center|Town|City|United|Rovers|"
                        r"Wanderers|Albion|Hotspur|FC)\b")
-SCHOOL_BEFORE_ROLE = re.compile(r"\s+(?:freshman|sophomore|junior|senior|redshirt|graduate|thrower|sprinter|hurdler|"
-                                r"jumper|vaulter|runner|miler|distance\s+runner|standout|star|captain|walker)\s+"
-                                rf"{U}[\w'’-]+\s+{U}")
+# Words for what an athlete is, written between a school or club and a name ("Ole Miss thrower Kezia
+# Amankwah", "Texas sophomore Jalen Pruitt"): one list for both rules that read that layout.
+ATHLETE_KINDS = (r"distance\s+runner|thrower|sprinter|hurdler|jumper|vaulter|runner|miler|walker|decathlete|"
+                 r"heptathlete|marathoner|steeplechaser|standout|freshman|sophomore|junior|senior|redshirt|graduate|"
+                 r"star|captain")
+SCHOOL_BEFORE_ROLE = re.compile(rf"\s+(?:{ATHLETE_KINDS})\s+{U}[\w'’-]+\s+{U}")
 CREDIT = re.compile(r"\b(?:Writing|Reporting|Editing|Compiled|Additional reporting|Photo|Photos|Picture|Pictures|"
                     r"Image|Images|Video|Words|Story)\s+(?:by|:)\s+$", re.I)
 _POSSESSIVE_COUNTRY = re.compile(rf"\b([A-Z][\w.]+(?:\s+[A-Z][\w.]+)?)(?:['’]s|(?<=s)['’])\s+({NAME})")
@@ -63,9 +66,7 @@ _PLACED = re.compile(rf"(?:^|[\n,;:]|(?<![\d.:])\b\d{{1,2}}\.?\)?)[ \t]*({NAME})
                      rf"(?=[ \t]+\d{{1,2}}(?::\d{{2}})?[.:]\d{{2}}(?![\d.:])|[ \t]+\d{{1,2}}\.\d{{2}}\s*m\b)", re.M)
 # "compatriot Moses Langat", "Ole Miss thrower Kezia Amankwah": a name after a word for what a person is
 _AFTER_ROLE_WORD = re.compile(rf"\b(?:compatriot|countryman|countrywoman|team-?mate|rival|training\s+partner|"
-                              rf"pacemaker|pacer|club-?mate|thrower|sprinter|hurdler|jumper|vaulter|runner|miler|"
-                              rf"sophomore|freshman|junior|senior|redshirt|decathlete|heptathlete|walker|standout|"
-                              rf"marathoner|steeplechaser)[ \t]+({NAME})")
+                              rf"pacemaker|pacer|club-?mate|{ATHLETE_KINDS})[ \t]+({NAME})")
 _INITIAL = re.compile(r"(?<![\w.])([A-Z])\.?\s+([A-Z][a-z][\w'’-]+)(?=\s*\(|\s*,?\s*\d|\s+for\s+[A-Z])")
 _ATHLETIC_VERB = re.compile(rf"({NAME})\s+(?=(?:won|wins|clocked|ran|runs|threw|throws|jumped|leapt|leaped|cleared|"
                             r"vaulted|finished|took|claimed|edged|beat|raced|recorded|posted|triumphed|secured|"
