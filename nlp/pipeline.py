@@ -8,6 +8,7 @@ one dict of tags per text out, in the shape of the JSONL export contract
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from functools import lru_cache
 
 import spacy
 from spacy.language import Language
@@ -35,6 +36,16 @@ def load_pipeline(model: str | None = None) -> Language:
                          f"or set TRACKWIRE_SPACY_MODEL to an installed model") from None
     add_athletics(nlp)
     return nlp
+
+
+@lru_cache(maxsize=2)
+def shared_pipeline(model: str | None = None) -> Language:
+    """`load_pipeline(model)` loaded once per process and model (about 2 s and 200 MB each time
+    otherwise): what `Store.tag`, `tag` and `eval` use, so that a program or notebook tagging
+    again, or several stores, pays for the model once. Callers must not add or remove pipes; the
+    imported athletes it knows are replaced by each store's before tagging (`trackwire.registry.
+    use_imported`). ModelError as load_pipeline."""
+    return load_pipeline(model)
 
 
 def add_athletics(nlp: Language) -> Language:

@@ -27,9 +27,9 @@ def shared(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def nlp():
     """The real pipeline, loaded once a session."""
-    from trackwire.nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import shared_pipeline
 
-    return load_pipeline()
+    return shared_pipeline()
 
 
 INGEST = FIXTURES / "ingest"

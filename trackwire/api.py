@@ -327,9 +327,9 @@ class Store(Browsing):
         options = dict(retag=retag, version=version, claim_seconds=claim_seconds or CLAIM_SECONDS,
                        on_wait=(lambda q: [on_wait(line) for line in waiting_lines(q)]) if on_wait else None)
         if workers == 1:
-            from trackwire.nlp.pipeline import load_pipeline
+            from trackwire.nlp.pipeline import shared_pipeline
 
-            report = work(self.engine, nlp or load_pipeline(s.spacy_model), batch_size=s.tag_batch,
+            report = work(self.engine, nlp or shared_pipeline(s.spacy_model), batch_size=s.tag_batch,
                           on_done=(lambda r: on_progress(r.tagged + sum(r.untaggable.values())))
                           if on_progress else None, **options)
             done = report.tagged

@@ -20,10 +20,10 @@ from trackwire.views_crawl import print_crawl, print_ingest
 
 
 def load_nlp():
-    from trackwire.nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import shared_pipeline
 
     with console.status(f"loading spaCy model {STATE.settings.spacy_model or 'en_core_web_sm'}…"):
-        return load_pipeline(STATE.settings.spacy_model)
+        return shared_pipeline(STATE.settings.spacy_model)
 
 
 def check_redis(url: str) -> None:
@@ -54,7 +54,7 @@ def crawl_settings(redis_url: str | None = None):
     settings = scrapy_settings(db=s.db, user_agent=s.user_agent, delay=s.download_delay,
                                obey_robots=s.obey_robots, timeout=s.crawl_timeout, download_timeout=s.download_timeout,
                                redis_url=redis_url, allow_private=s.allow_private_addresses,
-                               redis_prefix=s.redis_prefix)
+                               redis_prefix=s.redis_prefix, stop_grace=s.stop_grace)
     if STATE.debug:
         settings.set("LOG_LEVEL", "DEBUG")
     else:

@@ -104,7 +104,7 @@ def trackwire_predictions(rows: list[dict], model: str | None, imported: Sequenc
     holding the `imported` athletes (those of the user's store) as the user's tagger does."""
     from trackwire.api import Store
     from trackwire.ingest import store_story
-    from trackwire.nlp.pipeline import load_pipeline
+    from trackwire.nlp.pipeline import shared_pipeline
     from trackwire.store.db import write_session
     from trackwire.store.registry import save_athletes
 
@@ -114,7 +114,7 @@ def trackwire_predictions(rows: list[dict], model: str | None, imported: Sequenc
                 save_athletes(session, imported)
         for row in rows:
             store_story(store.engine, StoryIn(key=row["id"], text=row["text"], title=row["text"].split("\n")[0]))
-        store.tag(nlp=load_pipeline(model))
+        store.tag(nlp=shared_pipeline(model))
         by_key = {s.key: s.to_json() for s in store.stories()}
     return [by_key[row["id"]] for row in rows]
 
