@@ -41,28 +41,28 @@ class CrawlReport:
     no_network: bool = False  # no host could be resolved: no source was judged (error says so)
 
 
-STOP_GRACE = 10.0  # seconds a stop (time limit, Ctrl-C, SIGTERM) may take before the reactor is stopped
+STOP_GRACE = 10.0  # default seconds a stop (time limit, Ctrl-C, SIGTERM) may take: TRACKWIRE_STOP_GRACE
 
 
 class BoundedProcess(CrawlerProcess):
     """A CrawlerProcess whose every stop ends. Scrapy's graceful stop (time limit, first Ctrl-C or
     SIGTERM) waits for the downloads in flight, and its reactor shutdown waits for that graceful
     stop: a download that never ends kept a crawl alive past its time limit and its first SIGTERM.
-    Here, `STOP_GRACE` seconds after the time limit or the first signal (at once on a second
+    Here, the stop grace (setting TRACKWIRE_STOP_GRACE, default `STOP_GRACE`) seconds after the time limit or the first signal (at once on a second
     signal), the reactor is crashed (stopped without waiting) and the worker threads stopped;
     `forced` then says why ("closespider_timeout" or "shutdown") for the run record. Every story
     already stored stays: each is its own transaction, finished before the worker thread stops."""
 
     forced: str | None = None
 
-    def arm(self, timeout: float) -> None:
+    def arm(self, timeout: float, grace: float = STOP_GRACE) -> None:
         from twisted.internet import reactor
 
-        reactor.callLater(timeout + STOP_GRACE, self.force, "closespider_timeout")
+        reactor.callLater(timeout + grace, self.force, "closespider_timeout")
 
     def force(self, reason: str) -> None:
         """Stop the reactor without waiting for downloads in flight (crawler.shutdown calls this
-        on a second signal, and `STOP_GRACE` seconds after the first)."""
+        on a second signal, and the stop grace after the first)."""
         from twisted.internet import reactor
 
         if reactor.running:
@@ -80,7 +80,8 @@ class BoundedProcess(CrawlerProcess):
 
 def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool, timeout: int,
                     download_timeout: int = 30, redis_url: str | None = None,
-                    redis_prefix: str = "trackwire", allow_private: bool = False) -> Settings:
+                    redis_prefix: str = "trackwire", allow_private: bool = False,
+                    stop_grace: float = STOP_GRACE) -> Settings:
     s = Settings()
     s.setmodule(default_settings, priority="project")
     s.set("TRACKWIRE_DB", db)
@@ -94,6 +95,7 @@ def scrapy_settings(*, db: str, user_agent: str, delay: float, obey_robots: bool
     s.set("CLOSESPIDER_TIMEOUT", timeout)
     s.set("DOWNLOAD_TIMEOUT", download_timeout)
     s.set("TRACKWIRE_ALLOW_PRIVATE_ADDRESSES", allow_private)
+    s.set("TRACKWIRE_STOP_GRACE", stop_grace)
     if redis_url:  # several crawl processes share one queue and duplicate filter (crawler.frontier)
         s.set("SCHEDULER", "trackwire.crawler.frontier.RoundScheduler")
         s.set("TRACKWIRE_REDIS_URL", redis_url)
@@ -114,7 +116,8 @@ def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | 
     settings.set("TRACKWIRE_ENTRY_HOSTS", entry_hosts(sources))
     process = BoundedProcess(settings)
     crawler = process.create_crawler(NewsSpider)
-    with stop_on_signals(process, crawler, grace=STOP_GRACE):
+    grace = settings.getfloat("TRACKWIRE_STOP_GRACE", STOP_GRACE)
+    with stop_on_signals(process, crawler, grace=grace):
         engine = make_engine(settings.get("TRACKWIRE_DB"))
         init_db(engine)
         with write_session(engine) as session:
@@ -127,7 +130,7 @@ def run_crawl(sources: list[Source], settings: Settings, *, max_articles: int | 
             on_start(run_id)
         process.crawl(crawler, sources=sources, max_articles=max_articles)
         if settings.getfloat("CLOSESPIDER_TIMEOUT"):
-            process.arm(settings.getfloat("CLOSESPIDER_TIMEOUT"))
+            process.arm(settings.getfloat("CLOSESPIDER_TIMEOUT"), grace)
         try:
             process.start(install_signal_handlers=False)
         finally:

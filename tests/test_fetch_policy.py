@@ -337,7 +337,8 @@ def test_the_crawl_timeout_ends_a_crawl_stuck_on_a_download(hanging_site, tmp_pa
     sources.write_text(f'[[source]]\nname = "hang"\nfeeds = ["{hanging_site.base}/hang/feed.xml"]\n', encoding="utf-8")
     db = tmp_path / "t.db"
     result = trackwire("crawl", "--sources", str(sources), db=db, timeout=120,
-                       env={"TRACKWIRE_CRAWL_TIMEOUT": "1", "TRACKWIRE_DOWNLOAD_TIMEOUT": "600"})
+                       env={"TRACKWIRE_CRAWL_TIMEOUT": "1", "TRACKWIRE_DOWNLOAD_TIMEOUT": "600",
+                            "TRACKWIRE_STOP_GRACE": "1"})
     assert hanging_site.asked.is_set()
     assert result.returncode == 1 and "time limit" in result.stderr
     assert run_status(db) == "timeout"
@@ -355,7 +356,8 @@ def crawl_and_signal(site, tmp_path, signals: tuple[int, ...]):
     sources = tmp_path / "sources.toml"
     sources.write_text(f'[[source]]\nname = "hang"\nfeeds = ["{site.base}/hang/feed.xml"]\n', encoding="utf-8")
     db = tmp_path / "t.db"
-    env = {**os.environ, "TRACKWIRE_DB": str(db), "TRACKWIRE_DOWNLOAD_DELAY": "0", "TRACKWIRE_DOWNLOAD_TIMEOUT": "600"}
+    env = {**os.environ, "TRACKWIRE_DB": str(db), "TRACKWIRE_DOWNLOAD_DELAY": "0", "TRACKWIRE_DOWNLOAD_TIMEOUT": "600",
+           "TRACKWIRE_STOP_GRACE": "1"}  # the download never ends: the stop grace ends the crawl
     proc = subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)],
                             env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert site.asked.wait(60)

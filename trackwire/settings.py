@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     obey_robots: bool = True
     download_timeout: int = Field(30, gt=0, description="seconds one page may take to download")
     crawl_timeout: int = Field(3600, gt=0, description="seconds a crawl may take before it is stopped")
+    stop_grace: float = Field(10.0, gt=0, le=3600, allow_inf_nan=False,
+                              description="seconds a stopping crawl gives the downloads in flight before it ends anyway")
     allow_private_addresses: bool = Field(False, description="let sources fetch loopback, private and "
                                           "link-local addresses they do not live on (docs/crawler.md)")
     tag_batch: int = Field(32, ge=1, le=10_000, description="stories per nlp.pipe batch")
