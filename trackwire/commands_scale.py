@@ -70,8 +70,10 @@ def db_upgrade() -> None:
     from trackwire.store.migrate import upgrade
 
     eng = make_engine(STATE.settings.db)
-    before, after = upgrade(eng)
-    eng.dispose()
+    try:
+        before, after = upgrade(eng)
+    finally:  # a refused upgrade leaves no connection open either
+        eng.dispose()
     if before == after:
         console.print(f"the database is already at revision {after}")
     else:
@@ -85,10 +87,12 @@ def db_status() -> None:
     from trackwire.store.migrate import current, head
 
     eng = make_engine(STATE.settings.db, must_exist=True)
-    with eng.connect() as conn:
-        found = current(conn)
-    _describe(eng, found, head())
-    eng.dispose()
+    try:
+        with eng.connect() as conn:
+            found = current(conn)
+        _describe(eng, found, head())
+    finally:
+        eng.dispose()
 
 
 def _describe(eng, found: str | None, needed: str) -> None:
