@@ -226,6 +226,32 @@ def trackwire(*args: str, db: Path | str, cwd: Path | None = None, timeout: int 
                           cwd=cwd or (db.parent if isinstance(db, Path) else None))
 
 
+def invoke(*args: str, db: Path | str, cwd: Path | None = None, env: dict | None = None,
+           input: str | None = None) -> subprocess.CompletedProcess:
+    """Run the real `trackwire` command in this process (Typer's CliRunner), with the environment and
+    working folder `trackwire()` gives a child, and return what a child would: exit code, stdout,
+    stderr. For commands that start no crawl and get no signal: a child costs a second or more of
+    imports, and here `tag` uses the process's shared pipeline. An exception the command let out
+    (a child would print its traceback) is raised."""
+    from typer.testing import CliRunner
+
+    from trackwire.cli import app, load_commands
+
+    load_commands()
+    full_env = {"TRACKWIRE_DB": str(db), "TRACKWIRE_DOWNLOAD_DELAY": "0", "COLUMNS": "200", **(env or {})}
+    folder = cwd or (db.parent if isinstance(db, Path) else None)
+    before = Path.cwd()
+    try:
+        if folder:
+            os.chdir(folder)
+        result = CliRunner().invoke(app, list(args), env=full_env, input=input, prog_name="trackwire")
+    finally:
+        os.chdir(before)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return subprocess.CompletedProcess(["trackwire", *args], result.exit_code, result.stdout, result.stderr)
+
+
 # The browsing store (issue 14): stories written for these tests (tests/fixtures/web, hostile ones
 # included) and the ingest fixtures, ingested and tagged for real, with two crawl runs and the health
 # of three sources recorded by the crawler's own store functions. Read-only: copy it to write.

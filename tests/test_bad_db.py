@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import trackwire
+from conftest import invoke
 
 
 @pytest.mark.parametrize("db, says", [
@@ -14,7 +14,7 @@ from conftest import trackwire
     ("://", "is not a database URL"),
 ], ids=["unknown-engine", "mysql", "driver-missing", "garbage"])
 def test_an_unusable_url_is_one_line(tmp_path, db, says):
-    result = trackwire("stats", db=db, cwd=tmp_path)
+    result = invoke("stats", db=db, cwd=tmp_path)
     assert result.returncode == 1
     assert says in result.stderr and "--db" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -25,7 +25,7 @@ def test_an_unusable_url_is_one_line(tmp_path, db, says):
 def test_a_file_that_is_not_sqlite_is_one_line_and_left_alone(tmp_path, content):
     path = tmp_path / "notes.db"
     path.write_bytes(content)
-    result = trackwire("stats", db=path, cwd=tmp_path)
+    result = invoke("stats", db=path, cwd=tmp_path)
     assert result.returncode == 1
     assert f"--db {path} is not an SQLite database" in result.stderr
     assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
@@ -33,7 +33,7 @@ def test_a_file_that_is_not_sqlite_is_one_line_and_left_alone(tmp_path, content)
 
 
 def test_debug_shows_the_traceback(tmp_path):
-    result = trackwire("--debug", "stats", db="mysql://127.0.0.1/news", cwd=tmp_path)
+    result = invoke("--debug", "stats", db="mysql://127.0.0.1/news", cwd=tmp_path)
     assert result.returncode == 1 and "Traceback" in result.stderr
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from conftest import INGEST, shared, tag_texts, trackwire
+from conftest import INGEST, invoke, tag_texts
 
 
 @pytest.fixture
@@ -21,15 +21,15 @@ def ingest_and_tag(db_path, tmp_path, nlp):
 
 
 def test_ingest_and_tag_store_and_tag_the_fixtures(db_path):
-    result = trackwire("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db_path)
+    result = invoke("ingest", str(INGEST / "glasgow-3000m.txt"), str(INGEST / "stories.jsonl"), db=db_path)
     assert "stored 3 stories: 2 from .jsonl (2 new); 1 from .txt (1 new)" in result.stdout
-    result = trackwire("tag", db=db_path)
+    result = invoke("tag", db=db_path)
     assert result.returncode == 0, result.stderr
     assert "tagged 3 stories" in result.stdout
 
 
 def test_ingest_reports_each_bad_line_and_keeps_the_rest(db_path):
-    result = trackwire("ingest", str(INGEST / "stories.jsonl"), db=db_path)
+    result = invoke("ingest", str(INGEST / "stories.jsonl"), db=db_path)
     assert result.returncode == 1
     assert "stories.jsonl:3: not JSON" in result.stderr
     assert "stories.jsonl:4: needs text, or title and body" in result.stderr
@@ -99,7 +99,7 @@ def test_export_to_missing_folder_is_one_line(cli, db_path, tmp_path):
 
 
 def test_missing_database_folder_is_one_line(tmp_path):
-    result = trackwire("stats", db=tmp_path / "nope" / "t.db", cwd=tmp_path)
+    result = invoke("stats", db=tmp_path / "nope" / "t.db", cwd=tmp_path)
     assert result.returncode == 1 and "database folder" in result.stderr and "Traceback" not in result.stderr
 
 
@@ -115,16 +115,28 @@ def test_demo_prints_its_summary(demo_run):
     assert serve.endswith("trackwire serve") and "--db" not in serve
 
 
-def test_eval_on_the_dev_gold_prints_scores_and_writes_errors_with_a_header(db_path, tmp_path):
-    gold = shared("gold", "dev.jsonl")
+# A gold file of our own: right in everything but one athlete it leaves out (Yomif Kejelcha), so the
+# errors file has a line, spelled as the tagger spells the name.
+EVAL_GOLD = [
+    {"id": "glasgow", "text": "Kerr wins in Glasgow\n\nJosh Kerr won the 3000m in 7:33.62 at the Emirates Arena "
+     "on Sunday, ahead of Yomif Kejelcha.\n\n\"I felt strong over the last lap,\" said Kerr.\n",
+     "athletes": ["Josh Kerr"], "people": [], "events": ["3000m"],
+     "marks": [{"text": "7:33.62", "value": 453.62, "unit": "s"}],
+     "quotes": [{"start": "I felt strong", "speaker": "Josh Kerr"}],
+     "performances": [{"athlete": "Josh Kerr", "event": "3000m", "mark": "7:33.62"}]},
+]
+
+
+def test_eval_prints_scores_and_writes_errors_with_a_header(db_path, tmp_path):
+    gold = tmp_path / "gold.jsonl"
+    gold.write_text("".join(json.dumps(row) + "\n" for row in EVAL_GOLD), encoding="utf-8")
     errors = tmp_path / "errors.tsv"
-    result = trackwire("eval", str(gold), "--baseline", "--errors", str(errors), db=db_path)
+    result = invoke("eval", str(gold), "--baseline", "--errors", str(errors), db=db_path)
     assert result.returncode == 0, result.stderr
     lines = errors.read_text(encoding="utf-8").splitlines()
     assert lines[0] == "article\terror\tvalue"
     assert all(len(line.split("\t")) == 3 for line in lines)
-    names = [line.split("\t")[2] for line in lines[1:] if line.split("\t")[1].endswith("athlete")]
-    assert names and all(name != name.lower() for name in names)  # as the gold and the tagger spell them
+    assert [line.split("\t")[2] for line in lines[1:] if line.split("\t")[1].endswith("athlete")] == ["Yomif Kejelcha"]
     for field in ("athletes", "events", "marks", "quotes", "performances", "speaker accuracy", "stock model"):
         assert field in result.stdout
 
@@ -190,7 +202,7 @@ def test_tag_with_two_workers_matches_one(cli, db_path, tmp_path, fixture_store)
 
     with tw.open(db_path) as store:
         store.ingest([INGEST / "glasgow-3000m.txt", INGEST / "stories.jsonl"])
-    assert trackwire("tag", "--workers", "2", db=db_path).returncode == 0
+    assert invoke("tag", "--workers", "2", db=db_path).returncode == 0
     two = tmp_path / "two.jsonl"
     cli("export", "--out", str(two))
     assert cli("tag", "--retag").stdout.startswith("nothing to tag")

@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import FIXTURES, trackwire
+from conftest import FIXTURES, invoke, trackwire
 from trackwire.crawler.demo_site import DemoSite, load_articles, render_article
 from trackwire.crawler.feeds import feed_entries, sitemap_entries
 
@@ -138,7 +138,7 @@ def crawled(tmp_path_factory) -> Crawled:
             for r in conn.execute("SELECT key, source, title, published_at FROM story"):
                 stories.setdefault(r["source"], {})[r["key"].replace(site.base, "")] = dict(r)
             stats = json.loads(conn.execute("SELECT stats FROM crawlrun").fetchone()[0])
-        yield Crawled(site, stories, stats, trackwire("stats", db=db).stdout)
+        yield Crawled(site, stories, stats, invoke("stats", db=db).stdout)
 
 
 @pytest.mark.parametrize("source,path", [

@@ -9,7 +9,6 @@ from __future__ import annotations
 import pytest
 
 import trackwire
-from conftest import trackwire as run_trackwire
 
 EXPECTED = {
     "alfred-100m": (
@@ -76,11 +75,9 @@ EXPECTED = {
 
 
 @pytest.fixture(scope="module")
-def demo_stories(tmp_path_factory):
-    db = tmp_path_factory.mktemp("demo") / "demo.db"
-    result = run_trackwire("demo", db=db)
-    assert result.returncode == 0, result.stderr
-    with trackwire.open(db) as store:
+def demo_stories(demo_run):
+    """The stories of the session's `trackwire demo` run (conftest), by slug."""
+    with trackwire.open(demo_run[0]) as store:
         return {s.key.rstrip("/").rsplit("/", 1)[-1]: s for s in store.stories()}
 
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from conftest import trackwire
+from conftest import invoke
 
 
 @pytest.fixture(scope="module")
@@ -18,7 +18,7 @@ def tagged(fixture_store):
 
 
 def export(db, fmt, out, *extra):
-    result = trackwire("export", "--format", fmt, "--out", str(out), *extra, db=db)
+    result = invoke("export", "--format", fmt, "--out", str(out), *extra, db=db)
     assert result.returncode == 0, result.stderr
     return out
 
@@ -93,7 +93,7 @@ def test_filters_and_manifest(tagged, tmp_path):
 def test_folder_format_to_a_file_is_refused_before_work(tagged, tmp_path):
     target = tmp_path / "x.csv"
     target.write_text("keep me")
-    result = trackwire("export", "--format", "csv", "--out", str(target), db=tagged)
+    result = invoke("export", "--format", "csv", "--out", str(target), db=tagged)
     assert result.returncode == 1 and "writes a folder" in result.stderr and target.read_text() == "keep me"
 
 
@@ -121,10 +121,10 @@ def test_interrupted_write_leaves_nothing_under_the_final_name(tmp_path):
 def test_jsonl_export_round_trips_through_ingest(tagged, tmp_path):
     first = export(tagged, "jsonl", tmp_path / "first.jsonl")
     fresh = tmp_path / "fresh.db"
-    assert trackwire("ingest", str(first), db=fresh).returncode == 0
+    assert invoke("ingest", str(first), db=fresh).returncode == 0
     second = export(fresh, "jsonl", tmp_path / "second.jsonl")
     assert second.read_text() == first.read_text()
-    assert "nothing to tag" in trackwire("tag", db=fresh).stdout
+    assert "nothing to tag" in invoke("tag", db=fresh).stdout
 
 
 @pytest.mark.parametrize("writer", ["write_csv", "write_parquet"])

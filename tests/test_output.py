@@ -11,7 +11,7 @@ import subprocess
 import pytest
 from sqlmodel import select
 
-from conftest import copy_store, opened, tag_texts, trackwire
+from conftest import copy_store, invoke, opened, tag_texts
 
 MARKUP = ("[bold]Kerr[/bold] wins the [red]3000m[/red] :fire:\n\n"
           "Josh Kerr won the 3000m in Glasgow in 7:33.62. \"I wanted [link=x]speed[/link] today,\" "
@@ -152,7 +152,7 @@ def test_worker_prints_one_total(tmp_path, demo_run):
     db = copy_store(demo_run[0], tmp_path)
     with sqlite3.connect(db) as conn:
         conn.execute("UPDATE story SET tagged_at = NULL, tagger_version = NULL WHERE id <= 2")
-    result = trackwire("worker", "--until-empty", db=db)
+    result = invoke("worker", "--until-empty", db=db)
     assert result.returncode == 0, result.stderr
     assert result.stdout.endswith(": tagged 2 stories in all\n")
     assert "so far" not in result.stderr

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import event, text
 from sqlmodel import Session, select
 
-from conftest import trackwire
+from conftest import invoke, trackwire
 from trackwire.crawler.demo_site import DemoSite
 from trackwire.reextraction import reextract
 from trackwire.store.db import make_engine, read_session, write_session
@@ -129,7 +129,7 @@ def test_an_interrupted_run_keeps_what_it_updated(engine, store):
 
 
 def test_the_command_reports_the_counts(engine, store, db_url):
-    result = trackwire("reextract", db=db_url)
+    result = invoke("reextract", db=db_url)
     assert result.returncode == 0, result.stderr
     assert "re-extracted 5 of 5 stored pages: 1 updated (1 queued for tagging), 4 unchanged, 0 failed" in result.stdout
 

@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from conftest import opened, trackwire
+from conftest import invoke, opened, trackwire
 from trackwire.store.db import init_db, read_session, write_session
 from trackwire.store.models import Mark, Mention, Performance, Quote, Story, utcnow
 from trackwire.store.stories import StoryIn, upsert_story
@@ -53,12 +53,12 @@ def test_postgres_tables_without_migration_history_are_refused(pg_url):
 def test_db_commands_report_and_migrate(pg_url, tmp_path):
     from trackwire.store.migrate import head
 
-    result = trackwire("db", "status", db=pg_url, cwd=tmp_path)
+    result = invoke("db", "status", db=pg_url, cwd=tmp_path)
     assert "revision: (none" in result.stdout
-    result = trackwire("db", "upgrade", db=pg_url, cwd=tmp_path)
+    result = invoke("db", "upgrade", db=pg_url, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert f"migrated the database from revision (empty) to {head()}" in result.stdout
-    result = trackwire("db", "status", db=pg_url, cwd=tmp_path)
+    result = invoke("db", "status", db=pg_url, cwd=tmp_path)
     assert "schema matches the models" in result.stdout
 
 
@@ -330,16 +330,16 @@ def test_crawl_tag_search_athlete_export_on_postgresql(pg_url, tmp_path):
         assert again.returncode == 0, again.stderr
         articles = len(site.articles)
         assert sum(n for path, n in site.hits.items() if "/news/" in path) == articles  # each fetched once
-    tag = trackwire("tag", "--workers", "2", db=pg_url, cwd=tmp_path)
+    tag = invoke("tag", "--workers", "2", db=pg_url, cwd=tmp_path)
     assert tag.returncode == 0, tag.stderr
     assert f"tagged {articles} stories" in tag.stdout
-    found = json.loads(trackwire("search", "Ingebrigtsen", "--json", db=pg_url, cwd=tmp_path).stdout)
+    found = json.loads(invoke("search", "Ingebrigtsen", "--json", db=pg_url, cwd=tmp_path).stdout)
     assert found and all("ingebrigtsen" in (h["title"] + h["snippet"]).lower() for h in found)
-    profile = json.loads(trackwire("athlete", "ingebrigsten", "--json", db=pg_url, cwd=tmp_path).stdout)
+    profile = json.loads(invoke("athlete", "ingebrigsten", "--json", db=pg_url, cwd=tmp_path).stdout)
     assert profile["athlete"]["name"] == "Jakob Ingebrigtsen"
     assert any(p["event"] == "5000m" for s in profile["stories"] for p in s["performances"])
     out = tmp_path / "corpus.jsonl"
-    export = trackwire("export", "--out", str(out), db=pg_url, cwd=tmp_path)
+    export = invoke("export", "--out", str(out), db=pg_url, cwd=tmp_path)
     assert export.returncode == 0, export.stderr
     records = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
     assert len(records) == articles and all(r["athletes"] for r in records)

@@ -146,9 +146,9 @@ def test_sigterm_during_a_crawl_stops_cleanly_and_records_it(env, db_path, tmp_p
 
 
 def test_bad_cron_is_one_line(db_path):
-    from conftest import trackwire
+    from conftest import invoke
 
-    result = trackwire("schedule", "--cron", "every night", db=db_path)
+    result = invoke("schedule", "--cron", "every night", db=db_path)
     assert result.returncode == 1 and "needs five cron fields" in result.stderr
 
 
@@ -173,9 +173,9 @@ def test_other_options_change_the_stored_job_and_show_says_so(db_path):
     second = serve_until_running(db_path, "--cron", "0 3 * * *", "--source", "letsrun", "--timeout", "600")
     assert "schedule changed: now cron[" in second
     assert "now runs `trackwire run --source letsrun` with a 600 s time limit" in second
-    from conftest import trackwire
+    from conftest import invoke
 
-    shown = trackwire("schedule", "--show", db=db_path).stdout
+    shown = invoke("schedule", "--show", db=db_path).stdout
     assert "hour='3'" in shown and "runs `trackwire run --source letsrun` with a 600 s time limit" in shown
 
 

@@ -9,7 +9,7 @@ from contextlib import closing
 
 import pytest
 
-from conftest import trackwire
+from conftest import invoke
 
 # The schema of the first commit (4cbf1f8, `git show 4cbf1f8:store/models.py` and store/db.py), as
 # its init_db left an SQLite file: sqlite_master's statements, in order.
@@ -139,7 +139,7 @@ def keys(result) -> list[str]:
 def old_store(request, tmp_path):
     path = tmp_path / "old.db"
     first_version_store(path, adopted=request.param)
-    result = trackwire("db", "upgrade", db=path)
+    result = invoke("db", "upgrade", db=path)
     assert result.returncode == 0, result.stderr
     return path
 
@@ -147,14 +147,14 @@ def old_store(request, tmp_path):
 @pytest.mark.parametrize("query", ["Sørensen", "sorensen", "Łukasz", "lukasz"])
 def test_an_old_store_finds_names_with_letters_unicode61_keeps(old_store, query):
     expected = ["lukasz-400m"] if "ukasz" in query else ["walk-record", "walk-record-copy"]
-    assert keys(trackwire("search", query, "--json", db=old_store)) == expected
+    assert keys(invoke("search", query, "--json", db=old_store)) == expected
 
 
 def test_an_old_store_ends_with_exactly_todays_schema(old_store, tmp_path):
     fresh = tmp_path / "fresh.db"
-    assert trackwire("db", "upgrade", db=fresh).returncode == 0
+    assert invoke("db", "upgrade", db=fresh).returncode == 0
     assert schema(old_store) == schema(fresh)
-    assert "schema matches the models" in trackwire("db", "status", db=old_store).stdout
+    assert "schema matches the models" in invoke("db", "status", db=old_store).stdout
 
 
 def test_an_old_store_keeps_its_athlete_links(old_store):
@@ -163,13 +163,13 @@ def test_an_old_store_keeps_its_athlete_links(old_store):
 
 
 def test_an_old_stores_stories_get_fingerprints_and_clusters(old_store):
-    assert keys(trackwire("search", "Aarhus", "--one-per-cluster", "--json", db=old_store)) == ["walk-record"]
+    assert keys(invoke("search", "Aarhus", "--one-per-cluster", "--json", db=old_store)) == ["walk-record"]
     with closing(sqlite3.connect(old_store)) as conn:
         assert conn.execute("SELECT count(*) FROM storyband").fetchone()[0] == 8 * len(STORIES)
 
 
 def test_an_old_stores_tags_are_redone_by_retag(old_store):
-    result = trackwire("tag", "--retag", db=old_store)
+    result = invoke("tag", "--retag", db=old_store)
     assert result.returncode == 0, result.stderr
     assert f"tagged {len(STORIES)} stories" in result.stdout
 
@@ -209,7 +209,7 @@ def stored_state(db: str) -> tuple[str, int]:
                          ids=["read", "write", "upgrade"])
 def test_a_store_from_a_newer_trackwire_is_refused_in_one_line(newer_store, tmp_path, command):
     (tmp_path / "story.txt").write_text("Kerr wins\n\nJosh Kerr won the 3000m.\n", encoding="utf-8")
-    result = trackwire(*command, db=newer_store, cwd=tmp_path)
+    result = invoke(*command, db=newer_store, cwd=tmp_path)
     assert result.returncode == 1
     assert "this store is newer than this trackwire" in result.stderr and "upgrade trackwire" in result.stderr
     assert "db upgrade`" not in result.stderr
@@ -218,7 +218,7 @@ def test_a_store_from_a_newer_trackwire_is_refused_in_one_line(newer_store, tmp_
 
 
 def test_db_status_names_a_newer_store(newer_store, tmp_path):
-    result = trackwire("db", "status", db=newer_store, cwd=tmp_path)
+    result = invoke("db", "status", db=newer_store, cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     assert "0099_from_the_future: made by a newer trackwire" in result.stdout
 

@@ -12,7 +12,7 @@ import pytest
 import spacy
 from spacy.language import Language
 
-from conftest import trackwire
+from conftest import copy_store, invoke, trackwire
 from trackwire.crawler.demo_site import DemoArticle, DemoSite, load_articles
 from trackwire.store.stories import MAX_STORY_CHARS
 
@@ -37,11 +37,13 @@ def store(db, stories: dict[str, str]) -> None:
     eng.dispose()
 
 
-@pytest.fixture(params=[1, 2], ids=["one-process", "two-processes"])
-def poisoned(db_path, request):
-    """Three stories and one over spaCy's max_length (1,000,000 characters), which made `tag` crash."""
+@pytest.fixture(scope="module", params=[1, 2], ids=["one-process", "two-processes"])
+def poisoned(tmp_path_factory, request):
+    """Three stories and one over spaCy's max_length (1,000,000 characters), which made `tag` crash;
+    tagged once a module for each number of processes. Tests only read it; one that writes copies it."""
+    db_path = tmp_path_factory.mktemp("poisoned") / "trackwire.db"
     store(db_path, {**NORMAL, "results-dump": "Results\n\n" + "Kerr 3:29.38. " * 71_500})
-    result = trackwire("tag", "--workers", str(request.param), db=db_path)
+    result = invoke("tag", "--workers", str(request.param), db=db_path)
     assert result.returncode == 0, result.stderr
     return db_path, result
 
@@ -56,14 +58,14 @@ def test_tag_sets_a_story_too_long_aside_and_tags_the_rest(poisoned):
 
 def test_stats_counts_the_stories_set_aside(poisoned):
     db, _ = poisoned
-    assert "set aside by the tagger: 1 too_long" in trackwire("stats", db=db).stdout
-    assert json.loads(trackwire("stats", "--json", db=db).stdout)["untaggable"] == {"too_long": 1}
+    assert "set aside by the tagger: 1 too_long" in invoke("stats", db=db).stdout
+    assert json.loads(invoke("stats", "--json", db=db).stdout)["untaggable"] == {"too_long": 1}
 
 
-def test_a_story_set_aside_is_not_tried_again_by_the_same_tagger(poisoned):
-    db, _ = poisoned
-    assert "nothing to tag" in trackwire("tag", db=db).stdout
-    assert "nothing to tag" in trackwire("tag", "--retag", db=db).stdout
+def test_a_story_set_aside_is_not_tried_again_by_the_same_tagger(poisoned, tmp_path):
+    db = copy_store(poisoned[0], tmp_path)
+    assert "nothing to tag" in invoke("tag", db=db).stdout
+    assert "nothing to tag" in invoke("tag", "--retag", db=db).stdout
 
 
 @Language.component("test_explodes_on_boom")
@@ -117,7 +119,7 @@ def test_ingest_refuses_a_story_over_the_limit_and_stores_the_rest(db_path, tmp_
     big, small = tmp_path / "big.txt", tmp_path / "small.txt"
     big.write_text("Results\n\n" + "x" * MAX_STORY_CHARS, encoding="utf-8")
     small.write_text(NORMAL["race-0"], encoding="utf-8")
-    result = trackwire("ingest", str(big), str(small), db=db_path)
+    result = invoke("ingest", str(big), str(small), db=db_path)
     assert result.returncode == 1
     assert f"skipped {big}: too_long: {MAX_STORY_CHARS + 10:,} characters; trackwire takes at most" in result.stderr
     assert rows(db_path, "SELECT key FROM story") == [("small",)]
@@ -133,4 +135,4 @@ def test_the_crawler_drops_a_page_over_the_limit_and_counts_it(db_path, tmp_path
     assert result.returncode == 0, result.stderr
     assert "dropped, by reason: 1 too_long" in result.stdout
     assert rows(db_path, "SELECT count(*) FROM story") == [(2,)]
-    assert "pages dropped in the last run: 1 too_long" in trackwire("stats", db=db_path).stdout
+    assert "pages dropped in the last run: 1 too_long" in invoke("stats", db=db_path).stdout
