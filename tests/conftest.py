@@ -24,6 +24,12 @@ def shared(*parts: str) -> Path:
     return path
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (pyproject addopts): a worker per core and one more, as many tests wait on a child
+    process or a local server rather than compute."""
+    return (os.cpu_count() or 1) + 1
+
+
 @pytest.fixture(scope="session")
 def nlp():
     """The real pipeline, loaded once a session."""
