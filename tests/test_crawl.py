@@ -47,35 +47,40 @@ def count(db, sql: str) -> int:
         return conn.execute(sql).fetchone()[0]
 
 
-def test_crawl_stores_every_article_once(site, db_path, tmp_path):
-    sources = write_sources(tmp_path, site.sources_toml())
-    result = trackwire("crawl", "--sources", str(sources), db=db_path)
-    assert result.returncode == 0, result.stderr
-    assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
-    assert count(db_path, "SELECT count(*) FROM story WHERE title = '' OR published_at IS NULL") == 0
+@pytest.fixture(scope="module")
+def crawled_twice(tmp_path_factory):
+    """The demo site crawled twice into one store, with what the first crawl left: (site, db, first
+    result, stories and hits after the first crawl, second result). Tests only read."""
+    folder = tmp_path_factory.mktemp("crawled-twice")
+    db = folder / "trackwire.db"
+    with DemoSite() as site:
+        sources = write_sources(folder, site.sources_toml())
+        first = trackwire("crawl", "--sources", str(sources), db=db)
+        after_first = (count(db, "SELECT count(*) FROM story"),
+                       count(db, "SELECT count(*) FROM story WHERE title = '' OR published_at IS NULL"), dict(site.hits))
+        second = trackwire("crawl", "--sources", str(sources), db=db)
+    return site, db, first, after_first, second
 
 
-def test_second_crawl_fetches_no_stored_article(cli, site, db_path, tmp_path):
-    sources = write_sources(tmp_path, site.sources_toml())
-    trackwire("crawl", "--sources", str(sources), db=db_path)
-    first = dict(site.hits)
-    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+def test_crawl_stores_every_article_once(crawled_twice):
+    site, _, first, (stories, incomplete, _), _ = crawled_twice
+    assert first.returncode == 0, first.stderr
+    assert stories == len(site.articles)
+    assert incomplete == 0
+
+
+def test_second_crawl_fetches_no_stored_article(cli, crawled_twice):
+    site, db_path, _, (_, _, first), result = crawled_twice
     assert result.returncode == 0, result.stderr
     articles = {a.path for a in site.articles}
     assert all(site.hits[p] == first[p] for p in articles), "an article page was fetched twice"
     assert site.hits["/feed.xml"] == 2 and site.hits["/sitemap.xml"] == 2
     assert site.not_modified == {"/feed.xml": 1, "/sitemap.xml": 1}, "feed and sitemap were not asked conditionally"
     assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
-    assert "failing" not in cli("stats").stdout
+    assert "failing" not in cli("stats", "--db", str(db_path)).stdout
 
 
-def test_max_articles_limits_the_pages_fetched(site, db_path, tmp_path):
-    sources = write_sources(tmp_path, site.sources_toml())
-    trackwire("crawl", "--sources", str(sources), "--max-articles", "3", db=db_path)
-    assert count(db_path, "SELECT count(*) FROM story") == 3
-
-
-@pytest.fixture
+@pytest.fixture(scope="module")
 def bad_site():
     extra = {
         "/bad/no-article": html_page("no-article.html"),
@@ -109,9 +114,18 @@ feeds = ["http://127.0.0.1:9/feed.xml"]
 """
 
 
-def test_bad_input_is_counted_and_the_good_pages_stored(bad_site, db_path, tmp_path):
-    sources = write_sources(tmp_path, bad_sources(bad_site))
-    result = trackwire("crawl", "--sources", str(sources), db=db_path)
+@pytest.fixture(scope="module")
+def bad_crawl(bad_site, tmp_path_factory):
+    """One real crawl of the bad site (and a source that is not XML, and one that refuses): its store
+    and the command's output. Tests only read the store."""
+    folder = tmp_path_factory.mktemp("bad-crawl")
+    db = folder / "trackwire.db"
+    result = trackwire("crawl", "--sources", str(write_sources(folder, bad_sources(bad_site))), db=db)
+    return db, result
+
+
+def test_bad_input_is_counted_and_the_good_pages_stored(bad_crawl):
+    db_path, result = bad_crawl
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr + result.stdout
     with sqlite3.connect(db_path) as conn:
@@ -122,16 +136,14 @@ def test_bad_input_is_counted_and_the_good_pages_stored(bad_site, db_path, tmp_p
                                 "connection_refused": 1}
 
 
-def test_non_utf8_page_is_decoded(bad_site, db_path, tmp_path):
-    trackwire("crawl", "--sources", str(write_sources(tmp_path, bad_sources(bad_site))), db=db_path)
-    with sqlite3.connect(db_path) as conn:
+def test_non_utf8_page_is_decoded(bad_crawl):
+    with sqlite3.connect(bad_crawl[0]) as conn:
         (text,) = conn.execute("SELECT text FROM story WHERE key LIKE '%latin1'").fetchone()
     assert "Alma Sørensen won" in text
 
 
-def test_failing_sources_are_reported(cli, bad_site, db_path, tmp_path):
-    trackwire("crawl", "--sources", str(write_sources(tmp_path, bad_sources(bad_site))), db=db_path)
-    result = cli("stats")
+def test_failing_sources_are_reported(cli, bad_crawl):
+    result = cli("stats", "--db", str(bad_crawl[0]))
     assert "failing notxml" in result.stdout and "failing unreachable" in result.stdout
     assert "failing bad" not in result.stdout
 
@@ -181,9 +193,10 @@ def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(db_path, tmp_pat
         assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
 
 
-def test_a_cut_short_crawl_does_not_make_the_next_one_skip_articles(site, db_path, tmp_path):
+def test_max_articles_cuts_a_crawl_short_and_the_next_one_skips_no_article(site, db_path, tmp_path):
     sources = write_sources(tmp_path, site.sources_toml())
     trackwire("crawl", "--sources", str(sources), "--max-articles", "3", db=db_path)
+    assert count(db_path, "SELECT count(*) FROM story") == 3
     trackwire("crawl", "--sources", str(sources), db=db_path)
     assert site.not_modified == {}
     assert count(db_path, "SELECT count(*) FROM story") == len(site.articles)
