@@ -98,6 +98,15 @@ def test_export_to_missing_folder_is_one_line(cli, db_path, tmp_path):
     assert result.exit_code == 1 and "does not exist" in result.stderr
 
 
+@pytest.mark.parametrize("before", [True, False], ids=["before-the-command", "after-it"])
+def test_an_empty_db_option_is_one_line(tmp_path, before):
+    args = ["--db", "", "stats"] if before else ["stats", "--db", ""]
+    result = invoke(*args, db=tmp_path / "t.db", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr == "error: --db is empty: give an SQLite file (trackwire.db) or a PostgreSQL URL\n"
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_missing_database_folder_is_one_line(tmp_path):
     result = invoke("stats", db=tmp_path / "nope" / "t.db", cwd=tmp_path)
     assert result.returncode == 1 and "database folder" in result.stderr and "Traceback" not in result.stderr

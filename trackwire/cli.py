@@ -59,6 +59,10 @@ def main_options(
     ctx.call_on_close(close_store)
     STATE.debug = debug  # a bad setting shows its traceback with --debug too
     settings = load_settings()
+    if db is not None and not db.strip():
+        from trackwire.errors import UserError
+
+        raise UserError("--db is empty: give an SQLite file (trackwire.db) or a PostgreSQL URL")
     if db:
         settings.db = db
     STATE.settings, STATE.debug, STATE.db_given = settings, debug, bool(db)

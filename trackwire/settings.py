@@ -31,6 +31,13 @@ class Settings(BaseSettings):
     redis_prefix: str = Field("trackwire", description="prefix of trackwire's Redis keys")
     schedule: str = Field("30 2 * * *", description="nightly crawl, cron syntax")
 
+    @field_validator("db")
+    @classmethod
+    def _db(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("is empty: give an SQLite file (trackwire.db) or a PostgreSQL URL")
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:
