@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -177,6 +178,7 @@ def test_other_options_change_the_stored_job_and_show_says_so(db_path):
 
     shown = invoke("schedule", "--show", db=db_path).stdout
     assert "hour='3'" in shown and "runs `trackwire run --source letsrun` with a 600 s time limit" in shown
+    assert re.search(r"; next run \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", shown.strip()), shown  # no microseconds
 
 
 def test_the_same_options_keep_the_stored_job(db_path):

@@ -77,8 +77,11 @@ def run_once(nightly, run_args: list[str], limit: int) -> None:
 def show_jobs(rows) -> None:
     if not rows:
         console.print("no job stored: start `trackwire schedule` to add the nightly job")
+    from trackwire.store.times import iso_utc
+
     for job_id, trigger, next_run, what in rows:
-        console.print(f"{job_id}: {trigger}; {what}; next run {next_run or 'paused'}")
+        when = iso_utc(next_run.replace(microsecond=0)) if next_run else "paused"  # the jitter's microseconds say nothing
+        console.print(f"{job_id}: {trigger}; {what}; next run {when}")
 
 
 @app.command()
