@@ -16,6 +16,22 @@ FIXTURES = HERE / "fixtures"
 SHARED = HERE.parent.parent / "shared"
 
 
+# The suite runs on its own settings, never the developer's: the shell's TRACKWIRE_* variables are
+# dropped (all but the suite's own, below), and tests run in an empty folder, where no .env is read.
+SUITE_VARIABLES = {"TRACKWIRE_REQUIRE_SERVICES", "TRACKWIRE_TEST_PG", "TRACKWIRE_TEST_REDIS"}
+for _name in [name for name in os.environ if name.startswith("TRACKWIRE_") and name not in SUITE_VARIABLES]:
+    del os.environ[_name]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def empty_working_folder(tmp_path_factory):
+    """Every test process works in an empty folder of its own (no .env, no trackwire.db of the user's)."""
+    before = Path.cwd()
+    os.chdir(tmp_path_factory.mktemp("cwd"))
+    yield
+    os.chdir(before)
+
+
 def shared(*parts: str) -> Path:
     """A path under ../shared, or skip the test where that folder is absent."""
     path = SHARED.joinpath(*parts)
