@@ -52,7 +52,7 @@ from trackwire.stopping import PARENT_ENV
 JOB_ID = "trackwire-nightly"
 SKIPPED = "another nightly run was still going"
 GRACE = int(timedelta(hours=6).total_seconds())
-STOP_WAIT = 120  # seconds a child gets to stop cleanly before it is killed
+STOP_WAIT = 120  # seconds a child gets to stop cleanly before it is killed; more when TRACKWIRE_STOP_GRACE asks
 log = logging.getLogger("trackwire.scheduler")
 child_log = logging.getLogger("trackwire.scheduler.child")  # the child's own output, line for line
 
@@ -245,9 +245,13 @@ def _relay(child: subprocess.Popen) -> threading.Thread:
 
 
 def _stop(child: subprocess.Popen) -> None:
+    """Ask the child to stop (SIGINT) and wait for it: STOP_WAIT seconds, or the crawl's stop grace
+    and half a minute more to record the run, whichever is longer; then kill it."""
+    from trackwire.settings import load_settings
+
     os.killpg(child.pid, signal.SIGINT)
     try:
-        child.wait(timeout=STOP_WAIT)
+        child.wait(timeout=max(STOP_WAIT, load_settings().stop_grace + 30))
     except subprocess.TimeoutExpired:
         os.killpg(child.pid, signal.SIGKILL)
         child.wait()

@@ -44,3 +44,19 @@ def test_postgres_and_bare_postgresql_urls_use_the_installed_driver(cli, pg_url,
     result = cli("--db", url, "db", "upgrade")
     assert result.exit_code == 0, result.output
     assert cli("--db", url, "stats").exit_code == 0
+
+
+@pytest.mark.parametrize("command", [["stats"], ["search", "Kerr"], ["db", "status"], ["db", "upgrade"]],
+                         ids=" ".join)
+def test_a_cut_short_store_is_one_line(tmp_path, command):
+    """A store cut short (a half-finished copy, a full disk): one line saying it is damaged, no traceback."""
+    story = tmp_path / "story.txt"
+    story.write_text("Kerr wins\n\nJosh Kerr won the 3000m in Glasgow.\n" * 50, encoding="utf-8")
+    whole = tmp_path / "whole.db"
+    assert invoke("ingest", str(story), db=whole).returncode == 0
+    cut = tmp_path / "cut.db"
+    cut.write_bytes(whole.read_bytes()[:5000])
+    result = invoke(*command, db=cut, cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stderr.startswith("error: the database file is damaged (database disk image is malformed)")
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -53,6 +53,9 @@ def explain(exc: BaseException) -> str | None:
     if isinstance(exc, DatabaseError) and "not a database" in str(exc.orig):
         return ("the database file is damaged or is not SQLite (file is not a database): restore it from a "
                 "backup, or pass another --db")
+    if isinstance(exc, DatabaseError) and "malformed" in str(exc.orig):  # a cut or overwritten SQLite file
+        return ("the database file is damaged (database disk image is malformed): restore it from a backup, "
+                "or rescue what it holds with `sqlite3 FILE .recover`, then pass another --db")
     if isinstance(exc, OSError):
         if exc.errno == errno.ENOSPC:
             return "the disk is full: free some space and run again; nothing stored was lost"
