@@ -54,6 +54,13 @@ def test_the_json_api_answers_in_the_python_apis_shape(client, python_api, url, 
     assert got.json() == ([r.to_json() for r in want] if isinstance(want, list) else want.to_json())
 
 
+def test_the_home_pages_totals_are_the_stats_totals(client, python_api):
+    """The registry's size and the imported athletes included (they were left at 0 on the home page)."""
+    totals = client.get("/api/").json()["totals"]
+    assert totals == python_api.stats().totals.to_json()
+    assert totals["registry"] > 50_000
+
+
 def test_search_filters_narrow_the_json_result(client):
     page = client.get("/api/search", params={"q": "world record", "athlete": "Femke Bol", "source": "wire"}).json()
     assert [h["key"] for h in page["hits"]] == ["mondo-2025-stockholm"] and page["total"] == 1

@@ -24,13 +24,13 @@ from pathlib import Path
 from sqlalchemy import Engine
 
 from trackwire.errors import UserError
-from trackwire.browse import Browsing
+from trackwire.browse import Browsing, store_totals
 from trackwire.convert import hit as _hit, profile as _profile, run as _run, source as _source, summary as _summary
 from trackwire.limits import check_limit
 from trackwire.records import (AthleteProfile, AthleteSummary, ExportReport, IngestProblem, IngestReport,
                                RegistryRemoval,
                                RegistryAthlete, RegistryImportReport, Run, SearchHit, StoreStats, TaggedStory,
-                               TagReport, Totals)
+                               TagReport)
 from trackwire.settings import Settings, load_settings
 from trackwire.store.search import QueryError
 
@@ -372,15 +372,13 @@ class Store(Browsing):
     def stats(self) -> StoreStats:
         """What the store holds, the last five runs, drops by reason in the last run, failing sources,
         stories the tagger set aside (by reason)."""
-        from trackwire.store.registry import athletes as imported
-        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, totals, untaggable
+        from trackwire.store.runs import drop_counts, failing_sources, last_successful, recent_runs, untaggable
 
         with self._read() as session:
-            figures = totals(session) | {"imported": len(imported(session))}
             runs = [_run(r) for r in recent_runs(session, 5)]
             good = last_successful(session)
             return StoreStats(
-                totals=Totals(**figures, registry=registry_size()), dropped_last_run=drop_counts(session, 1),
+                totals=store_totals(session), dropped_last_run=drop_counts(session, 1),
                 runs=runs, last_successful_run=_run(good) if good else None,
                 failing_sources=[_source(f) for f in failing_sources(session)],
                 untaggable=untaggable(session))

@@ -32,14 +32,14 @@ class Browsing:
         the `days` days up to the newest story dated no later than `now` (default: the current time),
         the last `runs` runs and the failing sources."""
         from trackwire.store.browse import latest_stories, most_mentioned, newest_date
-        from trackwire.store.runs import failing_sources, recent_runs, totals
+        from trackwire.store.runs import failing_sources, recent_runs
 
         now = now or datetime.now(timezone.utc)
         with self._read() as session:
             until = (newest_date(session, not_after=now) or now) + timedelta(seconds=1)
             since = until - timedelta(days=days)
             return Overview(
-                totals=Totals(**totals(session)), latest=[_listing(r) for r in latest_stories(session, latest)],
+                totals=store_totals(session), latest=[_listing(r) for r in latest_stories(session, latest)],
                 most_mentioned=[AthleteCount(name=n, country=c, stories=k)
                                 for n, c, k in most_mentioned(session, since, until, top)],
                 mentioned_since=since, mentioned_until=until, runs=[_run(r) for r in recent_runs(session, runs)],
@@ -133,3 +133,13 @@ def _csv_line(cells: Sequence[str]) -> str:
     out = io.StringIO()
     csv.writer(out).writerow([spreadsheet_safe(c) for c in cells])
     return out.getvalue()
+
+
+def store_totals(session) -> Totals:
+    """The store's counts with the registry's size and the athletes users imported (`stats`, the web
+    home page and `/api/` alike)."""
+    from trackwire.api import registry_size
+    from trackwire.store.registry import athletes as imported
+    from trackwire.store.runs import totals
+
+    return Totals(**totals(session), imported=len(imported(session)), registry=registry_size())
