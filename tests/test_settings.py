@@ -14,6 +14,8 @@ import pytest
     ("TRACKWIRE_DOWNLOAD_DELAY", "-1", "error: TRACKWIRE_DOWNLOAD_DELAY '-1' must be at least 0"),
     ("TRACKWIRE_DOWNLOAD_DELAY", "inf", "error: TRACKWIRE_DOWNLOAD_DELAY 'inf' must be a finite number"),
     ("TRACKWIRE_CRAWL_TIMEOUT", "0", "error: TRACKWIRE_CRAWL_TIMEOUT '0' must be more than 0"),
+    ("TRACKWIRE_SOURCES", "/nonexistent/sources.toml", "error: TRACKWIRE_SOURCES '/nonexistent/sources.toml' does not exist"),
+    ("TRACKWIRE_SOURCES", "/", "error: TRACKWIRE_SOURCES '/' is not a file"),
     ("TRACKWIRE_DB", "", "error: TRACKWIRE_DB '' is empty: give an SQLite file"),
     ("TRACKWIRE_STOP_GRACE", "0", "error: TRACKWIRE_STOP_GRACE '0' must be more than 0"),
     ("TRACKWIRE_STOP_GRACE", "7200", "error: TRACKWIRE_STOP_GRACE '7200' must be at most 3600"),

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
             raise ValueError("is empty: give an SQLite file (trackwire.db) or a PostgreSQL URL")
         return value
 
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, value: Path) -> Path:
+        if value != DEFAULT_SOURCES and not value.is_file():  # never fall back to the packaged sources
+            raise ValueError("is not a file" if value.exists() else "does not exist")
+        return value
+
     @field_validator("redis_url")
     @classmethod
     def _redis_url(cls, value: str | None) -> str | None:
