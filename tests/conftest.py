@@ -32,6 +32,29 @@ def empty_working_folder(tmp_path_factory):
     os.chdir(before)
 
 
+STARTED: list[subprocess.Popen] = []  # child processes tests started with `started` (see below)
+
+
+def started(proc: subprocess.Popen) -> subprocess.Popen:
+    """Register a child process a test started: if the test fails before the child ends, the child is
+    killed and reaped after the test, not left to run into the next one."""
+    STARTED.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def no_child_outlives_its_test():
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+        try:
+            proc.communicate()  # reaps it and closes its pipes
+        except (ValueError, OSError):  # a pipe the test closed or still reads in a thread
+            proc.wait()
+
+
 def shared(*parts: str) -> Path:
     """A path under ../shared, or skip the test where that folder is absent."""
     path = SHARED.joinpath(*parts)

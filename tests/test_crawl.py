@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from conftest import FIXTURES, held_site, opened, trackwire
+from conftest import FIXTURES, held_site, opened, started, trackwire
 from trackwire.crawler.demo_site import DemoSite, load_articles
 
 PAGES = FIXTURES / "pages"
@@ -167,8 +167,8 @@ def test_ctrl_c_keeps_what_was_stored_and_the_next_run_finishes(db_path, tmp_pat
     with held_site(free=3) as site:
         sources = write_sources(tmp_path, site.sources_toml())
         env = {**os.environ, "TRACKWIRE_DB": str(db_path), "TRACKWIRE_DOWNLOAD_DELAY": "0"}
-        proc = subprocess.Popen([sys.executable, "-m", "trackwire", "--debug", "crawl", "--sources", str(sources)],
-                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        proc = started(subprocess.Popen([sys.executable, "-m", "trackwire", "--debug", "crawl", "--sources", str(sources)],
+                                env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
         assert site.reached.wait(timeout=120)  # three pages answered, the fourth held
         proc.send_signal(signal.SIGINT)
         seen = []

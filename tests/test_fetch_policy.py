@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from conftest import trackwire
+from conftest import started, trackwire
 from trackwire.crawler.demo_site import DemoArticle, DemoSite, load_articles, render_article
 
 ARTICLES = load_articles()
@@ -358,8 +358,8 @@ def crawl_and_signal(site, tmp_path, signals: tuple[int, ...]):
     db = tmp_path / "t.db"
     env = {**os.environ, "TRACKWIRE_DB": str(db), "TRACKWIRE_DOWNLOAD_DELAY": "0", "TRACKWIRE_DOWNLOAD_TIMEOUT": "600",
            "TRACKWIRE_STOP_GRACE": "1"}  # the download never ends: the stop grace ends the crawl
-    proc = subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = started(subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     assert site.asked.wait(60)
     for signum in signals:
         proc.send_signal(signum)

@@ -14,6 +14,7 @@ from contextlib import closing
 
 import pytest
 
+from conftest import started
 from trackwire.crawler.demo_site import DemoSite
 
 DEADLINE = 120  # seconds any wait may take before the test fails; nothing waits for it to pass
@@ -55,8 +56,8 @@ def line_with(proc: subprocess.Popen, text: str, seconds: float = DEADLINE) -> s
 
 def start(db, *args: str, cwd, env: dict | None = None) -> subprocess.Popen:
     env = {**os.environ, "TRACKWIRE_DB": str(db), "TRACKWIRE_DOWNLOAD_DELAY": "0", "COLUMNS": "200", **(env or {})}
-    return subprocess.Popen([sys.executable, "-m", "trackwire", *args], env=env, cwd=cwd, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    return started(subprocess.Popen([sys.executable, "-m", "trackwire", *args], env=env, cwd=cwd, text=True,
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE))
 
 
 def store_stories(db, n: int) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import shared, trackwire
+from conftest import shared, started, trackwire
 from trackwire.crawler.feeds import feed_entries
 from trackwire.crawler.topic import classify
 from publishers import PublisherSite, packaged_sources, publishers, relocated, to_toml
@@ -183,9 +183,9 @@ def test_sources_check_interrupted_judges_nothing(tmp_path):
     with HeldSite() as site:
         sources = tmp_path / "sources.toml"
         sources.write_text(site.sources_toml(), encoding="utf-8")
-        proc = subprocess.Popen([sys.executable, "-m", "trackwire", "--db", str(tmp_path / "t.db"), "sources", "check",
+        proc = started(subprocess.Popen([sys.executable, "-m", "trackwire", "--db", str(tmp_path / "t.db"), "sources", "check",
                                  "--sources", str(sources), "--debug"], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                text=True, env={**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0"})
+                                text=True, env={**os.environ, "TRACKWIRE_DOWNLOAD_DELAY": "0"}))
         try:
             assert asked.wait(timeout=120)
             proc.send_signal(signal.SIGINT)

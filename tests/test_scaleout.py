@@ -18,7 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text
 
-from conftest import invoke, opened, trackwire
+from conftest import invoke, opened, started, trackwire
 from trackwire.store.db import init_db, read_session, write_session
 from trackwire.store.models import Mark, Mention, Performance, Quote, Story, utcnow
 from trackwire.store.stories import StoryIn, upsert_story
@@ -276,8 +276,8 @@ def expected_counts(nlp, engine) -> dict[int, tuple[int, int, int, int]]:
 
 def start_worker(db: str, tmp_path, *args: str) -> subprocess.Popen:
     env = {**os.environ, "TRACKWIRE_DB": db, "COLUMNS": "200"}
-    return subprocess.Popen([sys.executable, "-m", "trackwire", "worker", "--until-empty", *args], env=env,
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return started(subprocess.Popen([sys.executable, "-m", "trackwire", "worker", "--until-empty", *args], env=env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
 
 
 def test_three_workers_tag_200_stories_none_lost_or_doubled_one_killed_mid_batch(db_url, tmp_path, nlp):
@@ -350,8 +350,8 @@ def test_crawl_tag_search_athlete_export_on_postgresql(pg_url, tmp_path):
 
 def start_crawl(db: str, tmp_path, sources, env: dict) -> subprocess.Popen:
     full_env = {**os.environ, "TRACKWIRE_DB": db, "TRACKWIRE_DOWNLOAD_DELAY": "0", **env}
-    return subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)], env=full_env,
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return started(subprocess.Popen([sys.executable, "-m", "trackwire", "crawl", "--sources", str(sources)], env=full_env,
+                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
 
 
 def runs_new(eng) -> list[int]:

@@ -15,6 +15,7 @@ import pytest
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
 from apscheduler.schedulers.background import BackgroundScheduler
 
+from conftest import started
 from trackwire import scheduler as nightly
 from trackwire.crawler.demo_site import DemoSite
 from trackwire.store.db import init_db, make_engine
@@ -130,7 +131,7 @@ def test_sigterm_during_a_crawl_stops_cleanly_and_records_it(env, db_path, tmp_p
         monkeypatch.setenv("TRACKWIRE_SOURCES", str(tmp_path / "sources.toml"))  # as a service's settings would
         monkeypatch.setenv("TRACKWIRE_DOWNLOAD_TIMEOUT", "1")  # held pages time out: none stored after the signal
         cmd = [sys.executable, "-m", "trackwire", "schedule", "--once", "--timeout", "120"]
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path)
+        proc = started(subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, cwd=tmp_path))
         try:
             assert site.reached.wait(timeout=120)  # three pages answered, the fourth held
             proc.send_signal(signal.SIGTERM)
@@ -156,8 +157,8 @@ def test_bad_cron_is_one_line(db_path):
 def serve_until_running(db_path, *args: str) -> str:
     """`trackwire schedule ARGS` until it logs that it runs, then SIGTERM; everything it printed."""
     env = {**os.environ, "TRACKWIRE_DB": str(db_path)}
-    proc = subprocess.Popen([sys.executable, "-m", "trackwire", "schedule", *args], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = started(subprocess.Popen([sys.executable, "-m", "trackwire", "schedule", *args], env=env, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT))
     lines = []
     for line in proc.stdout:  # waits on the service's own log, no clock
         lines.append(line)

@@ -17,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 import trackwire
+from conftest import started
 from trackwire.web import create_app
 
 
@@ -198,8 +199,8 @@ def test_serve_listens_on_loopback_and_stops_on_ctrl_c(browse_db):
     import urllib.request
 
     env = {**os.environ, "TRACKWIRE_DB": str(browse_db), "PYTHONUNBUFFERED": "1", "COLUMNS": "300"}
-    proc = subprocess.Popen([sys.executable, "-m", "trackwire", "serve", "--port", "0"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = started(subprocess.Popen([sys.executable, "-m", "trackwire", "serve", "--port", "0"], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True))
     try:
         line = proc.stdout.readline()
         url = re.search(r"http://127\.0\.0\.1:\d+/", line).group(0)
