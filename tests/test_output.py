@@ -101,6 +101,14 @@ def test_search_for_a_possessive_finds_the_name(cli, fixture_store, query):
     assert [h["key"] for h in hits] == ["glasgow-3000m"]
 
 
+def test_athlete_heading_says_the_dates_left_stories_out(cli, demo_run):
+    db, _ = demo_run
+    every = cli("athlete", "Hassan", "--db", str(db)).stdout.splitlines()[0]
+    dated = cli("athlete", "Hassan", "--since", "2024-08-01", "--until", "2024-08-11", "--db", str(db)).stdout
+    assert every == "Sifan Hassan (NED): 2 stories"
+    assert dated.splitlines()[0] == "Sifan Hassan (NED): 2 stories, 1 in the dates asked for"
+
+
 def test_unknown_athlete_suggests_no_unrelated_name(cli, demo_run):
     db, _ = demo_run
     result = cli("athlete", "nobody", "--db", str(db))

@@ -17,8 +17,8 @@ import pytest
     ("TRACKWIRE_SOURCES", "/nonexistent/sources.toml", "error: TRACKWIRE_SOURCES '/nonexistent/sources.toml' does not exist"),
     ("TRACKWIRE_SOURCES", "/", "error: TRACKWIRE_SOURCES '/' is not a file"),
     ("TRACKWIRE_DB", "", "error: TRACKWIRE_DB '' is empty: give an SQLite file"),
-    ("TRACKWIRE_STOP_GRACE", "0", "error: TRACKWIRE_STOP_GRACE '0' must be more than 0"),
-    ("TRACKWIRE_STOP_GRACE", "7200", "error: TRACKWIRE_STOP_GRACE '7200' must be at most 3600"),
+    ("TRACKWIRE_STOP_GRACE", "0", "error: TRACKWIRE_STOP_GRACE '0' must be more than 0:"),
+    ("TRACKWIRE_STOP_GRACE", "7200", "error: TRACKWIRE_STOP_GRACE '7200' must be at most 3600:"),
     ("TRACKWIRE_SCHEDULE", "bad", "error: TRACKWIRE_SCHEDULE 'bad' is not a cron expression"),
     ("TRACKWIRE_REDIS_URL", "notaurl", "error: TRACKWIRE_REDIS_URL 'notaurl' is not a Redis URL"),
 ])

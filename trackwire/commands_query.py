@@ -59,7 +59,7 @@ def athlete(
     if as_json:
         print_json(profile.to_json())
     else:
-        print_profile(console, profile)
+        print_profile(console, profile, dated=since is not None or until is not None)
 
 
 @app.command()

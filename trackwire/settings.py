@@ -72,15 +72,20 @@ WHAT_IT_MUST_BE = {
 }
 
 
+def _number(value) -> str:
+    """3600.0 as 3600, 0.5 as 0.5: limits as a person writes them."""
+    return f"{value:g}" if isinstance(value, float) else str(value)
+
+
 def _what(error: dict) -> str:
     """What a value must be, in words, for one pydantic error."""
     ctx = error.get("ctx") or {}
     if error["type"] == "greater_than_equal":
-        return f"must be at least {ctx.get('ge')}"
+        return f"must be at least {_number(ctx.get('ge'))}"
     if error["type"] == "greater_than":
-        return f"must be more than {ctx.get('gt')}"
+        return f"must be more than {_number(ctx.get('gt'))}"
     if error["type"] == "less_than_equal":
-        return f"must be at most {ctx.get('le')}"
+        return f"must be at most {_number(ctx.get('le'))}"
     if error["type"] == "finite_number":
         return "must be a finite number"
     if error["type"] == "value_error":

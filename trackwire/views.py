@@ -47,7 +47,9 @@ def print_hits(console: Console, hits: list[SearchHit]) -> None:
     console.print(table)
 
 
-def print_profile(console: Console, p: AthleteProfile) -> None:
+def print_profile(console: Console, p: AthleteProfile, *, dated: bool = False, limit: int = 50) -> None:
+    """The athlete's heading and stories; `dated` when --since/--until narrowed them, `limit` the most
+    the look-up returns (the heading says which of the two left stories out)."""
     a = p.athlete
     heading = Text(a.name, style="bold")
     if a.country:
@@ -56,7 +58,10 @@ def print_profile(console: Console, p: AthleteProfile) -> None:
     if not p.stories and a.stories:
         heading.append(", none in the dates asked for")
     elif a.stories > len(p.stories):
-        heading.append(f", the {len(p.stories)} newest shown")
+        if dated and len(p.stories) < limit:
+            heading.append(f", {len(p.stories)} in the dates asked for")
+        else:
+            heading.append(f", the {len(p.stories)} newest{' in the dates asked for' if dated else ''} shown")
     console.print(heading)
     if p.stories:
         console.print(_profile_table(p))

@@ -23,7 +23,7 @@ def print_crawl(console: Console, err: Console, report) -> None:
     """A crawl's outcome (crawler.run.CrawlReport): one line of figures, then what was dropped and
     why, the links not fetched and why, throttling and failing sources."""
     console.print(f"crawl run {report.run_id}: {report.status} · {report.new} new · {report.updated} updated · "
-                  f"{report.unchanged} unchanged · {plural(report.requested, 'article page')} fetched · "
+                  f"{report.unchanged} unchanged · {plural(report.requested, 'article page')} requested · "
                   f"{plural(sum(report.dropped.values()), 'page')} dropped")
     if report.dropped:
         console.print(Text("dropped, by reason: " + counted(report.dropped)))
