@@ -257,6 +257,17 @@ def _stop(child: subprocess.Popen) -> None:
         child.wait()
 
 
+def lock_path(db: str) -> Path:
+    """Where the run lock of `db` lives: beside an SQLite store (`news/trackwire.db` →
+    `news/trackwire.db.nightly.lock`, so it goes where the store goes); for a server database, in the
+    temporary folder, named by a digest of its URL."""
+    if "://" not in db:
+        path = Path(db).expanduser().resolve()
+        return path.with_name(path.name + ".nightly.lock")
+    key = hashlib.sha1(db.encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"trackwire-nightly-{key}.lock"
+
+
 @contextmanager
 def run_lock(db: str) -> Iterator[IO | None]:
     """An exclusive lock per database, across processes: two services never run at once.
@@ -264,9 +275,7 @@ def run_lock(db: str) -> Iterator[IO | None]:
     Yields the locked file (a child given its descriptor holds the lock too, until it exits), or
     None when another process holds it.
     """
-    key = hashlib.sha1(db.encode()).hexdigest()[:16]
-    path = Path(tempfile.gettempdir()) / f"trackwire-nightly-{key}.lock"
-    with path.open("w") as fh:
+    with lock_path(db).open("w") as fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

@@ -104,6 +104,14 @@ def test_a_run_missed_while_down_runs_once_on_start(env, db_path, tmp_path):
         second.shutdown(wait=True)
 
 
+def test_an_sqlite_stores_run_lock_lives_beside_it(db_path):
+    with nightly.run_lock(str(db_path)) as held:
+        assert held
+        assert (db_path.parent / "trackwire.db.nightly.lock").is_file()
+        with nightly.run_lock(str(db_path.parent / "." / "trackwire.db")) as again:  # the same file, spelt otherwise
+            assert again is None
+
+
 def test_two_runs_never_overlap(env, db_path):
     with nightly.run_lock(str(db_path)) as held:
         assert held
