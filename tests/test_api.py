@@ -70,7 +70,8 @@ def test_search_pages_with_offset(store):
     ({"event": "1500"}, "unknown event code '1500'; did you mean 1500m"),
     ({"since": "2025-06-01", "until": "2025-01-01"}, "must be before until"),
     ({"since": "last year"}, "is not a date"),
-], ids=["unknown-event", "since-after-until", "not-a-date"])
+    ({"until": "2024-02-30"}, "until '2024-02-30' is no day of the calendar"),
+], ids=["unknown-event", "since-after-until", "not-a-date", "no-such-day"])
 def test_bad_filters_raise_one_clear_error(store, kwargs, message):
     with pytest.raises(QueryError, match=re.escape(message)):
         store.search("win", **kwargs)

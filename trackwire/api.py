@@ -16,6 +16,8 @@ what to do: `AthleteNotFound` (with `.suggestions`), `AmbiguousAthlete` (with `.
 
 from __future__ import annotations
 
+import re
+
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date, datetime, timezone
@@ -495,6 +497,8 @@ def as_datetime(value: DateLike, name: str) -> datetime | None:
     try:
         parsed = datetime.fromisoformat(str(value))
     except ValueError:
+        if re.fullmatch(r"\d{4}-\d\d-\d\d", str(value)):
+            raise QueryError(f"{name} {value!r} is no day of the calendar") from None
         raise QueryError(f"{name} {value!r} is not a date: write it as YYYY-MM-DD") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
