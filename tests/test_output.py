@@ -151,7 +151,7 @@ def test_stats_says_mentioned_athletes_beside_the_registry(cli, demo_run):
 def test_crawl_summary_says_links_listed_twice_were_fetched_once(demo_run):
     _, result = demo_run
     assert "crawl run 1: ok · 17 new" in result.stdout
-    assert "links not fetched: 17 listed more than once (in a feed and a sitemap, say) and fetched once" \
+    assert "links not fetched: 17 listed more than once (in a feed and a sitemap, say), taken once" \
         in result.stdout
     assert "skipped" not in result.stdout
 

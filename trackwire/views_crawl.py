@@ -13,7 +13,7 @@ from trackwire.views import counted, plural
 # Links of the feeds and sitemaps that were not fetched, and why: none of them is a dropped page.
 NOT_FETCHED = {
     "already_stored": "already stored",
-    "duplicate_link": "listed more than once (in a feed and a sitemap, say) and fetched once",
+    "duplicate_link": "listed more than once (in a feed and a sitemap, say), taken once",
     "max_articles": "left for the next crawl (--max-articles)",
     "frontier_seen": "fetched by another crawler of the round",
 }
