@@ -107,7 +107,7 @@ def is_long(code: str) -> bool:
 
 FAMILIES = {
     "sprints": ("60m", "100m", "150m", "200m", "300m", "400m", "60m hurdles", "100m hurdles", "110m hurdles",
-                "400m hurdles", "4x100m relay", "4x400m relay"),
+                "300m hurdles", "400m hurdles", "4x100m relay", "4x400m relay"),
     "middle": ("600m", "800m", "1000m", "1500m", "1600m", "mile", "2000m", "3000m", "3200m", "2000m steeplechase",
                "3000m steeplechase", "5000m"),
     "long": ("3000m", "5000m", "10000m", "cross country", "half marathon", "marathon"),

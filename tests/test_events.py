@@ -47,6 +47,7 @@ CASES = [
     ("us-spelling-meters", "she runs the 1,500 meters", [("1500m", None, None)]),
     ("full-stop-after-unit", "He won the 400m. Then he rested.", [("400m", None, None)]),
     ("hurdler-names-hurdles", "the 400m hurdler from Oslo", [("400m hurdles", None, None)]),
+    ("300m-hurdles", "the men's 300 metres hurdles in Oslo", [("300m hurdles", "men", None)]),
     ("segment-through", "she went through 800m in 2:11", []),
     ("segment-at-without-the", "he took over at 200 metres", []),
     ("holder-at-is-the-event", "the world record holder at 5,000m", [("5000m", None, None)]),
