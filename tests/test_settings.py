@@ -45,3 +45,13 @@ def test_the_python_api_names_the_variable_too(monkeypatch, db_path):
     monkeypatch.setenv("TRACKWIRE_DOWNLOAD_TIMEOUT", "soon")
     with pytest.raises(SettingsError, match="TRACKWIRE_DOWNLOAD_TIMEOUT 'soon' is not a whole number"):
         trackwire.open(db_path)
+
+
+def test_a_misspelt_variable_is_named_with_the_setting_it_resembles(tmp_path):
+    from conftest import invoke
+
+    result = invoke("stats", db=tmp_path / "t.db", cwd=tmp_path,
+                    env={"TRACKWIRE_STOPGRACE": "5", "TRACKWIRE_COLOUR": "red"})
+    assert result.stderr.splitlines()[:2] == [
+        "warning: TRACKWIRE_COLOUR is not a trackwire setting (README: Settings); it is ignored",
+        "warning: TRACKWIRE_STOPGRACE is not a trackwire setting; did you mean TRACKWIRE_STOP_GRACE?"]

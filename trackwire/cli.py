@@ -14,7 +14,7 @@ from rich.text import Text
 from trackwire import stopping
 from trackwire.cliparse import Group
 from trackwire.errors import explain
-from trackwire.settings import Settings, load_settings
+from trackwire.settings import Settings, load_settings, unknown_variables
 
 # rich_markup_mode=None: help and usage errors as plain text (no markup read from help strings,
 # no boxes wrapped at 80 columns in a pipe).
@@ -59,6 +59,8 @@ def main_options(
     ctx.call_on_close(close_store)
     STATE.debug = debug  # a bad setting shows its traceback with --debug too
     settings = load_settings()
+    for line in unknown_variables():
+        err.print(Text.assemble(("warning", "yellow"), f": {line}"))
     if db is not None and not db.strip():
         from trackwire.errors import UserError
 

@@ -113,3 +113,26 @@ def load_settings() -> Settings:
             what = _what(e)
             problems.append(f"{name} {e.get('input')!r} {what}")
         raise SettingsError("; ".join(problems) + ": fix it in the environment or .env") from None
+
+
+# TRACKWIRE_* variables that are not settings but are read by name: the test suite's, and the one a
+# parent sets for a child process that must die with it (trackwire.stopping).
+NOT_SETTINGS = {"TRACKWIRE_REQUIRE_SERVICES", "TRACKWIRE_TEST_PG", "TRACKWIRE_TEST_REDIS", "TRACKWIRE_PARENT_PID"}
+
+
+def unknown_variables(environ=None) -> list[str]:
+    """One line for each TRACKWIRE_* environment variable that is no setting (a misspelling would
+    otherwise be ignored in silence), with the closest setting's name when one is close."""
+    import difflib
+    import os
+
+    environ = os.environ if environ is None else environ
+    known = {f"TRACKWIRE_{name.upper()}" for name in Settings.model_fields}
+    lines = []
+    for name in sorted(environ):
+        if name.startswith("TRACKWIRE_") and name not in known and name not in NOT_SETTINGS:
+            close = difflib.get_close_matches(name.removeprefix("TRACKWIRE_"), sorted(k[10:] for k in known), n=1,
+                                              cutoff=0.75)
+            lines.append(f"{name} is not a trackwire setting" + (f"; did you mean TRACKWIRE_{close[0]}?" if close else
+                                                                  " (README: Settings); it is ignored"))
+    return lines
