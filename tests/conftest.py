@@ -128,18 +128,21 @@ def tag_texts(db: Path, folder: Path, nlp, **stories: str) -> None:
 def cli(db_path):
     """The real `trackwire` command in this process (Typer's CliRunner): cli(*args) -> Result, on the
     test's database unless the arguments name another --db."""
+    def run(*args: str, env: dict | None = None):
+        given = "--db" in args or any(a.startswith("--db=") for a in args)
+        return run_app([*args] if given else ["--db", str(db_path), *args], env=env)
+
+    return run
+
+
+def run_app(args: list[str], env: dict | None = None, input: str | None = None):
+    """Typer's CliRunner on the real app, in this process: a click Result."""
     from typer.testing import CliRunner
 
     from trackwire.cli import app, load_commands
 
     load_commands()
-    runner = CliRunner()
-
-    def run(*args: str, env: dict | None = None):
-        given = "--db" in args or any(a.startswith("--db=") for a in args)
-        return runner.invoke(app, [*args] if given else ["--db", str(db_path), *args], env=env, prog_name="trackwire")
-
-    return run
+    return CliRunner().invoke(app, args, env=env, input=input, prog_name="trackwire")
 
 
 def held_site(free: int, articles: int | None = None):
@@ -278,18 +281,13 @@ def invoke(*args: str, db: Path | str, cwd: Path | None = None, env: dict | None
     stderr. For commands that start no crawl and get no signal: a child costs a second or more of
     imports, and here `tag` uses the process's shared pipeline. An exception the command let out
     (a child would print its traceback) is raised."""
-    from typer.testing import CliRunner
-
-    from trackwire.cli import app, load_commands
-
-    load_commands()
     full_env = {"TRACKWIRE_DB": str(db), "TRACKWIRE_DOWNLOAD_DELAY": "0", "COLUMNS": "200", **(env or {})}
     folder = cwd or (db.parent if isinstance(db, Path) else None)
     before = Path.cwd()
     try:
         if folder:
             os.chdir(folder)
-        result = CliRunner().invoke(app, list(args), env=full_env, input=input, prog_name="trackwire")
+        result = run_app(list(args), env=full_env, input=input)
     finally:
         os.chdir(before)
     if result.exception is not None and not isinstance(result.exception, SystemExit):
