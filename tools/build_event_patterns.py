@@ -21,7 +21,7 @@ FLAT = {60: ["60"], 100: ["100"], 150: ["150"], 200: ["200"], 300: ["300"], 400:
         3000: ["3,000", "3000"], 5000: ["5,000", "5000"], 10000: ["10,000", "10000"],
         1600: ["1,600", "1600"], 3200: ["3,200", "3200"]}  # 1600m and 3200m: US high-school races
 BARE = {60, 100, 200, 300, 400, 600, 800, 1000, 1500, 1600, 3000, 3200, 5000, 10000}
-HURDLES = {60: "60m hurdles", 100: "100m hurdles", 110: "110m hurdles", 400: "400m hurdles"}
+HURDLES = {60: "60m hurdles", 100: "100m hurdles", 110: "110m hurdles", 300: "300m hurdles", 400: "400m hurdles"}
 HURDLE_WORDS = ["hurdles", "hurdle", "hurdler", "hurdlers"]
 STEEPLE_WORDS = ["steeplechase", "steeple", "steeplechaser", "steeplechasers"]
 THROW_WORDS = ["throw", "thrower", "throwers", "throwing"]
